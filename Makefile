@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PORT ?= 3000
+export REFLEX_USE_NPM := 1
+export PATH := $(BIN):$(PATH)
+
+.PHONY: run test install browser migrate seed jobs
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: migrate, load the demo world on an empty database, start the scheduler and serve on $(PORT).
+run: install
+	PORT=$(PORT) bash scripts/run.sh
+
+## make test: everything the suite needs (venv, Debian chromium + CJK fonts), then the whole suite.
+test: install browser
+	bash scripts/test.sh
+
+browser:
+	@bash scripts/ensure_browser.sh
+
+migrate: install
+	$(BIN)/python -m portal.cli migrate
+
+seed: install
+	$(BIN)/python -m portal.cli seed-demo
+
+jobs: install
+	$(BIN)/python -m portal.jobs

@@ -1,0 +1,47 @@
+"""The scheduler process: ``python -m portal.jobs``. Never started inside a web worker.
+
+Jobs are sweepers over database state, idempotent and safe to run twice (DESIGN §4), so a restart
+catches up by simply running them again.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from portal.jobs.leader import LeaderLock
+from portal.jobs.registry import register_jobs
+
+log = logging.getLogger("portal.jobs")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    lock = LeaderLock()
+    while not lock.try_acquire():
+        log.info("another scheduler holds the lock; waiting")
+        time.sleep(30)
+    log.info("scheduler is leader")
+    scheduler = BlockingScheduler(
+        timezone="Asia/Shanghai",
+        job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1},
+    )
+    register_jobs(scheduler)
+
+    def stop(*_args) -> None:
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        lock.release()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""Which jobs run when. Each job calls a service function and logs what it did."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from portal.services import accounts
+
+log = logging.getLogger("portal.jobs")
+
+
+def purge_sessions() -> None:
+    removed = accounts.purge_expired_sessions()
+    if removed:
+        log.info("purged %s ended sessions", removed)
+
+
+def register_jobs(scheduler) -> None:
+    scheduler.add_job(purge_sessions, "interval", hours=1, id="purge_sessions", next_run_time=datetime.now())

@@ -1,0 +1,142 @@
+"""Closed vocabularies of the domain. Values are the Chinese words shown in the UI (UI.md), so that
+what is stored, what is filtered on and what a person reads are one and the same."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ENTERPRISE = "enterprise"
+    DISPATCHER = "dispatcher"
+    HANDLER = "handler"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE: "企业用户",
+    Role.DISPATCHER: "推进中心",
+    Role.HANDLER: "承办单位",
+    Role.LEADER: "领导",
+    Role.ADMIN: "系统管理员",
+}
+STAFF_ROLES = (Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.ADMIN)
+
+
+class UnitKind(StrEnum):
+    CENTER = "推进中心"
+    DEPARTMENT = "市直部门"
+    TOWN = "镇街"
+    PARK = "园区"
+    FALLBACK = "兜底办"
+
+
+class DemandStatus(StrEnum):
+    SUBMITTED = "待受理"
+    RETURNED = "退回待派"
+    DISPATCHED = "待签收"
+    HANDLING = "办理中"
+    REDO = "重办中"
+    FEEDBACK = "待评价"
+    VERIFYING = "核查中"
+    CLOSED = "已办结"
+    REJECTED = "不予受理"
+    WITHDRAWN = "已撤回"
+
+
+class WorkOrderStatus(StrEnum):
+    PENDING_SIGN = "待签收"
+    HANDLING = "办理中"
+    FED_BACK = "已反馈"
+    RETURNED = "已退回"
+    CANCELLED = "已撤销"
+
+
+class OrderRole(StrEnum):
+    LEAD = "主办"
+    CO = "协办"
+
+
+class DemandKind(StrEnum):
+    CONSULT = "咨询"
+    HELP = "求助"
+    SUGGEST = "建议"
+    COMPLAIN = "投诉"
+
+
+class Channel(StrEnum):
+    ONLINE = "线上提交"
+    VISIT = "走访征询"
+    HOTLINE = "服务热线"
+    MEETING = "座谈会/早餐汇"
+    FALLBACK_WINDOW = "办不成事窗口"
+    TEA_PARTY = "政企茶话会"
+    LEDGER_IMPORT = "台账导入"
+
+
+class TopicClass(StrEnum):
+    POLICY = "政策咨询类"
+    BUSINESS = "业务办理类"
+    FACTORS = "要素保障类"
+
+
+class LimitLevel(StrEnum):
+    INSTANT = "即时"
+    NORMAL = "一般"
+    COMPLEX = "复杂"
+    HARD = "疑难"
+    REDO = "重办"
+    SIGN = "签收"
+    RATE = "评价"
+    CO_OPINION = "协办意见"
+
+
+DISPATCH_LEVELS = (LimitLevel.INSTANT, LimitLevel.NORMAL, LimitLevel.COMPLEX, LimitLevel.HARD)
+
+
+class Satisfaction(StrEnum):
+    VERY = "非常满意"
+    FAIRLY = "比较满意"
+    BASIC = "基本满意"
+    NOT = "不满意"
+
+
+SATISFIED = (Satisfaction.VERY, Satisfaction.FAIRLY, Satisfaction.BASIC)
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "待审批"
+    APPROVED = "已同意"
+    DENIED = "已驳回"
+
+
+class RevisitStatus(StrEnum):
+    OPEN = "待回访"
+    DONE = "已回访"
+    UNREACHABLE = "无法联系"
+
+
+class CardColor(StrEnum):
+    GREEN = "绿牌"
+    YELLOW = "黄牌"
+    RED = "红牌"
+
+
+class PolicyStatus(StrEnum):
+    DRAFT = "草稿"
+    PUBLISHED = "已发布"
+    EXPIRED = "已失效"
+
+
+class EnterpriseScale(StrEnum):
+    LARGE = "大型"
+    MEDIUM = "中型"
+    SMALL = "小型"
+    MICRO = "微型"
+
+
+INDUSTRIES = (
+    "制造业", "批发和零售业", "建筑业", "信息传输、软件和信息技术服务业", "交通运输、仓储和邮政业",
+    "住宿和餐饮业", "科学研究和技术服务业", "农、林、牧、渔业", "租赁和商务服务业", "其他",
+)

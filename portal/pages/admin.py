@@ -1,0 +1,79 @@
+"""/admin: staff accounts and the holiday calendar."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.pages.components.forms import select_field, text_field
+from portal.pages.components.layout import card, staff_page
+from portal.state.admin import AdminState
+
+_ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
+
+
+def _user_row(user: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(user["username"]), rx.table.cell(user["display_name"]), rx.table.cell(user["role_label"]),
+        rx.table.cell(user["unit_name"]),
+        rx.table.cell(rx.cond(user["is_active"], rx.badge("正常", color_scheme="green"),
+                              rx.badge("已停用", color_scheme="gray"))),
+        rx.table.cell(rx.button(rx.cond(user["is_active"], "停用", "启用"), size="1", variant="soft",
+                                on_click=AdminState.set_active(user["id"], ~user["is_active"]))),
+    )
+
+
+def _year_card(year: rx.Var) -> rx.Component:
+    return rx.callout(
+        rx.text(year["year"], "年:", year["note"], "(节假日", year["holidays"], "天,调休上班", year["workdays"], "天)"),
+        icon="calendar",
+        color_scheme=rx.cond(year["official"], "green", "amber"),
+    )
+
+
+def admin_page() -> rx.Component:
+    errors = AdminState.errors
+    return staff_page(
+        "系统管理",
+        rx.vstack(
+            card(
+                rx.heading("节假日", size="4", margin_bottom="12px"),
+                rx.vstack(rx.foreach(AdminState.years, _year_card), width="100%"),
+                rx.form(
+                    rx.flex(
+                        text_field("日期", "day", type="date", errors=AdminState.day_errors),
+                        select_field("类型", "kind", [("holiday", "法定节假日(休息)"), ("workday", "调休上班")],
+                                     errors=AdminState.day_errors),
+                        text_field("名称", "name", errors=AdminState.day_errors, placeholder="如:春节"),
+                        rx.button("保存日期", type="submit", align_self="flex-end"),
+                        gap="3", wrap="wrap", align="end", margin_top="12px",
+                    ),
+                    on_submit=AdminState.save_day,
+                ),
+            ),
+            card(
+                rx.heading("用户", size="4", margin_bottom="12px"),
+                rx.form(
+                    rx.grid(
+                        text_field("用户名", "username", errors=errors),
+                        text_field("姓名", "display_name", errors=errors),
+                        select_field("角色", "role", _ROLES, errors=errors),
+                        select_field("所属单位", "unit_id", AdminState.unit_options, errors=errors),
+                        text_field("初始密码", "password", type="password", errors=errors),
+                        rx.button("创建账号", type="submit", align_self="end"),
+                        columns=rx.breakpoints(initial="1", sm="2", md="3"), gap="3", width="100%",
+                    ),
+                    on_submit=AdminState.create_user, reset_on_submit=True,
+                ),
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
+                                                       ("用户名", "姓名", "角色", "单位", "状态", "操作")])),
+                        rx.table.body(rx.foreach(AdminState.users, _user_row)),
+                        width="100%",
+                    ),
+                    overflow_x="auto", margin_top="16px",
+                ),
+            ),
+            spacing="4", width="100%",
+        ),
+    )

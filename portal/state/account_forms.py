@@ -1,0 +1,65 @@
+"""Login and enterprise registration forms."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.services import accounts, reference
+from portal.services.accounts import EnterpriseRegistration
+from portal.services.errors import LoginFailed, ValidationFailed
+from portal.services.navigation import home_for
+from portal.state.auth import AuthState
+
+
+def _text(form: dict, key: str) -> str:
+    value = form.get(key, "") if isinstance(form, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+class LoginState(AuthState):
+    login_error: str = ""
+    busy: bool = False
+
+    @rx.event
+    def submit(self, form: dict):
+        self.login_error = ""
+        try:
+            user_agent = self.router.headers.user_agent if self.router else ""
+            result = accounts.login(username=_text(form, "username"), password=_text(form, "password"),
+                                    user_agent=user_agent or "")
+        except LoginFailed as exc:
+            self.login_error = exc.message
+            return None
+        self.session_token = result.token
+        self.viewer = dict(result.user)
+        return rx.redirect(home_for(result.user["role"]))
+
+
+REGISTER_FIELDS = ("enterprise_name", "credit_code", "contact_name", "contact_phone", "town_unit_id",
+                   "industry", "scale", "username", "password", "password_confirm")
+
+
+class RegisterState(AuthState):
+    errors: dict[str, str] = {}
+    town_options: list[dict[str, str]] = []
+    done: bool = False
+
+    @rx.event
+    def load(self):
+        self.town_options = [dict(o) for o in reference.town_options()]
+        self.errors = {}
+        self.done = False
+
+    @rx.event
+    def submit(self, form: dict):
+        values = {k: _text(form, k) for k in REGISTER_FIELDS}
+        town = values.pop("town_unit_id")
+        try:
+            accounts.register_enterprise(form=EnterpriseRegistration(
+                **values, town_unit_id=int(town) if town.isdigit() else None))
+        except ValidationFailed as exc:
+            self.errors = exc.errors
+            return None
+        self.errors = {}
+        self.done = True
+        return [rx.toast.success("注册成功,请登录"), rx.redirect("/login")]

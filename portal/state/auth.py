@@ -1,0 +1,94 @@
+"""Session handling shared by every page.
+
+The browser holds an opaque session token in a cookie; every handler turns it back into an ``Actor``
+with ``accounts.resolve_session`` (one indexed lookup) instead of trusting anything kept in the state.
+Only a display projection of the current user (``viewer``) is ever sent to the browser.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.core.settings import get_settings
+from portal.models.dto import Actor
+from portal.services import accounts, navigation
+
+_EMPTY_VIEWER: dict[str, str] = {
+    "username": "", "display_name": "", "role": "", "role_label": "", "unit_name": "", "enterprise_name": "",
+}
+
+
+class AuthState(rx.State):
+    """Root of the portal's states: the session cookie and who is looking."""
+
+    session_token: str = rx.Cookie(
+        "", name="qs_session", path="/", same_site="strict",
+        max_age=get_settings().session_hours * 3600,
+        secure=bool(get_settings().public_origin and get_settings().public_origin.startswith("https")),
+    )
+    viewer: dict[str, str] = dict(_EMPTY_VIEWER)
+
+    # ── helpers (underscore: not callable from the browser) ──
+
+    def _actor(self) -> Actor | None:
+        return accounts.resolve_session(self.session_token)
+
+    def _actor_with_role(self, *roles: str) -> Actor | None:
+        actor = self._actor()
+        if actor is None or (roles and actor.role not in roles):
+            return None
+        return actor
+
+    def _refresh_viewer(self, actor: Actor | None) -> None:
+        viewer = accounts.get_public_user(actor.user_id) if actor else None
+        new = dict(viewer) if viewer else dict(_EMPTY_VIEWER)
+        if new != self.viewer:
+            self.viewer = new
+
+    # ── computed projections for the layout ──
+
+    @rx.var
+    def logged_in(self) -> bool:
+        return bool(self.viewer.get("username"))
+
+    @rx.var
+    def is_enterprise(self) -> bool:
+        return self.viewer.get("role") == "enterprise"
+
+    @rx.var
+    def staff_menu(self) -> list[dict[str, str]]:
+        role = self.viewer.get("role", "")
+        return [dict(item) for item in navigation.staff_nav(role)] if role and role != "enterprise" else []
+
+    @rx.var
+    def home_route(self) -> str:
+        role = self.viewer.get("role", "")
+        return navigation.home_for(role) if role else "/login"
+
+    # ── events ──
+
+    @rx.event
+    def guard(self, route: str):
+        """on_load of every page: refresh the viewer, send away whoever may not open ``route``."""
+        route = route if isinstance(route, str) else "/"
+        actor = self._actor()
+        self._refresh_viewer(actor)
+        needs_login = route.startswith(("/my", "/staff", "/admin"))
+        if actor is None:
+            if self.session_token:
+                self.session_token = ""  # expired or revoked: forget it
+            if needs_login:
+                return rx.redirect("/login")
+            return None
+        if needs_login and not navigation.may_open(actor.role, route):
+            return [rx.toast.error("您没有访问该页面的权限"), rx.redirect(navigation.home_for(actor.role))]
+        if route in ("/login", "/register"):
+            return rx.redirect(navigation.home_for(actor.role))
+        return None
+
+    @rx.event
+    def logout(self):
+        accounts.logout(self.session_token)
+        self.session_token = ""
+        self.viewer = dict(_EMPTY_VIEWER)
+        return rx.redirect("/login")

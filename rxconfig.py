@@ -1,0 +1,22 @@
+"""Reflex configuration. Ports and origins come from the environment (README § 配置)."""
+
+import os
+
+import reflex as rx
+
+_port = int(os.environ.get("PORT", "3000"))
+_origin = os.environ.get("PORTAL_PUBLIC_ORIGIN") or None
+
+config = rx.Config(
+    app_name="portal",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=_port,
+    backend_port=_port,
+    # Several workers or hosts share state through Redis; one embedded worker needs none.
+    redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    # DESIGN §8: in production the socket accepts only the portal's own origin.
+    cors_allowed_origins=[_origin] if _origin else ["*"],
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+)

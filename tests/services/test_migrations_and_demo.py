@@ -1,0 +1,38 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel, select
+
+import portal.models  # noqa: F401
+from portal.core.db import get_engine, session_scope
+from portal.core.security import credit_code_error
+from portal.models.tables import Enterprise, Policy, Unit, User
+from portal.services import demo as demo_service
+
+
+def test_upgrade_head_leaves_nothing_for_autogenerate(db):
+    with get_engine().connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_demo_world_is_complete_and_idempotent(db):
+    first = demo_service.seed_demo_world()
+    second = demo_service.seed_demo_world()
+    assert first == second
+    with session_scope() as session:
+        users = {u.username: u for u in session.exec(select(User))}
+        units = {u.id: u for u in session.exec(select(Unit))}
+        qiye1 = session.get(Enterprise, users["qiye1"].enterprise_id)
+        qiye2 = session.get(Enterprise, users["qiye2"].enterprise_id)
+        published = session.exec(select(Policy).where(Policy.status == "已发布")).all()
+    expected = {"admin": "admin", "zhongxin": "dispatcher", "ziguiju": "handler", "zhujianju": "handler",
+                "dongjie": "handler", "lingdao": "leader", "qiye1": "enterprise", "qiye2": "enterprise"}
+    assert {name: users[name].role for name in expected} == expected
+    assert units[users["zhongxin"].unit_id].name == "市政府事务推进中心"
+    assert units[users["ziguiju"].unit_id].name == "市自然资源和规划局"
+    assert units[users["dongjie"].unit_id].kind == "镇街"
+    assert qiye1.name == "泰安示例科技有限公司" and qiye1.industry == "制造业" and qiye1.scale == "小型"
+    assert credit_code_error(qiye1.credit_code) is None and credit_code_error(qiye2.credit_code) is None
+    assert qiye2.town_unit_id != qiye1.town_unit_id and qiye2.industry != qiye1.industry
+    assert any(u.is_fallback for u in units.values())
+    assert len(published) >= 30
