@@ -19,7 +19,7 @@ def _nav_link(label: str, href: str) -> rx.Component:
 
 
 def public_header() -> rx.Component:
-    return rx.flex(
+    return rx.el.header(rx.flex(
         rx.link(
             rx.hstack(rx.icon("landmark", color="white"), rx.text(SITE_NAME, weight="bold", size="4", color="white"),
                       align="center", spacing="2"),
@@ -40,9 +40,9 @@ def public_header() -> rx.Component:
             ),
             gap="4", align="center", wrap="wrap",
         ),
-        as_="header", align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
+        align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
         background=BRAND, width="100%",
-    )
+    ))
 
 
 def page_title(title: str, subtitle: str = "") -> rx.Component:
@@ -56,7 +56,7 @@ def page_title(title: str, subtitle: str = "") -> rx.Component:
 def public_page(*children: rx.Component) -> rx.Component:
     return rx.box(
         public_header(),
-        rx.box(*children, as_="main", max_width="1100px", margin_x="auto", padding=["12px", "16px", "24px"], width="100%"),
+        rx.el.main(*children, max_width="1100px", margin_x="auto", padding=["12px", "16px", "24px"], width="100%"),
         min_height="100vh", background="var(--gray-2)",
     )
 
@@ -64,10 +64,13 @@ def public_page(*children: rx.Component) -> rx.Component:
 def _enterprise_tabs() -> rx.Component:
     items = [("我的诉求", "/my/demands"), ("提交诉求", "/my/demands/new"), ("消息", "/my/notifications"),
              ("企业信息", "/my/profile")]
-    return rx.flex(
-        *[rx.link(label, href=href, padding_x="12px", padding_y="8px", border_radius="6px", background="white",
-                  underline="none", white_space="nowrap") for label, href in items],
-        gap="2", overflow_x="auto", margin_bottom="16px", as_="nav", aria_label="企业功能",
+    return rx.el.nav(
+        rx.flex(
+            *[rx.link(label, href=href, padding_x="12px", padding_y="8px", border_radius="6px", background="white",
+                      underline="none", white_space="nowrap") for label, href in items],
+            gap="2", overflow_x="auto",
+        ),
+        aria_label="企业功能", margin_bottom="16px", max_width="100%",
     )
 
 
@@ -81,17 +84,21 @@ def enterprise_page(title: str, *children: rx.Component) -> rx.Component:
 
 
 def staff_page(title: str, *children: rx.Component) -> rx.Component:
-    sidebar = rx.flex(
-        rx.foreach(AuthState.staff_menu, lambda item: rx.link(
-            item["label"], href=item["route"], padding_x="12px", padding_y="8px", border_radius="6px",
-            underline="none", color="var(--gray-12)", white_space="nowrap", _hover={"background": "var(--red-3)"},
-        )),
-        as_="nav", aria_label="工作台菜单", direction=rx.breakpoints(initial="row", md="column"), gap="1",
-        overflow_x="auto", padding="12px", background="white", border_radius="8px",
+    sidebar = rx.el.nav(
+        rx.flex(
+            rx.foreach(AuthState.staff_menu, lambda item: rx.link(
+                item["label"], href=item["route"], padding_x="12px", padding_y="8px", border_radius="6px",
+                underline="none", color="var(--gray-12)", white_space="nowrap",
+                _hover={"background": "var(--red-3)"},
+            )),
+            direction=rx.breakpoints(initial="row", md="column"), gap="1", overflow_x="auto",
+        ),
+        aria_label="工作台菜单", padding="12px", background="white", border_radius="8px",
         min_width=["auto", "auto", "180px"], align_self="flex-start", width=["100%", "100%", "auto"],
+        max_width="100%",
     )
     return rx.box(
-        rx.flex(
+        rx.el.header(rx.flex(
             rx.link(rx.hstack(rx.icon("landmark", color="white"),
                               rx.text(SITE_NAME, weight="bold", color="white", size="4"), align="center"),
                     href="/staff", underline="none"),
@@ -104,12 +111,12 @@ def staff_page(title: str, *children: rx.Component) -> rx.Component:
                 rx.button("退出", on_click=AuthState.logout, size="1", variant="soft", color_scheme="gray"),
                 align="center", wrap="wrap",
             ),
-            as_="header", align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
+            align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
             background=BRAND,
-        ),
+        )),
         rx.flex(
             sidebar,
-            rx.box(page_title(title), *children, as_="main", flex="1", min_width="0", width="100%"),
+            rx.el.main(page_title(title), *children, flex="1", min_width="0", width="100%"),
             direction=rx.breakpoints(initial="column", md="row"), gap="4", padding=["12px", "16px", "24px"],
         ),
         min_height="100vh", background="var(--gray-2)",

@@ -1,0 +1,147 @@
+"""Attacks from a raw socket.io client, the way a hostile browser would talk to the backend.
+
+Every public state method is callable with any arguments (DESIGN §8), so staff-only handlers must
+refuse without a session and with an enterprise session, and no delta may carry secrets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+import pytest
+import socketio
+from sqlalchemy import create_engine, text
+
+from portal.state.admin import AdminState
+from portal.state.auth import AuthState
+
+pytestmark = pytest.mark.e2e
+
+NAMESPACE = "/_event"
+UPDATE_VARS = "reflex___state____state.reflex___state____update_vars_internal_state.update_vars_internal"
+
+
+class RawClient:
+    """A socket.io client speaking Reflex's event protocol directly."""
+
+    def __init__(self, base_url: str):
+        self.client_token = str(uuid.uuid4())
+        self.deltas: list[dict] = []
+        self.sio = socketio.Client(reconnection=False)
+        # Reflex's client connects to the URL ".../_event": socket.io path and namespace are both /_event.
+        self.sio.on("event", self.deltas.append, namespace=NAMESPACE)
+        self.sio.connect(f"{base_url}?token={self.client_token}", socketio_path="/_event",
+                         namespaces=[NAMESPACE], transports=["websocket"], wait_timeout=20)
+
+    def send(self, name: str, payload: dict, path: str = "/admin") -> None:
+        before = len(self.deltas)
+        self.sio.emit("event", {"name": name, "payload": payload,
+                                "router_data": {"pathname": path, "query": {}, "asPath": path}},
+                      namespace=NAMESPACE)
+        # Wait for the answer: at least one update, then a quiet half second.
+        deadline = time.monotonic() + 15
+        seen, quiet_since = before, time.monotonic()
+        while time.monotonic() < deadline:
+            if len(self.deltas) != seen:
+                seen, quiet_since = len(self.deltas), time.monotonic()
+            elif seen > before and time.monotonic() - quiet_since > 0.5:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"no answer to {name}")
+
+    def use_session(self, session_token: str) -> None:
+        self.send(UPDATE_VARS, {"vars": {f"{AuthState.get_full_name()}.session_token": session_token}})
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+    def text(self) -> str:
+        """Everything received, with JavaScript \\uXXXX escapes (toasts travel as JS code) decoded."""
+        dumped = json.dumps(self.deltas, ensure_ascii=False)
+        return re.sub(r"\\\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), dumped)
+
+
+def _count_users(database_url: str, username: str) -> int:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        n = connection.execute(text("SELECT count(*) FROM \"user\" WHERE username=:u"), {"u": username}).scalar()
+    engine.dispose()
+    return n
+
+
+def _login_token(database_url: str, username: str) -> str:
+    """Log in through the service against the portal's database (what a browser login would give)."""
+    import os
+
+    from portal.core.settings import get_settings
+
+    previous = os.environ.get("PORTAL_DATABASE_URL")
+    os.environ["PORTAL_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    try:
+        from portal.services.accounts import login
+
+        return login(username=username, password="Demo@2026").token
+    finally:
+        if previous is None:
+            os.environ.pop("PORTAL_DATABASE_URL", None)
+        else:
+            os.environ["PORTAL_DATABASE_URL"] = previous
+        get_settings.cache_clear()
+
+
+CREATE_USER = f"{AdminState.get_full_name()}.create_user"
+FORM = {"form": {"username": "intruder01", "display_name": "入侵者", "role": "admin", "password": "Intrude1234",
+                 "unit_id": ""}}
+
+
+def test_staff_handler_refused_without_session(portal_server):
+    client = RawClient(portal_server.url)
+    try:
+        client.send(CREATE_USER, FORM)
+    finally:
+        client.close()
+    assert _count_users(portal_server.database_url, "intruder01") == 0
+    assert "无权执行此操作" in client.text()
+
+
+def test_staff_handler_refused_with_enterprise_session(portal_server):
+    client = RawClient(portal_server.url)
+    try:
+        client.use_session(_login_token(portal_server.database_url, "qiye1"))
+        client.send(CREATE_USER, FORM)
+        client.send(f"{AdminState.get_full_name()}.set_active", {"user_id": 1, "active": False})
+    finally:
+        client.close()
+    assert _count_users(portal_server.database_url, "intruder01") == 0
+    engine = create_engine(portal_server.database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM \"user\" WHERE NOT is_active")).scalar() == 0
+    engine.dispose()
+
+
+def test_admin_session_works_and_deltas_carry_no_secrets(portal_server):
+    """The same raw client with an admin session may act; nothing it receives holds a hash or a token
+    other than its own."""
+    other_token = _login_token(portal_server.database_url, "zhongxin")
+    own_token = _login_token(portal_server.database_url, "admin")
+    client = RawClient(portal_server.url)
+    try:
+        client.use_session(own_token)
+        client.send(f"{AdminState.get_full_name()}.load", {})
+        client.send(CREATE_USER, {"form": dict(FORM["form"], username="legit0001", role="leader")})
+    finally:
+        client.close()
+    assert _count_users(portal_server.database_url, "legit0001") == 1
+    received = client.text()
+    assert "zhongxin" in received  # the admin's user list did arrive…
+    assert "$argon2" not in received and "pbkdf2" not in received  # …without any password hash
+    assert other_token not in received
+    engine = create_engine(portal_server.database_url)
+    with engine.connect() as connection:
+        hashes = [row[0] for row in connection.execute(text("SELECT token_hash FROM user_session"))]
+    engine.dispose()
+    assert not any(h in received for h in hashes)
