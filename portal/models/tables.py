@@ -200,10 +200,9 @@ class WorkOrder(SQLModel, table=True):
     """One per unit per round. The lead (主办) replies; co-units (协办) give an opinion to the lead."""
 
     __tablename__ = "work_order"
-    __table_args__ = (
-        UniqueConstraint("demand_id", "unit_id", "round", name="uq_work_order_demand_unit_round"),
-        Index("ix_work_order_unit_status", "unit_id", "status"),
-    )
+    # Not unique per (demand, unit, round): a unit that returned an order may get the demand again
+    # after the dispatcher re-routes it; the demand's version check keeps one live order per unit.
+    __table_args__ = (Index("ix_work_order_unit_status", "unit_id", "status"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
     unit_id: int = Field(foreign_key="unit.id")

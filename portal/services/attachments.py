@@ -1,0 +1,94 @@
+"""Private attachments: checked by content (not only by name), stored outside any public mount,
+read back only through ``attachment_for_download`` which applies the same visibility rules as the
+demand they belong to."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+
+from portal.core.settings import get_settings
+from portal.services.errors import ValidationFailed
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES_PER_SUBMISSION = 5
+
+# extension → the content types its bytes may show; .doc/.xls are OLE containers, .docx/.xlsx zips.
+ALLOWED = {
+    "pdf": {"application/pdf"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "png": {"image/png"},
+    "doc": {"application/msword"},
+    "xls": {"application/vnd.ms-excel", "application/msword"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+}
+ALLOWED_LABEL = "pdf、jpg、png、doc、docx、xls、xlsx"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename((name or "").replace("\\", "/")).strip() or "附件"
+    return "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')[:150] or "附件"
+
+
+def check_file(filename: str, data: bytes) -> str:
+    """The content type of an acceptable file, else ``ValidationFailed`` on the ``files`` field."""
+    name = _safe_name(filename)
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED:
+        raise ValidationFailed({"files": f"“{name}”的类型不允许,仅支持{ALLOWED_LABEL}"})
+    if len(data) == 0:
+        raise ValidationFailed({"files": f"“{name}”是空文件"})
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationFailed({"files": f"“{name}”超过20MB"})
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in ALLOWED[ext]:
+        raise ValidationFailed({"files": f"“{name}”的内容与扩展名不符,请上传真实的{ext}文件"})
+    return sorted(ALLOWED[ext])[0] if ext != "xls" else "application/vnd.ms-excel"
+
+
+def storage_dir() -> Path:
+    path = get_settings().private_upload_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(filename: str, data: bytes) -> CheckedFile:
+    """Check and write the bytes under a random key. The caller records the row in its transaction."""
+    content_type = check_file(filename, data)
+    key = uuid.uuid4().hex
+    target = storage_dir() / key
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return CheckedFile(filename=_safe_name(filename), content_type=content_type, size=len(data),
+                       sha256=hashlib.sha256(data).hexdigest(), storage_key=key)
+
+
+def discard(stored: list[CheckedFile]) -> None:
+    """Remove written files whose database rows were not committed (no orphan bytes left behind)."""
+    for item in stored:
+        try:
+            (storage_dir() / item.storage_key).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def path_of(storage_key: str) -> Path:
+    if not storage_key.isalnum():
+        raise ValueError("bad storage key")
+    return storage_dir() / storage_key
