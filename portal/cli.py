@@ -4,6 +4,7 @@
   seed-demo [--if-empty]     load the demo world (refused when PORTAL_DEMO_MODE is off)
   seed-reference             units, catalogue, time limits and the official holiday calendar only
   create-user                make a staff account (prompts for nothing: all values are flags)
+  verify-timeline [--demand ID]   check the hash chain of one demand's timeline, or of all; exit 1 if broken
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--role", required=True, choices=["dispatcher", "handler", "leader", "admin"])
     user.add_argument("--unit", help="unit name (dispatcher, handler)")
     user.add_argument("--password", required=True)
+    verify = sub.add_parser("verify-timeline")
+    verify.add_argument("--demand", type=int, help="one demand id (default: all)")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -79,6 +82,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{field}: {message}", file=sys.stderr)
             return 2
         print(f"已创建用户 {args.username} (id={user_id})")
+    elif args.command == "verify-timeline":
+        from portal.core.db import session_scope
+        from portal.services import timeline
+
+        if args.demand:
+            with session_scope() as session:
+                reports = [timeline.verify_demand(session, args.demand)]
+        else:
+            reports = timeline.verify_all()
+        broken = [r for r in reports if not r.ok]
+        for report in broken:
+            print(f"诉求 {report.demand_id}: 第{report.broken_seq}条起链条断裂({report.reason})")
+        print(f"已核验 {len(reports)} 个诉求的时间线,{len(broken)} 个异常")
+        return 1 if broken else 0
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from portal.services import accounts
+from portal.services import accounts, demands
 
 log = logging.getLogger("portal.jobs")
 
@@ -16,5 +16,12 @@ def purge_sessions() -> None:
         log.info("purged %s ended sessions", removed)
 
 
+def open_revisits() -> None:
+    created = demands.open_due_revisits()
+    if created:
+        log.info("opened %s revisit tasks", created)
+
+
 def register_jobs(scheduler) -> None:
+    scheduler.add_job(open_revisits, "interval", minutes=10, id="open_revisits", next_run_time=datetime.now())
     scheduler.add_job(purge_sessions, "interval", hours=1, id="purge_sessions", next_run_time=datetime.now())
