@@ -5,11 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.api.routes import build_api
-from portal.pages import admin, enterprise, public, staff
+from portal.pages import admin, demands, enterprise, public, staff, work
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
 from portal.state.auth import AuthState
+from portal.state.demands import (
+    CentreQueuesState, DemandDetailState, DispatchQueueState, MyDemandsState, NewDemandState, NotificationsState,
+    OrdersState, StaffSearchState,
+)
 
 app = rx.App(
     html_lang="zh-CN",
@@ -32,15 +36,22 @@ _add(public.policies, "/policies", "惠企政策一站查")
 _add(public.login, "/login", "登录")
 _add(public.register, "/register", "企业注册", RegisterState.load)
 
-for route, title in [("/my/demands", "我的诉求"), ("/my/demands/new", "提交诉求"),
-                     ("/my/notifications", "消息"), ("/my/profile", "企业信息")]:
-    _add(enterprise.placeholder(title), route, title)
+_add(demands.my_demands, "/my/demands", "我的诉求", MyDemandsState.load)
+_add(demands.new_demand, "/my/demands/new", "提交诉求", NewDemandState.load)
+_add(demands.my_demand_detail, "/my/demands/[demand_id]", "诉求详情", DemandDetailState.load)
+_add(work.my_notifications, "/my/notifications", "消息", NotificationsState.load)
+_add(enterprise.placeholder("企业信息"), "/my/profile", "企业信息")
 
 _add(staff.workbench, "/staff", "工作台")
-for route, title in [("/staff/dispatch", "受理派单"), ("/staff/orders", "部门工单"), ("/staff/demands", "诉求查询"),
-                     ("/staff/extensions", "延期审批"), ("/staff/revisits", "回访"),
-                     ("/staff/verifications", "办结核查"), ("/staff/supervision", "督办"),
-                     ("/staff/reports", "统计通报"), ("/staff/policies", "政策管理"),
+_add(work.dispatch_queue, "/staff/dispatch", "受理派单", DispatchQueueState.load)
+_add(work.unit_orders, "/staff/orders", "部门工单", OrdersState.load)
+_add(work.staff_search, "/staff/demands", "诉求查询", StaffSearchState.load)
+_add(demands.staff_demand_detail, "/staff/demands/[demand_id]", "诉求详情", DemandDetailState.load)
+_add(work.extensions, "/staff/extensions", "延期审批", CentreQueuesState.load)
+_add(work.revisits, "/staff/revisits", "回访", CentreQueuesState.load)
+_add(work.verifications, "/staff/verifications", "办结核查", CentreQueuesState.load)
+_add(work.staff_notifications, "/staff/notifications", "消息", NotificationsState.load)
+for route, title in [("/staff/supervision", "督办"), ("/staff/reports", "统计通报"), ("/staff/policies", "政策管理"),
                      ("/staff/enterprises", "企业台账"), ("/staff/visits", "走访记录")]:
     _add(staff.placeholder(title), route, title)
 

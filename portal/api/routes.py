@@ -20,5 +20,33 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": True})
 
 
+async def download(request: Request):
+    """Authorised download of a private attachment: the session cookie decides, like every handler."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import FileResponse, PlainTextResponse
+
+    from portal.services import accounts, demand_queries
+    from portal.services.attachments import path_of
+    from portal.services.errors import ServiceError
+
+    raw_id = request.path_params.get("attachment_id", "")
+    if not raw_id.isdigit():
+        return PlainTextResponse("附件不存在", status_code=404)
+    actor = await run_in_threadpool(accounts.resolve_session, request.cookies.get("qs_session"))
+    if actor is None:
+        return PlainTextResponse("请先登录", status_code=401)
+    try:
+        attachment = await run_in_threadpool(demand_queries.attachment_for_download, actor=actor,
+                                             attachment_id=int(raw_id))
+    except ServiceError:
+        return PlainTextResponse("附件不存在或无权查看", status_code=404)
+    path = path_of(attachment.storage_key)
+    if not path.exists():
+        return PlainTextResponse("附件文件缺失,请联系管理员", status_code=410)
+    return FileResponse(path, media_type=attachment.content_type, filename=attachment.filename,
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
+                                 "Content-Security-Policy": "sandbox"})
+
+
 def build_api() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health)])
+    return Starlette(routes=[Route("/api/health", health), Route("/api/files/{attachment_id}", download)])

@@ -92,3 +92,36 @@ def path_of(storage_key: str) -> Path:
     if not storage_key.isalnum():
         raise ValueError("bad storage key")
     return storage_dir() / storage_key
+
+
+# ── staging: files chosen in a form before it is submitted ────────────────────────────────────
+
+
+def stage(filename: str, data: bytes) -> tuple[str, str]:
+    """Check a file as soon as it is chosen and park it privately. Returns (token, safe filename).
+
+    The state keeps the token in a backend-only var, so a browser can neither name nor read another
+    person's staged file; ``take`` hands the bytes to the service and removes them.
+    """
+    check_file(filename, data)
+    token = uuid.uuid4().hex
+    directory = storage_dir() / "staging"
+    directory.mkdir(exist_ok=True)
+    with open(directory / token, "xb") as handle:
+        handle.write(data)
+    return token, _safe_name(filename)
+
+
+def read_staged(token: str) -> bytes:
+    if not token.isalnum():
+        raise ValueError("bad token")
+    return (storage_dir() / "staging" / token).read_bytes()
+
+
+def drop_staged(tokens: list[str]) -> None:
+    for token in tokens:
+        if token.isalnum():
+            try:
+                (storage_dir() / "staging" / token).unlink()
+            except FileNotFoundError:
+                pass

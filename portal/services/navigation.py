@@ -31,6 +31,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("/staff/policies", "政策管理", "book-open", (D, A)),
     ("/staff/enterprises", "企业台账", "building-2", (D, H)),
     ("/staff/visits", "走访记录", "footprints", (D, H)),
+    ("/staff/notifications", "消息", "bell", STAFF),
     ("/admin", "系统管理", "settings", (A,)),
 ]
 

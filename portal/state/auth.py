@@ -27,6 +27,7 @@ class AuthState(rx.State):
         secure=bool(get_settings().public_origin and get_settings().public_origin.startswith("https")),
     )
     viewer: dict[str, str] = dict(_EMPTY_VIEWER)
+    unread: int = 0
 
     # ── helpers (underscore: not callable from the browser) ──
 
@@ -80,6 +81,9 @@ class AuthState(rx.State):
             if needs_login:
                 return rx.redirect("/login")
             return None
+        from portal.services.demand_queries import unread_count
+
+        self.unread = unread_count(actor=actor)
         if needs_login and not navigation.may_open(actor.role, route):
             return [rx.toast.error("您没有访问该页面的权限"), rx.redirect(navigation.home_for(actor.role))]
         if route in ("/login", "/register"):

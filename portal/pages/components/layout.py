@@ -64,10 +64,17 @@ def public_page(*children: rx.Component) -> rx.Component:
 def _enterprise_tabs() -> rx.Component:
     items = [("我的诉求", "/my/demands"), ("提交诉求", "/my/demands/new"), ("消息", "/my/notifications"),
              ("企业信息", "/my/profile")]
+
+    def label(text: str):
+        if text != "消息":
+            return text
+        return rx.text.span("消息", rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread, color_scheme="red",
+                                                                         margin_left="4px"), ""))
+
     return rx.el.nav(
         rx.flex(
-            *[rx.link(label, href=href, padding_x="12px", padding_y="8px", border_radius="6px", background="white",
-                      underline="none", white_space="nowrap") for label, href in items],
+            *[rx.link(label(text), href=href, padding_x="12px", padding_y="8px", border_radius="6px",
+                      background="white", underline="none", white_space="nowrap") for text, href in items],
             gap="2", overflow_x="auto",
         ),
         aria_label="企业功能", margin_bottom="16px", max_width="100%",
@@ -104,6 +111,10 @@ def staff_page(title: str, *children: rx.Component) -> rx.Component:
                     href="/staff", underline="none"),
             rx.spacer(),
             rx.hstack(
+                rx.link(rx.hstack(rx.icon("bell", size=16, color="white"),
+                                  rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread, color_scheme="amber"), ""),
+                                  align="center", spacing="1"),
+                        href="/staff/notifications", aria_label="消息"),
                 rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
                 rx.badge(AuthState.viewer["role_label"], variant="surface"),
                 rx.cond(AuthState.viewer["unit_name"] != "", rx.text(AuthState.viewer["unit_name"], color="white",
