@@ -239,10 +239,147 @@ def seed_demo_world() -> dict[str, int]:
                                  password_hash=security.hash_password(DEMO_PASSWORD), enterprise_id=enterprise.id))
         _policies(session, local_date(now()))
         session.flush()
-        return {"units": len(units), "users": len(session.exec(select(User.id)).all()),
-                "policies": len(session.exec(select(Policy.id)).all())}
+        counts = {"units": len(units), "users": len(session.exec(select(User.id)).all()),
+                  "policies": len(session.exec(select(Policy.id)).all())}
+    counts["demands"] = seed_demo_demands() or _demand_count()
+    return counts
+
+
+def _demand_count() -> int:
+    from portal.models.tables import Demand
+
+    with session_scope() as session:
+        return len(session.exec(select(Demand.id)).all())
 
 
 def database_is_empty() -> bool:
     with session_scope() as session:
         return session.exec(select(User.id).limit(1)).first() is None
+
+
+# ── demo demands: at least one in every status, made through the real services ───────────────
+
+
+def seed_demo_demands() -> int:
+    """Run demo demands through the same services people use, with the clock moved back where a
+    story needs time to have passed. Only when there are no demands yet. Returns how many it made."""
+    from datetime import timedelta
+
+    from portal.core.clock import fixed, now, use_clock
+    from portal.models.dto import Actor
+    from portal.models.tables import Demand, Topic
+    from portal.services import demands as svc
+
+    with session_scope() as session:
+        if session.exec(select(Demand.id).limit(1)).first() is not None:
+            return 0
+        people = {u.username: Actor(user_id=u.id, username=u.username, role=u.role, display_name=u.display_name,
+                                    unit_id=u.unit_id, enterprise_id=u.enterprise_id)
+                  for u in session.exec(select(User))}
+        topics = {t.name: t.id for t in session.exec(select(Topic))}
+        units = {u.name: u.id for u in session.exec(select(Unit))}
+    ent1, ent2, centre = people["qiye1"], people["qiye2"], people["zhongxin"]
+    zj, zg, dj = people["zhujianju"], people["ziguiju"], people["dongjie"]
+    base = now()
+
+    def at(days_ago: float):
+        return use_clock(fixed(base - timedelta(days=days_ago)))
+
+    def submit(who, title, topic, kind="求助", content=None):
+        return svc.submit_demand(actor=who, form=svc.DemandForm(
+            kind=kind, topic_id=topics[topic], title=title,
+            content=content or f"{title}。企业已多次咨询办理,仍未解决,恳请相关部门协调处理。",
+            contact_name="王经理" if who is ent1 else "李主任",
+            contact_phone="13805380001" if who is ent1 else "0538-8221234"))
+
+    def order_of(demand_id, unit):
+        from portal.models.tables import WorkOrder
+
+        with session_scope() as session:
+            return session.exec(select(WorkOrder.id).where(WorkOrder.demand_id == demand_id,
+                                                           WorkOrder.unit_id == units[unit])
+                                .order_by(WorkOrder.id.desc())).first()
+
+    made = 0
+    # 待受理
+    with at(0.1):
+        submit(ent1, "申请高新技术企业认定辅导", "科技创新", kind="咨询")
+        submit(ent2, "建筑工地临时用电报装进度慢", "水电气网")
+    # 退回待派
+    with at(2):
+        d = submit(ent2, "园区道路破损影响车辆通行", "其他")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="一般")
+        svc.return_order(actor=dj, order_id=order_of(d, "东街街道"), kind="非本单位职责", reason="该路段属高新区管辖")
+    # 待签收
+    with at(0.2):
+        d = submit(ent1, "新建车间施工许可办理", "项目建设")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市住房和城乡建设局"],
+                     co_unit_ids=[units["市自然资源和规划局"]], level="一般")
+    # 办理中, with a co-unit opinion and a pending extension
+    with at(3):
+        d = submit(ent2, "项目用地规划条件调整", "用地规划")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"],
+                     co_unit_ids=[units["市住房和城乡建设局"]], level="复杂")
+        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
+        svc.sign(actor=zj, order_id=order_of(d, "市住房和城乡建设局"))
+        svc.submit_co_opinion(actor=zj, order_id=order_of(d, "市住房和城乡建设局"), opinion="建设工程规划许可可同步办理。")
+    # 办理中 and overdue (一般, dispatched 12 days ago, never fed back)
+    with at(12):
+        d = submit(ent1, "厂房不动产权证办理", "用地规划")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"], level="一般")
+        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
+    # 待评价 (recent reply)
+    with at(0.5):
+        d = submit(ent1, "社区周边停车位不足", "其他")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="即时")
+        svc.sign(actor=dj, order_id=order_of(d, "东街街道"))
+        svc.submit_feedback(actor=dj, order_id=order_of(d, "东街街道"), reply="已协调在厂区东侧划定临时停车位30个。",
+                            method="现场协调", solved=True)
+    # 待评价 past the rating window → a 回访 task
+    with at(8):
+        d = submit(ent2, "小微企业贷款贴息政策咨询", "融资信贷", kind="咨询")
+        svc.instant_answer(actor=centre, demand_id=d, answer="可按《普惠小微企业贷款贴息实施方案》向市地方金融管理局申请。")
+    with at(0):
+        svc.open_due_revisits()
+    # 重办中
+    with at(4):
+        d = submit(ent1, "施工图审查意见反复修改", "项目建设")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市住房和城乡建设局"], level="一般")
+        svc.sign(actor=zj, order_id=order_of(d, "市住房和城乡建设局"))
+        svc.submit_feedback(actor=zj, order_id=order_of(d, "市住房和城乡建设局"), reply="已组织图审机构一次性告知修改意见。",
+                            method="一次性告知", solved=True)
+    with at(3):
+        svc.rate(actor=ent1, demand_id=d, satisfaction="不满意", contacted=True, comment="修改意见仍不明确")
+    # 核查中 (form not yet uploaded)
+    with at(9):
+        d = submit(ent2, "历史遗留土地证办理", "用地规划")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"], level="疑难")
+        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
+        svc.submit_feedback(actor=zg, order_id=order_of(d, "市自然资源和规划局"), reply="已梳理历史资料,需企业补充原始用地批文。",
+                            method="书面答复", solved=False)
+    with at(7):
+        svc.rate(actor=ent2, demand_id=d, satisfaction="不满意", contacted=True, comment="原始批文已遗失")
+        svc.submit_feedback(actor=zg, order_id=order_of(d, "市自然资源和规划局"), reply="经档案馆查询未找到原始批文,按政策无法补办。",
+                            method="档案查询", solved=False)
+        svc.rate(actor=ent2, demand_id=d, satisfaction="不满意", contacted=False, comment="希望特事特办")
+    # 已办结 (instant answer, very satisfied) and (handled, satisfied)
+    with at(6):
+        d = submit(ent1, "企业开办全程网办咨询", "企业开办", kind="咨询")
+        svc.instant_answer(actor=centre, demand_id=d, answer="可登录企业开办一网通办平台,一日内办结营业执照。")
+        svc.rate(actor=ent1, demand_id=d, satisfaction="非常满意", contacted=True)
+    with at(10):
+        d = submit(ent2, "招聘技术工人补贴申请", "人才用工")
+        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="一般")
+        svc.sign(actor=dj, order_id=order_of(d, "东街街道"))
+        svc.submit_feedback(actor=dj, order_id=order_of(d, "东街街道"), reply="已指导企业完成扩岗补助申报,补贴已拨付。",
+                            method="上门指导", solved=True)
+        svc.rate(actor=ent2, demand_id=d, satisfaction="比较满意", contacted=True, comment="效率很高")
+    # 不予受理, 已撤回
+    with at(5):
+        d = submit(ent1, "请求撤销民事判决", "法律服务")
+        svc.reject(actor=centre, demand_id=d, reason="属于司法审判事项,请通过上诉或申请再审等法定途径解决")
+        d = submit(ent2, "重复提交的用电诉求", "水电气网")
+        svc.withdraw(actor=ent2, demand_id=d)
+    with session_scope() as session:
+        made = len(session.exec(select(Demand.id)).all())
+    return made

@@ -110,13 +110,48 @@ def new_page(browser, portal_server):
         context.close()
 
 
+@pytest.fixture
+def on_portal_db(portal_server):
+    """Run service calls in this test process against the served portal's database."""
+    from contextlib import contextmanager
+
+    from portal.core.calendar import invalidate_calendar_cache
+    from portal.core.settings import get_settings
+
+    @contextmanager
+    def use():
+        previous = os.environ.get("PORTAL_DATABASE_URL")
+        os.environ["PORTAL_DATABASE_URL"] = portal_server.database_url
+        os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = str(Path(portal_server.database_url.split("///", 1)[1]).parent
+                                                      / "uploads")
+        get_settings.cache_clear()
+        invalidate_calendar_cache()
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("PORTAL_DATABASE_URL", None)
+            else:
+                os.environ["PORTAL_DATABASE_URL"] = previous
+            os.environ.pop("PORTAL_PRIVATE_UPLOAD_DIR", None)
+            get_settings.cache_clear()
+            invalidate_calendar_cache()
+
+    return use
+
+
 def path_is(path: str) -> re.Pattern:
     """A URL matcher for ``expect(page).to_have_url``: this path, with or without a trailing slash."""
     return re.compile(rf"^https?://[^/]+{re.escape(path)}/?(\?.*)?$")
 
 
-def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+def login(page, username: str, password: str = DEMO_PASSWORD, *, expect_success: bool = True) -> None:
+    """Log in through the form; by default wait until the portal has moved on to the user's home."""
+    from playwright.sync_api import expect
+
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    if expect_success:
+        expect(page).to_have_url(re.compile(r"/(staff|my/demands)/?$"))

@@ -52,13 +52,17 @@ def test_invalid_code_is_shown_beside_the_field(new_page, portal_server):
     engine.dispose()
 
 
-def test_five_wrong_passwords_lock_the_account(new_page):
+def test_five_wrong_passwords_lock_the_account(new_page, on_portal_db):
+    from portal.services.accounts import create_staff_user
+
+    with on_portal_db():  # an account of its own, so the lock troubles no other test
+        create_staff_user(actor=None, username="lockme01", display_name="锁定测试", role="leader", password="Lockme2026")
     page = new_page()
     for attempt in range(5):
-        login(page, "qiye2", "Wrong-pass-1")
+        login(page, "lockme01", "Wrong-pass-1", expect_success=False)
         expected = "15分钟" if attempt == 4 else "用户名或密码错误"
         expect(page.get_by_role("alert")).to_contain_text(expected)
-    login(page, "qiye2")  # the right password is refused while locked
+    login(page, "lockme01", "Lockme2026", expect_success=False)  # the right password is refused while locked
     expect(page.get_by_role("alert")).to_contain_text("15分钟")
     expect(page).to_have_url(path_is("/login"))
 

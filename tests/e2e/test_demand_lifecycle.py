@@ -211,3 +211,55 @@ def test_forged_attachment_is_refused_beside_the_field(parties):
     expect(ent.get_by_label("联系电话")).to_have_value("13805380001")  # the form has loaded
     ent.locator("#demand_files input[type=file]").set_input_files(str(FILES / "伪装图片.png"))
     expect(ent.locator("#files-error")).to_contain_text("内容与扩展名不符")
+
+
+def test_phone_revisit_from_the_queue(new_page):
+    disp = new_page()
+    login(disp, "zhongxin")
+    disp.goto("/staff/revisits")
+    disp.get_by_role("link", name="小微企业贷款贴息政策咨询").click()
+    _status(disp, "待评价")
+    disp.get_by_role("button", name="记录未接通").click()
+    expect(disp.get_by_text("第1次回访未接通")).to_be_visible()
+    disp.get_by_label("满意度").select_option("基本满意")
+    disp.get_by_label("是否已与您联系").select_option("是")
+    disp.get_by_role("button", name="登记回访").click()
+    _status(disp, "已办结")
+    disp.goto("/staff/revisits")
+    expect(disp.get_by_role("link", name="小微企业贷款贴息政策咨询")).to_have_count(0)
+
+
+def test_staff_search_and_unit_queue(new_page):
+    disp = new_page()
+    login(disp, "zhongxin")
+    disp.goto("/staff/demands")
+    disp.get_by_label("关键词").fill("停车")
+    disp.get_by_role("button", name="搜索").click()
+    expect(disp.get_by_role("link", name="社区周边停车位不足")).to_be_visible()
+    expect(disp.get_by_text("共 1 条")).to_be_visible()
+    disp.get_by_label("关键词").fill("")
+    disp.get_by_label("只看超期").check()
+    disp.get_by_role("button", name="搜索").click()
+    expect(disp.get_by_role("link", name="厂房不动产权证办理")).to_be_visible()
+    expect(disp.get_by_text(re.compile(r"超期\d+个工作日")).first).to_be_visible()
+
+    unit = new_page()
+    login(unit, "ziguiju")
+    unit.goto("/staff/orders")
+    unit.get_by_role("button", name=re.compile("^办理中")).click()
+    expect(unit.get_by_role("link", name="厂房不动产权证办理")).to_be_visible()
+    expect(unit.get_by_text(re.compile(r"超期\d+个工作日")).first).to_be_visible()
+    unit.goto("/staff/demands")
+    unit.get_by_role("button", name="搜索").click()
+    expect(unit.get_by_role("link", name="社区周边停车位不足")).to_have_count(0)  # not this unit's
+
+
+def test_enterprise_list_filters_by_status(new_page):
+    ent = new_page()
+    login(ent, "qiye1")
+    ent.goto("/my/demands")
+    expect(ent.get_by_role("link", name="企业开办全程网办咨询")).to_be_visible()
+    ent.get_by_role("button", name="已办结").click()
+    expect(ent.get_by_role("link", name="企业开办全程网办咨询")).to_be_visible()
+    expect(ent.get_by_role("link", name="新建车间施工许可办理")).to_have_count(0)
+    expect(ent.get_by_role("link", name="招聘技术工人补贴申请")).to_have_count(0)  # qiye2's

@@ -77,13 +77,12 @@ def _login_token(database_url: str, username: str) -> str:
     import os
 
     from portal.core.settings import get_settings
+    from portal.services.accounts import login
 
     previous = os.environ.get("PORTAL_DATABASE_URL")
     os.environ["PORTAL_DATABASE_URL"] = database_url
     get_settings.cache_clear()
     try:
-        from portal.services.accounts import login
-
         return login(username=username, password="Demo@2026").token
     finally:
         if previous is None:

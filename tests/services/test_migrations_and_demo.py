@@ -36,3 +36,20 @@ def test_demo_world_is_complete_and_idempotent(db):
     assert qiye2.town_unit_id != qiye1.town_unit_id and qiye2.industry != qiye1.industry
     assert any(u.is_fallback for u in units.values())
     assert len(published) >= 30
+
+
+def test_demo_world_has_a_demand_in_every_status(db):
+    from sqlmodel import func
+
+    from portal.models.enums import DemandStatus
+    from portal.models.tables import Demand, RevisitTask
+    from portal.services import timeline
+
+    demo_service.seed_demo_world()
+    with session_scope() as session:
+        statuses = dict(session.exec(select(Demand.status, func.count()).group_by(Demand.status)).all())
+        assert session.exec(select(RevisitTask)).first() is not None
+        ids = session.exec(select(Demand.id)).all()
+        assert all(timeline.verify_demand(session, i).ok for i in ids)
+    assert set(statuses) == {s.value for s in DemandStatus}
+    assert demo_service.seed_demo_demands() == 0  # idempotent

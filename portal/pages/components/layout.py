@@ -68,7 +68,7 @@ def _enterprise_tabs() -> rx.Component:
     def label(text: str):
         if text != "消息":
             return text
-        return rx.text.span("消息", rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread, color_scheme="red",
+        return rx.text.span("消息", rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="red",
                                                                          margin_left="4px"), ""))
 
     return rx.el.nav(
@@ -112,7 +112,7 @@ def staff_page(title: str, *children: rx.Component) -> rx.Component:
             rx.spacer(),
             rx.hstack(
                 rx.link(rx.hstack(rx.icon("bell", size=16, color="white"),
-                                  rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread, color_scheme="amber"), ""),
+                                  rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="amber", variant="solid"), ""),
                                   align="center", spacing="1"),
                         href="/staff/notifications", aria_label="消息"),
                 rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),

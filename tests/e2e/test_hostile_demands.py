@@ -1,0 +1,173 @@
+"""Hostile clients against the demand flow: foreign ids, wrong roles, crafted events and downloads."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import select
+
+from portal.state.demands import DemandDetailState
+from tests.e2e.test_hostile_client import RawClient, _login_token
+
+pytestmark = pytest.mark.e2e
+DETAIL = DemandDetailState.get_full_name()
+PDF = b"%PDF-1.4\n%secret plan\n" + b"0" * 64
+
+
+def _actor(username: str):
+    from portal.core.db import session_scope
+    from portal.models.dto import Actor
+    from portal.models.tables import User
+
+    with session_scope() as session:
+        u = session.exec(select(User).where(User.username == username)).one()
+        return Actor(user_id=u.id, username=u.username, role=u.role, display_name=u.display_name,
+                     unit_id=u.unit_id, enterprise_id=u.enterprise_id)
+
+
+def _unit(name: str) -> int:
+    from portal.core.db import session_scope
+    from portal.models.tables import Unit
+
+    with session_scope() as session:
+        return session.exec(select(Unit.id).where(Unit.name == name)).one()
+
+
+@pytest.fixture
+def secret_demand(on_portal_db):
+    """qiye1's demand with an attachment, dispatched to 住建局 only, signed, with a pending extension."""
+    from portal.models.tables import WorkOrder
+    from portal.services import demand_queries as q
+    from portal.services import demands as svc
+    from portal.core.db import session_scope
+
+    with on_portal_db():
+        from portal.models.tables import Topic
+
+        with session_scope() as session:
+            topic = session.exec(select(Topic.id).where(Topic.name == "项目建设")).one()
+        ent = _actor("qiye1")
+        demand_id = svc.submit_demand(actor=ent, form=svc.DemandForm(
+            kind="投诉", topic_id=topic, title="机密诉求甲乙丙", content="这是一条只有本企业和承办单位能看到的诉求内容。",
+            contact_name="王经理", contact_phone="13805380001", files=[svc.UploadedFile("机密.pdf", PDF)]))
+        svc.dispatch(actor=_actor("zhongxin"), demand_id=demand_id, lead_unit_id=_unit("市住房和城乡建设局"), level="一般")
+        with session_scope() as session:
+            order_id = session.exec(select(WorkOrder.id).where(WorkOrder.demand_id == demand_id)).one()
+        svc.sign(actor=_actor("zhujianju"), order_id=order_id)
+        from datetime import date, timedelta
+
+        from chinese_calendar import is_workday
+
+        day = date.today() + timedelta(days=25)
+        while True:
+            try:
+                if is_workday(day):
+                    break
+            except NotImplementedError:
+                if day.weekday() < 5:
+                    break
+            day += timedelta(days=1)
+        svc.request_extension(actor=_actor("zhujianju"), order_id=order_id, reason="需要更多时间协调", new_due_date=day)
+        attachment_id = q.demand_detail(actor=ent, demand_id=demand_id)["attachments"][0]["id"]
+    return {"demand_id": demand_id, "order_id": order_id, "attachment_id": attachment_id}
+
+
+def _row(database_url: str, sql: str, **params):
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        row = connection.execute(text(sql), params).one()
+    engine.dispose()
+    return row
+
+
+def _session_client(portal_server, username: str) -> RawClient:
+    client = RawClient(portal_server.url)
+    client.use_session(_login_token(portal_server.database_url, username))
+    return client
+
+
+def test_other_enterprise_cannot_read_by_id(portal_server, secret_demand):
+    client = _session_client(portal_server, "qiye2")
+    try:
+        client.send(f"{DETAIL}.load", {}, path=f"/my/demands/{secret_demand['demand_id']}")
+    finally:
+        client.close()
+    received = client.text()
+    assert "机密诉求甲乙丙" not in received and "只有本企业" not in received
+    assert '"not_found_rx_state_": true' in received
+
+
+def test_attachment_download_needs_the_right_session(portal_server, secret_demand):
+    url = f"{portal_server.url}/api/files/{secret_demand['attachment_id']}"
+    assert httpx.get(url).status_code == 401
+    other = _login_token(portal_server.database_url, "qiye2")
+    assert httpx.get(url, cookies={"qs_session": other}).status_code == 404
+    foreign_unit = _login_token(portal_server.database_url, "ziguiju")
+    assert httpx.get(url, cookies={"qs_session": foreign_unit}).status_code == 404
+    owner = _login_token(portal_server.database_url, "qiye1")
+    response = httpx.get(url, cookies={"qs_session": owner})
+    assert response.status_code == 200 and response.content == PDF
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert httpx.get(f"{portal_server.url}/api/files/../../etc/passwd").status_code == 404
+
+
+def test_enterprise_calling_dispatch_is_refused(portal_server, on_portal_db):
+    from portal.services import demands as svc
+
+    with on_portal_db():
+        from portal.core.db import session_scope
+        from portal.models.tables import Topic
+
+        with session_scope() as session:
+            topic = session.exec(select(Topic.id).where(Topic.name == "其他")).one()
+        demand_id = svc.submit_demand(actor=_actor("qiye1"), form=svc.DemandForm(
+            kind="建议", topic_id=topic, title="企业自己派单的尝试", content="企业尝试通过伪造事件自行派单给某部门。",
+            contact_name="王经理", contact_phone="13805380001"))
+    client = _session_client(portal_server, "qiye1")
+    try:
+        path = f"/staff/demands/{demand_id}"
+        client.send(f"{DETAIL}.load", {}, path=path)
+        client.send(f"{DETAIL}.dispatch", {"form": {"lead_unit_id": str(_unit_id_raw(portal_server, '东街街道')),
+                                                    "level": "一般"}}, path=path)
+        client.send(f"{DETAIL}.answer", {"form": {"answer": "企业自己答复自己"}}, path=path)
+    finally:
+        client.close()
+    assert "无权执行此操作" in client.text()
+    status = _row(portal_server.database_url, "SELECT status FROM demand WHERE id=:d", d=demand_id)[0]
+    assert status == "待受理"
+
+
+def _unit_id_raw(portal_server, name: str) -> int:
+    return _row(portal_server.database_url, "SELECT id FROM unit WHERE name=:n", n=name)[0]
+
+
+def test_unit_cannot_act_on_another_units_order(portal_server, secret_demand):
+    client = _session_client(portal_server, "ziguiju")
+    try:
+        path = f"/staff/demands/{secret_demand['demand_id']}"
+        client.send(f"{DETAIL}.load", {}, path=path)
+        client.send(f"{DETAIL}.feedback", {"form": {"reply": "冒充住建局答复企业的内容。", "method": "冒充", "solved": "是"}},
+                    path=path)
+        client.send(f"{DETAIL}.sign", {}, path=path)
+    finally:
+        client.close()
+    received = client.text()
+    assert "机密诉求甲乙丙" not in received
+    order = _row(portal_server.database_url, "SELECT status, reply_content FROM work_order WHERE id=:o",
+                 o=secret_demand["order_id"])
+    assert tuple(order) == ("办理中", "")
+
+
+def test_handler_cannot_approve_its_own_extension(portal_server, secret_demand):
+    client = _session_client(portal_server, "zhujianju")
+    try:
+        path = f"/staff/demands/{secret_demand['demand_id']}"
+        client.send(f"{DETAIL}.load", {}, path=path)
+        client.send(f"{DETAIL}.decide_extension", {"form": {"decision": "approve"}}, path=path)
+    finally:
+        client.close()
+    assert "无权执行此操作" in client.text()
+    status = _row(portal_server.database_url,
+                  "SELECT status FROM extension_request WHERE work_order_id=:o", o=secret_demand["order_id"])[0]
+    assert status == "待审批"
