@@ -17,6 +17,6 @@ config = rx.Config(
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
     # DESIGN §8: in production the socket accepts only the portal's own origin.
     cors_allowed_origins=[_origin] if _origin else ["*"],
-    plugins=[rx.plugins.RadixThemesPlugin()],
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="red", gray_color="slate", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -8,6 +8,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401  (registers the tables)
+from portal.models.migration_filters import include_name
 from portal.core.db import get_engine
 from portal.core.settings import get_settings
 
@@ -44,6 +45,7 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=include_name,
         # SQLite cannot ALTER most things; batch mode rebuilds tables when a later migration must.
         render_as_batch=connection.dialect.name == "sqlite",
     )

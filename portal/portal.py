@@ -17,7 +17,6 @@ from portal.state.demands import (
 
 app = rx.App(
     html_lang="zh-CN",
-    theme=rx.theme(accent_color="red", gray_color="slate", radius="medium"),
     style={
         "font_family": "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
     },

@@ -129,3 +129,12 @@ def demo(db):
 
     seed_demo_world()
     return db
+
+
+@pytest.fixture
+def demo_accounts(db):
+    """The demo units, catalogue and accounts, without the demo demands (tests make their own)."""
+    from portal.services.demo import seed_demo_world
+
+    seed_demo_world(with_demands=False)
+    return db

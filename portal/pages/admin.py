@@ -69,9 +69,9 @@ def admin_page() -> rx.Component:
                         rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                        ("用户名", "姓名", "角色", "单位", "状态", "操作")])),
                         rx.table.body(rx.foreach(AdminState.users, _user_row)),
-                        width="100%",
+                        width="100%", min_width="680px",
                     ),
-                    overflow_x="auto", margin_top="16px",
+                    overflow_x="auto", width="100%", margin_top="16px",
                 ),
             ),
             spacing="4", width="100%",

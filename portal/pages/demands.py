@@ -47,9 +47,9 @@ def my_demands() -> rx.Component:
                         rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
                                                        ("编号", "标题", "类型", "状态", "承办单位", "提交时间")])),
                         rx.table.body(rx.foreach(MyDemandsState.rows, _my_row)),
-                        width="100%",
+                        width="100%", min_width="680px",
                     ),
-                    overflow_x="auto",
+                    overflow_x="auto", width="100%",
                 ),
                 empty("暂无诉求。点击“提交诉求”向我们反映问题。"),
             ),

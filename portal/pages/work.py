@@ -32,9 +32,9 @@ def _table(headers: list[str], rows, render) -> rx.Component:
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),
-            width="100%",
+            width="100%", min_width="680px",
         ),
-        overflow_x="auto",
+        overflow_x="auto", width="100%",
     )
 
 

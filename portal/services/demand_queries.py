@@ -194,7 +194,7 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
     """Staff search. Handlers only find demands their unit has an order on."""
     from datetime import date, datetime as dt, time as dtime
 
-    from portal.services.search import cjk_bigrams
+    from portal.services.search import fulltext_condition
 
     if actor.role not in (Role.DISPATCHER, Role.HANDLER, Role.LEADER):
         raise Forbidden()
@@ -220,14 +220,15 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
             where.append(Demand.created_at >= start if op == "ge" else Demand.created_at < start)
     if filters.get("overdue_only") is True:
         where.append(and_(Demand.status.in_([S.DISPATCHED, S.HANDLING, S.REDO]), Demand.due_at < now()))
-    keyword = (filters.get("keyword") or "").strip()
-    if keyword:
-        # Every bigram of every term must occur (2-character words match exactly, DESIGN §9).
-        for token in cjk_bigrams(keyword).split():
-            where.append(Demand.search_tokens.like(f"%{token}%"))
+    keyword = (filters.get("keyword") or "").strip()[:100]
     if actor.role == Role.HANDLER:
         where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == actor.unit_id)))
     with session_scope() as session:
+        if keyword:
+            # Full-text over bigram tokens (DESIGN §9): 2-character words match, terms are ANDed.
+            condition = fulltext_condition(Demand.search_tokens, Demand.id, keyword,
+                                           session.get_bind().dialect.name, "demand_fts")
+            where.append(condition if condition is not None else Demand.id.is_(None))
         name = (filters.get("enterprise") or "").strip()
         if name:
             where.append(Demand.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.contains(name))))

@@ -212,7 +212,7 @@ def _policies(session: Session, today: date) -> None:
             session.add(PolicyTag(policy_id=policy.id, kind=kind, value=value))
 
 
-def seed_demo_world() -> dict[str, int]:
+def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     """Load (or complete) the demo world. Returns counts of what exists afterwards."""
     from portal.core.clock import now
     from portal.core.calendar import local_date
@@ -241,7 +241,7 @@ def seed_demo_world() -> dict[str, int]:
         session.flush()
         counts = {"units": len(units), "users": len(session.exec(select(User.id)).all()),
                   "policies": len(session.exec(select(Policy.id)).all())}
-    counts["demands"] = seed_demo_demands() or _demand_count()
+    counts["demands"] = (seed_demo_demands() if with_demands else 0) or _demand_count()
     return counts
 
 

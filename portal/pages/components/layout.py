@@ -38,7 +38,7 @@ def public_header() -> rx.Component:
                 ),
                 rx.fragment(_nav_link("登录", "/login"), _nav_link("注册", "/register")),
             ),
-            gap="4", align="center", wrap="wrap",
+            align="center", wrap="wrap", column_gap="16px", row_gap="6px",
         ),
         align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
         background=BRAND, width="100%",

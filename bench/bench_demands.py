@@ -1,0 +1,109 @@
+"""Benchmark of the demand services on the embedded SQLite setup (or PORTAL_DATABASE_URL).
+
+    .venv/bin/python bench/bench_demands.py [--demands 20000]
+
+Measures: submissions through the real service (validation, code sequence, timeline hash, notice) per
+second; then, with N demands in the table, the latency of the pages' queries (dispatch queue page,
+an enterprise's list page, staff keyword search, one demand's detail). Prints a table for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def timed(fn, repeat: int = 20) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--demands", type=int, default=20000)
+    parser.add_argument("--submits", type=int, default=300)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="qs-bench-")
+    os.environ.setdefault("PORTAL_DATABASE_URL", f"sqlite:///{workdir}/bench.db")
+    os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
+
+    from sqlalchemy import insert
+    from sqlmodel import select
+
+    from portal.cli import migrate
+    from portal.core.clock import now
+    from portal.core.db import session_scope
+    from portal.models.dto import Actor
+    from portal.models.tables import Demand, Enterprise, Topic, User
+    from portal.services import demand_queries as q
+    from portal.services import demands as svc
+    from portal.services.demo import seed_demo_world
+    from portal.services.search import cjk_bigrams
+
+    migrate()
+    seed_demo_world()
+    with session_scope() as session:
+        users = {u.username: u for u in session.exec(select(User))}
+        topic_ids = list(session.exec(select(Topic.id)))
+        enterprise_ids = list(session.exec(select(Enterprise.id)))
+
+    def actor(name):
+        u = users[name]
+        return Actor(user_id=u.id, username=u.username, role=u.role, display_name=u.display_name, unit_id=u.unit_id,
+                     enterprise_id=u.enterprise_id)
+
+    ent, centre = actor("qiye1"), actor("zhongxin")
+    form = svc.DemandForm(kind="求助", topic_id=topic_ids[0], title="基准测试诉求",
+                          content="这是一条用于测量提交性能的诉求内容,包含足够的文字。", contact_name="王经理",
+                          contact_phone="13805380001")
+    start = time.perf_counter()
+    for _ in range(args.submits):
+        svc.submit_demand(actor=ent, form=form)
+    submit_rate = args.submits / (time.perf_counter() - start)
+
+    words = ["用地", "规划", "施工", "许可", "融资", "贷款", "招聘", "用工", "供电", "增容", "专利", "补贴", "停车", "道路"]
+    rng = random.Random(7)
+    moment = now()
+    rows = []
+    for i in range(args.demands):
+        title = "".join(rng.sample(words, 3)) + f"问题{i}"
+        content = "企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。"
+        rows.append(dict(code=f"QB{i:012d}", enterprise_id=rng.choice(enterprise_ids), kind="求助",
+                         topic_id=rng.choice(topic_ids), title=title, content=content, contact_name="张三",
+                         contact_phone="13800000000", status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
+                         round=1, channel="线上提交", created_at=moment, updated_at=moment,
+                         search_tokens=cjk_bigrams(f"{title} {content}"), version=1, instant_answer="",
+                         reject_reason="", closed_unrated=False))
+    with session_scope() as session:
+        for chunk in range(0, len(rows), 5000):
+            session.exec(insert(Demand), params=rows[chunk:chunk + 5000])
+    sample_id = rows and q.dispatch_queue(actor=centre, status="待受理")["rows"][0]["id"]
+
+    results = {
+        "dispatch queue page (待受理, oldest 20)": timed(lambda: q.dispatch_queue(actor=centre, status="待受理")),
+        "enterprise list page (newest 20)": timed(lambda: q.my_demands(actor=ent)),
+        "staff search, 2-char keyword 增容": timed(lambda: q.search_demands(actor=centre, filters={"keyword": "增容"})),
+        "demand detail with timeline": timed(lambda: q.demand_detail(actor=centre, demand_id=sample_id)),
+    }
+    print(f"database: {os.environ['PORTAL_DATABASE_URL'].split(':')[0]}, demands: {args.demands + args.submits}")
+    print(f"submit_demand through the service: {submit_rate:.0f} /s")
+    print("| query | median ms | p95 ms |\n|---|---|---|")
+    for name, (median, p95) in results.items():
+        print(f"| {name} | {median:.1f} | {p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Objects that live in the database but not in SQLModel metadata (full-text indexes), so that
+autogenerate and the migration test leave them alone."""
+
+from __future__ import annotations
+
+FULLTEXT_PREFIXES = ("demand_fts",)
+FULLTEXT_INDEXES = {"ix_demand_search_tsv"}
+
+
+def include_name(name, type_, parent_names) -> bool:
+    if type_ == "table" and name and name.startswith(FULLTEXT_PREFIXES):
+        return False
+    if type_ == "index" and name in FULLTEXT_INDEXES:
+        return False
+    return True
