@@ -74,12 +74,15 @@ def main() -> None:
         svc.submit_demand(actor=ent, form=form)
     submit_rate = args.submits / (time.perf_counter() - start)
 
-    words = ["用地", "规划", "施工", "许可", "融资", "贷款", "招聘", "用工", "供电", "增容", "专利", "补贴", "停车", "道路"]
+    # A vocabulary of ~300 two-character words, so a keyword matches a few per cent of demands (as real
+    # complaint text does), plus the common ones the dispatchers search for.
     rng = random.Random(7)
+    chars = "用地规划施工许可融资贷款招聘工供电增容专利补贴停车道路排污环评消防验收税务社保燃气供水网络厂房租金物流"
+    words = sorted({rng.choice(chars) + rng.choice(chars) for _ in range(400)} | {"增容", "许可", "停车"})
     moment = now()
     rows = []
     for i in range(args.demands):
-        title = "".join(rng.sample(words, 3)) + f"问题{i}"
+        title = "".join(rng.sample(words, 2)) + f"问题{i}"
         content = "企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。"
         rows.append(dict(code=f"QB{i:012d}", enterprise_id=rng.choice(enterprise_ids), kind="求助",
                          topic_id=rng.choice(topic_ids), title=title, content=content, contact_name="张三",

@@ -12,7 +12,7 @@ from portal.state.admin import AdminState
 from portal.state.auth import AuthState
 from portal.state.demands import (
     CentreQueuesState, DemandDetailState, DispatchQueueState, MyDemandsState, NewDemandState, NotificationsState,
-    OrdersState, StaffSearchState,
+    OrdersState, ProfileState, StaffSearchState, WorkbenchState,
 )
 
 app = rx.App(
@@ -39,9 +39,9 @@ _add(demands.my_demands, "/my/demands", "我的诉求", MyDemandsState.load)
 _add(demands.new_demand, "/my/demands/new", "提交诉求", NewDemandState.load)
 _add(demands.my_demand_detail, "/my/demands/[demand_id]", "诉求详情", DemandDetailState.load)
 _add(work.my_notifications, "/my/notifications", "消息", NotificationsState.load)
-_add(enterprise.placeholder("企业信息"), "/my/profile", "企业信息")
+_add(enterprise.profile, "/my/profile", "企业信息", ProfileState.load)
 
-_add(staff.workbench, "/staff", "工作台")
+_add(staff.workbench, "/staff", "工作台", WorkbenchState.load)
 _add(work.dispatch_queue, "/staff/dispatch", "受理派单", DispatchQueueState.load)
 _add(work.unit_orders, "/staff/orders", "部门工单", OrdersState.load)
 _add(work.staff_search, "/staff/demands", "诉求查询", StaffSearchState.load)

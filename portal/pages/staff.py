@@ -6,6 +6,17 @@ import reflex as rx
 
 from portal.pages.components.layout import card, staff_page, under_construction
 from portal.state.auth import AuthState
+from portal.state.demands import WorkbenchState
+
+
+def _counter(c) -> rx.Component:
+    return rx.link(
+        card(rx.vstack(rx.text(c["label"], size="2", color_scheme="gray"),
+                       rx.text(c["value"], size="7", weight="bold",
+                               color=rx.cond(c["alert"], "var(--red-11)", "var(--gray-12)")),
+                       spacing="1")),
+        href=c["link"], underline="none", min_width="140px", flex="1",
+    )
 
 
 def workbench() -> rx.Component:
@@ -21,6 +32,8 @@ def workbench() -> rx.Component:
                 spacing="2",
             )
         ),
+        rx.flex(rx.foreach(WorkbenchState.counters, _counter), gap="3", wrap="wrap", margin_top="16px",
+                aria_label="待办统计"),
     )
 
 

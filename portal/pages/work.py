@@ -122,7 +122,7 @@ def staff_search() -> rx.Component:
             ),
         ),
         card(
-            rx.text("共 ", s.total, " 条", size="2", margin_bottom="8px"),
+            rx.text("共 ", s.total_label, " 条", size="2", margin_bottom="8px"),
             rx.cond(s.total > 0, _table(["编号", "标题", "企业", "状态", "承办单位", "期限", "提交时间"], s.rows,
                                         lambda r: rx.table.row(
                 rx.table.cell(r["code"]), rx.table.cell(_link(r)), rx.table.cell(r["enterprise_name"]),

@@ -315,3 +315,17 @@ def list_users(*, actor: Actor, limit: int = 200) -> list[UserRow]:
         return [UserRow(id=u.id, username=u.username, display_name=u.display_name,
                         role_label=ROLE_LABELS.get(Role(u.role), u.role), unit_name=units.get(u.unit_id, ""),
                         is_active=u.is_active, created_at=u.created_at.isoformat()) for u in rows]
+
+
+def enterprise_profile(*, actor: Actor) -> dict[str, str]:
+    """The enterprise's own record, as shown on /my/profile."""
+    if actor.role != Role.ENTERPRISE or not actor.enterprise_id:
+        raise Forbidden()
+    with session_scope() as session:
+        enterprise = session.get(Enterprise, actor.enterprise_id)
+        town = session.get(Unit, enterprise.town_unit_id) if enterprise.town_unit_id else None
+        return {"企业名称": enterprise.name, "统一社会信用代码": enterprise.credit_code, "所属镇街": town.name if town else "",
+                "所属行业": enterprise.industry, "企业规模": enterprise.scale, "联系人": enterprise.contact_name,
+                "联系电话": enterprise.contact_phone, "地址": enterprise.address,
+                "注册时间": enterprise.created_at.astimezone(__import__("zoneinfo").ZoneInfo(get_settings().timezone))
+                .strftime("%Y-%m-%d")}

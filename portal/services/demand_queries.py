@@ -69,8 +69,12 @@ class OrderRow(TypedDict):
 class Page(TypedDict):
     rows: list
     total: int
+    total_label: str
     page: int
     pages: int
+
+
+COUNT_CAP = 10000
 
 
 def _days_left(session: Session, due: datetime | None, moment: datetime) -> tuple[str, bool]:
@@ -107,8 +111,15 @@ def _demand_rows(session: Session, demands: list[Demand]) -> list[DemandRow]:
 def _page(query, count_query, session: Session, page: int, convert) -> Page:
     page = max(1, page if isinstance(page, int) else 1)
     total = session.exec(count_query).one()
+    label = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
     rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return Page(rows=convert(session, rows), total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
+    return Page(rows=convert(session, rows), total=total, total_label=label, page=page,
+                pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)))
+
+
+def _capped_count(*where):
+    """Count at most COUNT_CAP + 1 matches: a broad search shows "10000+" instead of scanning on."""
+    return select(func.count()).select_from(select(Demand.id).where(*where).limit(COUNT_CAP + 1).subquery())
 
 
 # ── lists ───────────────────────────────────────────────────────────────────────────────────
@@ -233,8 +244,7 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
         if name:
             where.append(Demand.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.contains(name))))
         query = select(Demand).where(*where).order_by(Demand.created_at.desc(), Demand.id.desc())
-        count = select(func.count()).select_from(Demand).where(*where)
-        return _page(query, count, session, page, _demand_rows)
+        return _page(query, _capped_count(*where), session, page, _demand_rows)
 
 
 # ── queues of the centre ────────────────────────────────────────────────────────────────────
@@ -523,3 +533,49 @@ def form_options() -> dict[str, list[dict]]:
                  for u in session.exec(select(Unit).where(Unit.active == True).order_by(Unit.sort_order, Unit.id))  # noqa: E712
                  if u.kind != "推进中心"]
         return {"topics": topics, "units": units}
+
+
+class Counter(TypedDict):
+    label: str
+    value: int
+    link: str
+    alert: bool
+
+
+def workbench_counters(*, actor: Actor) -> list[Counter]:
+    """The numbers on /staff: what is waiting for this person or their unit right now."""
+    moment = now()
+    with session_scope() as session:
+        def demands_in(*statuses) -> int:
+            return session.exec(select(func.count()).select_from(Demand).where(Demand.status.in_(statuses))).one()
+
+        overdue_demands = session.exec(select(func.count()).select_from(Demand).where(
+            Demand.status.in_([S.DISPATCHED, S.HANDLING, S.REDO]), Demand.due_at < moment)).one()
+        if actor.role == Role.DISPATCHER:
+            pending_ext = session.exec(select(func.count()).select_from(ExtensionRequest)
+                                       .where(ExtensionRequest.status == ExtensionStatus.PENDING)).one()
+            revisits = session.exec(select(func.count()).select_from(RevisitTask)
+                                    .where(RevisitTask.status == RevisitStatus.OPEN)).one()
+            return [Counter(label="待受理", value=demands_in(S.SUBMITTED), link="/staff/dispatch", alert=False),
+                    Counter(label="退回待派", value=demands_in(S.RETURNED), link="/staff/dispatch", alert=False),
+                    Counter(label="延期待审批", value=pending_ext, link="/staff/extensions", alert=False),
+                    Counter(label="待回访", value=revisits, link="/staff/revisits", alert=False),
+                    Counter(label="待核查", value=demands_in(S.VERIFYING), link="/staff/verifications", alert=False),
+                    Counter(label="超期未办结", value=overdue_demands, link="/staff/demands", alert=overdue_demands > 0)]
+        if actor.role == Role.HANDLER and actor.unit_id:
+            def orders_in(*statuses, overdue=False) -> int:
+                where = [WorkOrder.unit_id == actor.unit_id, WorkOrder.status.in_(statuses)]
+                if overdue:
+                    where.append(WorkOrder.due_at < moment)
+                return session.exec(select(func.count()).select_from(WorkOrder).where(*where)).one()
+
+            late = orders_in(W.PENDING_SIGN, W.HANDLING, overdue=True)
+            return [Counter(label="待签收", value=orders_in(W.PENDING_SIGN), link="/staff/orders", alert=False),
+                    Counter(label="办理中", value=orders_in(W.HANDLING), link="/staff/orders", alert=False),
+                    Counter(label="已超期", value=late, link="/staff/orders", alert=late > 0)]
+        if actor.role == Role.LEADER:
+            return [Counter(label="办理中", value=demands_in(S.DISPATCHED, S.HANDLING, S.REDO), link="/staff/demands",
+                            alert=False),
+                    Counter(label="超期未办结", value=overdue_demands, link="/staff/demands", alert=overdue_demands > 0),
+                    Counter(label="已办结", value=demands_in(S.CLOSED), link="/staff/demands", alert=False)]
+        return []

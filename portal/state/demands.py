@@ -376,6 +376,7 @@ class NotificationsState(PageState):
 class StaffSearchState(PageState):
     rows: list[dict] = []
     total: int = 0
+    total_label: str = "0"
     page: int = 1
     pages: int = 1
     units: list[dict] = []
@@ -387,6 +388,7 @@ class StaffSearchState(PageState):
             return
         result = q.search_demands(actor=actor, filters=self._filters, page=self.page)
         self.rows, self.total, self.pages, self.page = result["rows"], result["total"], result["pages"], result["page"]
+        self.total_label = result["total_label"]
 
     @rx.event
     def load(self):
@@ -408,3 +410,27 @@ class StaffSearchState(PageState):
     def goto_page(self, page: int):
         self.page = _page_arg(page)
         self._reload()
+
+
+class WorkbenchState(PageState):
+    counters: list[dict] = []
+
+    @rx.event
+    def load(self):
+        actor = self._actor()
+        if actor is None or actor.role == Role.ENTERPRISE:
+            return
+        self.counters = [dict(c) for c in q.workbench_counters(actor=actor)]
+
+
+class ProfileState(PageState):
+    profile: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        actor = self._actor_with_role(Role.ENTERPRISE)
+        if actor is None:
+            return
+        from portal.services.accounts import enterprise_profile
+
+        self.profile = [{"label": k, "value": v} for k, v in enterprise_profile(actor=actor).items()]

@@ -263,3 +263,16 @@ def test_enterprise_list_filters_by_status(new_page):
     expect(ent.get_by_role("link", name="企业开办全程网办咨询")).to_be_visible()
     expect(ent.get_by_role("link", name="新建车间施工许可办理")).to_have_count(0)
     expect(ent.get_by_role("link", name="招聘技术工人补贴申请")).to_have_count(0)  # qiye2's
+
+
+def test_workbench_counters_and_profile(new_page):
+    disp = new_page()
+    login(disp, "zhongxin")
+    counters = disp.get_by_label("待办统计")
+    expect(counters.get_by_text("待受理")).to_be_visible()
+    expect(counters.get_by_text("超期未办结")).to_be_visible()
+    ent = new_page()
+    login(ent, "qiye1")
+    ent.goto("/my/profile")
+    expect(ent.get_by_text("91370900MA3C7K2L07")).to_be_visible()
+    expect(ent.get_by_text("东街街道", exact=True)).to_be_visible()

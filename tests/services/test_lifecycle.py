@@ -411,3 +411,13 @@ def test_keyword_search_matches_two_character_words_and_and_terms(people):
         demand.search_tokens = svc.cjk_bigrams("天然气管道接入")
         session.add(demand)
     assert search("增容") == set() and search("管道") == {b}
+
+
+def test_workbench_counters_follow_the_queues(people):
+    demand_id = svc.submit_demand(actor=people["qiye1"], form=form())
+    counters = {c["label"]: c["value"] for c in q.workbench_counters(actor=people["zhongxin"])}
+    assert counters["待受理"] == 1
+    svc.dispatch(actor=people["zhongxin"], demand_id=demand_id, lead_unit_id=unit_id("东街街道"), level="一般")
+    assert {c["label"]: c["value"] for c in q.workbench_counters(actor=people["dongjie"])}["待签收"] == 1
+    assert {c["label"]: c["value"] for c in q.workbench_counters(actor=people["zhongxin"])}["待受理"] == 0
+    assert q.workbench_counters(actor=people["qiye1"]) == []
