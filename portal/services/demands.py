@@ -190,6 +190,13 @@ def _lead_order(session: Session, demand: Demand) -> WorkOrder | None:
     ).order_by(WorkOrder.id.desc())).first()
 
 
+def _round_lead(session: Session, demand: Demand) -> WorkOrder | None:
+    """The lead order of the current round, whatever its status (verification needs the fed-back one)."""
+    return session.exec(select(WorkOrder).where(WorkOrder.demand_id == demand.id, WorkOrder.round == demand.round,
+                                                WorkOrder.order_role == OrderRole.LEAD)
+                        .order_by(WorkOrder.id.desc())).first()
+
+
 def _write(fn):
     """Run a write in one transaction; a lost race (SQLite busy snapshot) reads as a conflict."""
     def wrapper(*args, **kwargs):
@@ -403,6 +410,11 @@ def rate(*, actor: Actor, demand_id, satisfaction: str, contacted: bool, comment
 # ── 2. dispatcher: dispatch, instant answer, reject ─────────────────────────────────────────
 
 
+def _check_awaiting_dispatch(demand: Demand, verb: str) -> None:
+    if demand.status not in (S.SUBMITTED, S.RETURNED):
+        raise ServiceError(f"该诉求当前为“{demand.status}”,不能{verb}")
+
+
 def _fmt(moment: datetime | None) -> str:
     return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -413,8 +425,7 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
     _require(actor, Role.DISPATCHER)
     with session_scope() as session:
         demand = _demand(session, demand_id)
-        if demand.status not in (S.SUBMITTED, S.RETURNED):
-            raise ServiceError(f"该诉求当前为“{demand.status}”,不能派单")
+        _check_awaiting_dispatch(demand, "派单")
         errors: dict[str, str] = {}
         lead_id = _int(lead_unit_id)
         lead = session.get(Unit, lead_id) if lead_id else None
@@ -466,13 +477,12 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
 
 
 @_write
-def instant_answer(*, actor: Actor, demand_id, answer: str, policy_ids=()) -> None:
+def instant_answer(*, actor: Actor, demand_id, answer: str) -> None:
     """即时答复 by the dispatcher; then it waits for the rating like any feedback."""
     _require(actor, Role.DISPATCHER)
     with session_scope() as session:
         demand = _demand(session, demand_id)
-        if demand.status not in (S.SUBMITTED, S.RETURNED):
-            raise ServiceError(f"该诉求当前为“{demand.status}”,不能即时答复")
+        _check_awaiting_dispatch(demand, "即时答复")
         answer = _text(answer, limit=2000)
         if len(answer) < 5:
             raise ValidationFailed({"answer": "请填写答复内容(至少5个字)"})
@@ -489,8 +499,7 @@ def reject(*, actor: Actor, demand_id, reason: str) -> None:
     _require(actor, Role.DISPATCHER)
     with session_scope() as session:
         demand = _demand(session, demand_id)
-        if demand.status not in (S.SUBMITTED, S.RETURNED):
-            raise ServiceError(f"该诉求当前为“{demand.status}”,不能不予受理")
+        _check_awaiting_dispatch(demand, "不予受理")
         reason = _text(reason, limit=500)
         if len(reason) < 2:
             raise ValidationFailed({"reason": "请填写不予受理的理由"})
@@ -762,9 +771,7 @@ def upload_review_form(*, actor: Actor, demand_id, upload: UploadedFile, note: s
     try:
         with session_scope() as session:
             demand = _demand(session, demand_id)
-            lead = session.exec(select(WorkOrder).where(WorkOrder.demand_id == demand.id,
-                                                        WorkOrder.round == demand.round,
-                                                        WorkOrder.order_role == OrderRole.LEAD)).first()
+            lead = _round_lead(session, demand)
             if lead is None or lead.unit_id != actor.unit_id:
                 raise NotFound()
             if demand.status != S.VERIFYING:
@@ -816,7 +823,4 @@ def decide_verification(*, actor: Actor, demand_id, close: bool, opinion: str) -
             _event(session, demand, actor, "核查办结", opinion, {}, moment)
             _notify_enterprise(session, demand, "已办结", f"诉求{demand.code}经核查办结", opinion)
         else:
-            lead = session.exec(select(WorkOrder).where(WorkOrder.demand_id == demand.id,
-                                                        WorkOrder.round == demand.round,
-                                                        WorkOrder.order_role == OrderRole.LEAD)).one()
-            _start_redo(session, demand, lead.unit_id, actor, moment, "核查意见:重办", opinion)
+            _start_redo(session, demand, _round_lead(session, demand).unit_id, actor, moment, "核查意见:重办", opinion)

@@ -12,25 +12,46 @@ from portal.services.errors import ServiceError, ValidationFailed
 from portal.state.base import PageState, text_of
 
 
-def _page_arg(page) -> int:
-    return page if isinstance(page, int) and 0 < page < 100000 else 1
-
-
-class MyDemandsState(PageState):
-    """/my/demands: the enterprise's demands, newest first, paged server-side."""
+class PagedListMixin(rx.State, mixin=True):
+    """A list paged on the server: only the current page of rows ever sits in the state (small deltas,
+    DESIGN §9). A mixin, so that every list gets vars of its own."""
 
     rows: list[dict] = []
-    status_filter: str = ""
     page: int = 1
     pages: int = 1
     total: int = 0
+    total_label: str = "0"
+
+    def _allowed_roles(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def _fetch(self, actor, page: int) -> q.Page:
+        raise NotImplementedError
 
     def _reload(self) -> None:
-        actor = self._actor_with_role(Role.ENTERPRISE)
+        actor = self._actor_with_role(*self._allowed_roles())
         if actor is None:
             return
-        result = q.my_demands(actor=actor, status=self.status_filter, page=self.page)
-        self.rows, self.total, self.pages, self.page = result["rows"], result["total"], result["pages"], result["page"]
+        result = self._fetch(actor, self.page)
+        self.rows, self.total, self.total_label = result["rows"], result["total"], result["total_label"]
+        self.pages, self.page = result["pages"], result["page"]
+
+    @rx.event
+    def goto_page(self, page: int):
+        self.page = page if isinstance(page, int) and 0 < page < 100000 else 1
+        self._reload()
+
+
+class MyDemandsState(PagedListMixin, PageState):
+    """/my/demands: the enterprise's demands, newest first."""
+
+    status_filter: str = ""
+
+    def _allowed_roles(self) -> tuple[str, ...]:
+        return (Role.ENTERPRISE,)
+
+    def _fetch(self, actor, page: int) -> q.Page:
+        return q.my_demands(actor=actor, status=self.status_filter, page=page)
 
     @rx.event
     def load(self):
@@ -41,11 +62,6 @@ class MyDemandsState(PageState):
     def set_status_filter(self, status: str):
         self.status_filter = status if isinstance(status, str) else ""
         self.page = 1
-        self._reload()
-
-    @rx.event
-    def goto_page(self, page: int):
-        self.page = _page_arg(page)
         self._reload()
 
 
@@ -275,19 +291,16 @@ class DemandDetailState(PageState):
         return self._act(call, "审核反馈表已上传")
 
 
-class DispatchQueueState(PageState):
-    tab: str = "待受理"
-    rows: list[dict] = []
-    page: int = 1
-    pages: int = 1
-    total: int = 0
+class DispatchQueueState(PagedListMixin, PageState):
+    """/staff/dispatch: 待受理 and 退回待派, oldest first."""
 
-    def _reload(self) -> None:
-        actor = self._actor_with_role(Role.DISPATCHER)
-        if actor is None:
-            return
-        result = q.dispatch_queue(actor=actor, status=self.tab, page=self.page)
-        self.rows, self.total, self.pages, self.page = result["rows"], result["total"], result["pages"], result["page"]
+    tab: str = "待受理"
+
+    def _allowed_roles(self) -> tuple[str, ...]:
+        return (Role.DISPATCHER,)
+
+    def _fetch(self, actor, page: int) -> q.Page:
+        return q.dispatch_queue(actor=actor, status=self.tab, page=page)
 
     @rx.event
     def load(self):
@@ -299,26 +312,19 @@ class DispatchQueueState(PageState):
         self.page = 1
         self._reload()
 
-    @rx.event
-    def goto_page(self, page: int):
-        self.page = _page_arg(page)
-        self._reload()
 
+class OrdersState(PagedListMixin, PageState):
+    """/staff/orders: the unit's work orders by tab, with the count of each tab."""
 
-class OrdersState(PageState):
     tab: str = "待签收"
-    rows: list[dict] = []
     counts: dict[str, int] = {}
-    page: int = 1
-    pages: int = 1
 
-    def _reload(self) -> None:
-        actor = self._actor_with_role(Role.HANDLER)
-        if actor is None:
-            return
-        result = q.unit_orders(actor=actor, tab=self.tab, page=self.page)
-        self.rows, self.pages, self.page = result["rows"], result["pages"], result["page"]
+    def _allowed_roles(self) -> tuple[str, ...]:
+        return (Role.HANDLER,)
+
+    def _fetch(self, actor, page: int) -> q.Page:
         self.counts = q.order_tab_counts(actor=actor)
+        return q.unit_orders(actor=actor, tab=self.tab, page=page)
 
     @rx.event
     def load(self):
@@ -328,11 +334,6 @@ class OrdersState(PageState):
     def set_tab(self, tab: str):
         self.tab = tab if tab in q.ORDER_TABS else "待签收"
         self.page = 1
-        self._reload()
-
-    @rx.event
-    def goto_page(self, page: int):
-        self.page = _page_arg(page)
         self._reload()
 
 
@@ -373,22 +374,17 @@ class NotificationsState(PageState):
         self.unread = 0
 
 
-class StaffSearchState(PageState):
-    rows: list[dict] = []
-    total: int = 0
-    total_label: str = "0"
-    page: int = 1
-    pages: int = 1
+class StaffSearchState(PagedListMixin, PageState):
+    """/staff/demands: search with filters; the filters stay server-side between pages."""
+
     units: list[dict] = []
     _filters: dict = {}
 
-    def _reload(self) -> None:
-        actor = self._actor_with_role(Role.DISPATCHER, Role.HANDLER, Role.LEADER)
-        if actor is None:
-            return
-        result = q.search_demands(actor=actor, filters=self._filters, page=self.page)
-        self.rows, self.total, self.pages, self.page = result["rows"], result["total"], result["pages"], result["page"]
-        self.total_label = result["total_label"]
+    def _allowed_roles(self) -> tuple[str, ...]:
+        return (Role.DISPATCHER, Role.HANDLER, Role.LEADER)
+
+    def _fetch(self, actor, page: int) -> q.Page:
+        return q.search_demands(actor=actor, filters=self._filters, page=page)
 
     @rx.event
     def load(self):
@@ -404,11 +400,6 @@ class StaffSearchState(PageState):
         self._filters["overdue_only"] = form.get("overdue_only") in ("on", True, "true") if isinstance(form, dict) \
             else False
         self.page = 1
-        self._reload()
-
-    @rx.event
-    def goto_page(self, page: int):
-        self.page = _page_arg(page)
         self._reload()
 
 
