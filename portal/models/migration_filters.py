@@ -5,11 +5,14 @@ from __future__ import annotations
 
 FULLTEXT_PREFIXES = ("demand_fts",)
 FULLTEXT_INDEXES = {"ix_demand_search_tsv"}
+FULLTEXT_COLUMNS = {"search_tsv"}  # PostgreSQL's stored generated tsvector (migration 0004)
 
 
 def include_name(name, type_, parent_names) -> bool:
     if type_ == "table" and name and name.startswith(FULLTEXT_PREFIXES):
         return False
     if type_ == "index" and name in FULLTEXT_INDEXES:
+        return False
+    if type_ == "column" and name in FULLTEXT_COLUMNS:
         return False
     return True

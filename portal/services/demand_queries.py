@@ -133,8 +133,7 @@ def my_demands(*, actor: Actor, status: str = "", page: int = 1) -> Page:
         if status in {s.value for s in S}:
             where.append(Demand.status == status)
         query = select(Demand).where(*where).order_by(Demand.created_at.desc(), Demand.id.desc())
-        count = select(func.count()).select_from(Demand).where(*where)
-        return _page(query, count, session, page, _demand_rows)
+        return _page(query, _capped_count(*where), session, page, _demand_rows)
 
 
 def dispatch_queue(*, actor: Actor, status: str, page: int = 1) -> Page:
@@ -144,8 +143,7 @@ def dispatch_queue(*, actor: Actor, status: str, page: int = 1) -> Page:
     status = status if status in (S.SUBMITTED, S.RETURNED) else S.SUBMITTED
     with session_scope() as session:
         query = select(Demand).where(Demand.status == status).order_by(Demand.created_at, Demand.id)
-        count = select(func.count()).select_from(Demand).where(Demand.status == status)
-        return _page(query, count, session, page, _demand_rows)
+        return _page(query, _capped_count(Demand.status == status), session, page, _demand_rows)
 
 
 ORDER_TABS = {"待签收": [W.PENDING_SIGN], "办理中": [W.HANDLING], "已反馈": [W.FED_BACK],
@@ -237,8 +235,8 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
     with session_scope() as session:
         if keyword:
             # Full-text over bigram tokens (DESIGN §9): 2-character words match, terms are ANDed.
-            condition = fulltext_condition(Demand.search_tokens, Demand.id, keyword,
-                                           session.get_bind().dialect.name, "demand_fts")
+            condition = fulltext_condition(Demand.id, keyword,
+                                           session.get_bind().dialect.name, "demand_fts", "demand.search_tsv")
             where.append(condition if condition is not None else Demand.id.is_(None))
         name = (filters.get("enterprise") or "").strip()
         if name:

@@ -29,22 +29,22 @@ def term_token_lists(query: str) -> list[list[str]]:
     return [tokens for term in (query or "").split()[:8] if (tokens := cjk_bigrams(term).split())]
 
 
-def fulltext_condition(column, id_column, query: str, dialect: str, fts_table: str):
+def fulltext_condition(id_column, query: str, dialect: str, fts_table: str, tsv_column: str):
     """A WHERE condition: every term of ``query`` occurs as a phrase of its bigrams.
 
     SQLite: ``id IN (SELECT rowid FROM <fts_table> WHERE <fts_table> MATCH '"a b" AND "c"')``;
-    PostgreSQL: ``to_tsvector('simple', column) @@ to_tsquery('simple', '(a <-> b) & c')``, which the
-    GIN expression index serves. Tokens are CJK characters and ASCII alphanumerics only, so quoting
+    PostgreSQL: ``<tsv_column> @@ to_tsquery('simple', '(a <-> b) & c')`` on the stored generated
+    tsvector column and its GIN index. Tokens are CJK characters and ASCII alphanumerics only, so quoting
     cannot be broken out of. Returns None when the query has no searchable token.
     """
-    from sqlalchemy import func, text
+    from sqlalchemy import func, literal_column, text
 
     terms = term_token_lists(query)
     if not terms:
         return None
     if dialect == "postgresql":
         expression = " & ".join("(" + " <-> ".join(tokens) + ")" for tokens in terms)
-        return func.to_tsvector("simple", column).op("@@")(func.to_tsquery("simple", expression))
+        return literal_column(tsv_column).op("@@")(func.to_tsquery("simple", expression))
     expression = " AND ".join('"' + " ".join(tokens) + '"' for tokens in terms)
     return id_column.in_(text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :fts_query")
                          .bindparams(fts_query=expression))
