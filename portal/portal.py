@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.api.routes import build_api
+from portal.api.routes import build_api, limit_upload_size
 from portal.pages import admin, demands, enterprise, public, staff, work
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
@@ -21,7 +21,7 @@ app = rx.App(
         "font_family": "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
     },
     head_components=[rx.el.meta(name="description", content=SITE_NAME)],
-    api_transformer=build_api(),
+    api_transformer=[build_api(), limit_upload_size],
 )
 
 

@@ -48,5 +48,28 @@ async def download(request: Request):
                                  "Content-Security-Policy": "sandbox"})
 
 
+# Five files of 20 MB and the multipart overhead: anything larger sent to /_upload is refused before
+# Starlette spools it (the Reflex upload endpoint itself sets no limit).
+MAX_UPLOAD_REQUEST_BYTES = 5 * 20 * 1024 * 1024 + 1024 * 1024
+
+
+def limit_upload_size(app):
+    """ASGI wrapper: 413 for uploads whose declared size is too big or not declared at all."""
+
+    async def guarded(scope, receive, send):
+        if scope.get("type") == "http" and scope.get("path", "").startswith("/_upload"):
+            headers = dict(scope.get("headers") or [])
+            raw = headers.get(b"content-length", b"")
+            if not raw.isdigit() or int(raw) > MAX_UPLOAD_REQUEST_BYTES:
+                from starlette.responses import PlainTextResponse
+
+                response = PlainTextResponse("上传文件过大(单个不超过20MB,最多5个)", status_code=413)
+                await response(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
 def build_api() -> Starlette:
     return Starlette(routes=[Route("/api/health", health), Route("/api/files/{attachment_id}", download)])

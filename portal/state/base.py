@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.services.attachments import drop_staged, read_staged, stage
+from portal.services.attachments import MAX_FILE_BYTES, drop_staged, read_staged, stage
 from portal.services.demands import UploadedFile
 from portal.services.errors import ServiceError, ValidationFailed
 from portal.state.auth import AuthState
@@ -36,7 +36,8 @@ class PageState(AuthState):
             if len(self._staged_tokens) >= MAX_STAGED:
                 self.errors = {"files": f"附件最多{MAX_STAGED}个"}
                 return
-            data = await upload.read()
+            # Read one byte past the limit at most: an oversized file is refused without loading it all.
+            data = await upload.read(MAX_FILE_BYTES + 1)
             try:
                 token, name = stage(upload.name or upload.filename or "附件", data)
             except ValidationFailed as exc:

@@ -171,3 +171,16 @@ def test_handler_cannot_approve_its_own_extension(portal_server, secret_demand):
     status = _row(portal_server.database_url,
                   "SELECT status FROM extension_request WHERE work_order_id=:o", o=secret_demand["order_id"])[0]
     assert status == "待审批"
+
+
+def test_oversized_upload_request_is_refused_before_reading(portal_server):
+    """A client announcing a 200 MB body to /_upload gets 413 at once; nothing is read or stored."""
+    import socket
+    from urllib.parse import urlparse
+
+    target = urlparse(portal_server.url)
+    with socket.create_connection((target.hostname, target.port), timeout=10) as sock:
+        sock.sendall(b"POST /_upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                     b"Content-Length: 209715200\r\n\r\n--b\r\n")
+        reply = sock.recv(4096).decode("utf-8", "replace")
+    assert reply.startswith("HTTP/1.1 413")
