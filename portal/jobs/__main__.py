@@ -12,6 +12,7 @@ import time
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from portal.core.settings import get_settings
 from portal.jobs.leader import LeaderLock
 from portal.jobs.registry import register_jobs
 
@@ -26,7 +27,7 @@ def main() -> None:
         time.sleep(30)
     log.info("scheduler is leader")
     scheduler = BlockingScheduler(
-        timezone="Asia/Shanghai",
+        timezone=get_settings().timezone,
         job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1},
     )
     register_jobs(scheduler)

@@ -323,8 +323,8 @@ def seed_demo_demands() -> int:
         svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
         svc.sign(actor=zj, order_id=order_of(d, "市住房和城乡建设局"))
         svc.submit_co_opinion(actor=zj, order_id=order_of(d, "市住房和城乡建设局"), opinion="建设工程规划许可可同步办理。")
-    # 办理中 and overdue (一般, dispatched 12 days ago, never fed back)
-    with at(12):
+    # 办理中 and overdue (一般, dispatched 20 days ago, never fed back; overdue even across 春节)
+    with at(20):
         d = submit(ent1, "厂房不动产权证办理", "用地规划")
         svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"], level="一般")
         svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
@@ -335,8 +335,8 @@ def seed_demo_demands() -> int:
         svc.sign(actor=dj, order_id=order_of(d, "东街街道"))
         svc.submit_feedback(actor=dj, order_id=order_of(d, "东街街道"), reply="已协调在厂区东侧划定临时停车位30个。",
                             method="现场协调", solved=True)
-    # 待评价 past the rating window → a 回访 task
-    with at(8):
+    # 待评价 past the rating window (3 working days, even across a long holiday) → a 回访 task
+    with at(20):
         d = submit(ent2, "小微企业贷款贴息政策咨询", "融资信贷", kind="咨询")
         svc.instant_answer(actor=centre, demand_id=d, answer="可按《普惠小微企业贷款贴息实施方案》向市地方金融管理局申请。")
     with at(0):
