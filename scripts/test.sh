@@ -5,3 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export REFLEX_USE_NPM=1 PATH="$PWD/.venv/bin:$PATH"
 python -m pytest "$@"
+# Scale-out: two workers sharing Reflex state through Redis (needs its own server build, so it runs
+# after the main session has stopped its server).
+if [ -n "${PORTAL_TEST_REDIS_URL:-}" ] && [ $# -eq 0 ]; then
+  python -m pytest tests_multiworker
+fi

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,7 +19,8 @@ async def health(_request: Request) -> JSONResponse:
             connection.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - the health check reports any failure as "down"
         return JSONResponse({"status": "down", "database": False}, status_code=503)
-    return JSONResponse({"status": "ok", "database": True})
+    # The worker's pid lets an operator (and the multi-worker test) see which process answered.
+    return JSONResponse({"status": "ok", "database": True}, headers={"X-Portal-Pid": str(os.getpid())})
 
 
 async def download(request: Request):

@@ -51,14 +51,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout:
     raise RuntimeError(f"portal did not come up in {timeout}s:\n{log_path.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def portal_server(tmp_path_factory) -> PortalServer:
-    workdir = tmp_path_factory.mktemp("e2e")
+def start_portal(workdir: Path, extra_env: dict[str, str] | None = None):
+    """Migrate a fresh SQLite database with the demo world and serve the production build on a free
+    port. A generator: yields the running PortalServer, stops the process group afterwards."""
     database_url = f"sqlite:///{workdir / 'e2e.db'}"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     env.update(PORTAL_DATABASE_URL=database_url, PORTAL_DEMO_MODE="1", PORT=str(port), REFLEX_USE_NPM="1",
                PORTAL_PRIVATE_UPLOAD_DIR=str(workdir / "uploads"), PATH=f"{VENV_BIN}:{env.get('PATH', '')}")
+    env.update(extra_env or {})
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([sys.executable, "-m", "portal.cli", *command], cwd=ROOT, env=env, check=True)
     log_path = workdir / "reflex.log"
@@ -81,6 +82,11 @@ def portal_server(tmp_path_factory) -> PortalServer:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+@pytest.fixture(scope="session")
+def portal_server(tmp_path_factory) -> PortalServer:
+    yield from start_portal(tmp_path_factory.mktemp("e2e"))
 
 
 @pytest.fixture(scope="session")
