@@ -7,9 +7,6 @@ Create Date: 2026-11-24 09:12:49.049948
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-import sqlmodel
-import portal.models.types
 
 
 revision: str = '0002'

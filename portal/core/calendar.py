@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from portal.core.clock import now
 from portal.core.settings import get_settings
 from portal.models.tables import CalendarYear, Holiday
 
@@ -165,6 +164,3 @@ def seed_from_chinesecalendar(session: Session) -> int:
     invalidate_calendar_cache()
     return added
 
-
-def calendar_now(session: Session) -> tuple[WorkingCalendar, datetime]:
-    return get_calendar(session), now()

@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import card, staff_page
+from portal.pages.components.widgets import data_table
 from portal.state.admin import AdminState
 
 _ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
@@ -64,15 +65,8 @@ def admin_page() -> rx.Component:
                     ),
                     on_submit=AdminState.create_user, reset_on_submit=True,
                 ),
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                                       ("用户名", "姓名", "角色", "单位", "状态", "操作")])),
-                        rx.table.body(rx.foreach(AdminState.users, _user_row)),
-                        width="100%", min_width="680px",
-                    ),
-                    overflow_x="auto", width="100%", margin_top="16px",
-                ),
+                rx.box(data_table(["用户名", "姓名", "角色", "单位", "状态", "操作"], AdminState.users, _user_row),
+                       margin_top="16px", width="100%"),
             ),
             spacing="4", width="100%",
         ),

@@ -7,7 +7,7 @@ import reflex as rx
 from portal.models.enums import DemandKind, DemandStatus, Satisfaction
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
-from portal.pages.components.widgets import due_text, empty, file_picker, kv, pager, status_badge
+from portal.pages.components.widgets import data_table, empty, file_picker, kv, pager, status_badge
 from portal.state.demands import DemandDetailState as D
 from portal.state.demands import MyDemandsState, NewDemandState
 
@@ -42,15 +42,7 @@ def my_demands() -> rx.Component:
             ),
             rx.cond(
                 MyDemandsState.total > 0,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in
-                                                       ("编号", "标题", "类型", "状态", "承办单位", "提交时间")])),
-                        rx.table.body(rx.foreach(MyDemandsState.rows, _my_row)),
-                        width="100%", min_width="680px",
-                    ),
-                    overflow_x="auto", width="100%",
-                ),
+                data_table(["编号", "标题", "类型", "状态", "承办单位", "提交时间"], MyDemandsState.rows, _my_row),
                 empty("暂无诉求。点击“提交诉求”向我们反映问题。"),
             ),
             pager(MyDemandsState),

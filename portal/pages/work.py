@@ -7,7 +7,7 @@ import reflex as rx
 from portal.models.enums import DemandStatus
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
-from portal.pages.components.widgets import due_text, empty, pager, status_badge
+from portal.pages.components.widgets import data_table, due_text, empty, pager, status_badge
 from portal.state.demands import CentreQueuesState as C
 from portal.state.demands import DispatchQueueState, NotificationsState, OrdersState, StaffSearchState
 
@@ -27,24 +27,13 @@ def _tabs(state, tabs: list[str], counts=None) -> rx.Component:
     )
 
 
-def _table(headers: list[str], rows, render) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, render)),
-            width="100%", min_width="680px",
-        ),
-        overflow_x="auto", width="100%",
-    )
-
-
 def dispatch_queue() -> rx.Component:
     s = DispatchQueueState
     return staff_page(
         "受理派单",
         card(
             _tabs(s, ["待受理", "退回待派"]),
-            rx.cond(s.total > 0, _table(["编号", "标题", "企业", "类型", "事项", "提交时间"], s.rows, lambda r: rx.table.row(
+            rx.cond(s.total > 0, data_table(["编号", "标题", "企业", "类型", "事项", "提交时间"], s.rows, lambda r: rx.table.row(
                 rx.table.cell(r["code"]), rx.table.cell(_link(r)), rx.table.cell(r["enterprise_name"]),
                 rx.table.cell(r["kind"]), rx.table.cell(r["topic"]), rx.table.cell(r["created_at"]))),
                 empty("队列为空")),
@@ -59,7 +48,7 @@ def unit_orders() -> rx.Component:
         "部门工单",
         card(
             _tabs(s, ["待签收", "办理中", "已反馈", "已退回"], s.counts),
-            rx.cond(s.rows.length() > 0, _table(["编号", "标题", "企业", "角色", "状态", "办理期限"], s.rows,
+            rx.cond(s.rows.length() > 0, data_table(["编号", "标题", "企业", "角色", "状态", "办理期限"], s.rows,
                                                 lambda r: rx.table.row(
                 rx.table.cell(r["code"]), rx.table.cell(_link(r, id_key="demand_id")),
                 rx.table.cell(r["enterprise_name"]), rx.table.cell(r["order_role"]),
@@ -72,7 +61,7 @@ def unit_orders() -> rx.Component:
 
 
 def extensions() -> rx.Component:
-    return staff_page("延期审批", card(rx.cond(C.extensions.length() > 0, _table(
+    return staff_page("延期审批", card(rx.cond(C.extensions.length() > 0, data_table(
         ["编号", "标题", "申请单位", "延期原因", "当前期限", "申请延至"], C.extensions, lambda r: rx.table.row(
             rx.table.cell(r["code"]), rx.table.cell(_link(r, id_key="demand_id")), rx.table.cell(r["unit"]),
             rx.table.cell(r["reason"]), rx.table.cell(r["current_due"]), rx.table.cell(r["requested_due"]))),
@@ -83,7 +72,7 @@ def revisits() -> rx.Component:
     return staff_page("回访", card(
         rx.text("企业逾期未评价的诉求转入此处,请电话回访并代为登记评价。", size="2", color_scheme="gray",
                 margin_bottom="8px"),
-        rx.cond(C.revisits.length() > 0, _table(
+        rx.cond(C.revisits.length() > 0, data_table(
             ["编号", "标题", "企业", "联系人", "未接通次数", "转入时间"], C.revisits, lambda r: rx.table.row(
                 rx.table.cell(r["code"]), rx.table.cell(_link(r, id_key="demand_id")),
                 rx.table.cell(r["enterprise_name"]), rx.table.cell(r["contact"]), rx.table.cell(r["attempts"]),
@@ -92,7 +81,7 @@ def revisits() -> rx.Component:
 
 
 def verifications() -> rx.Component:
-    return staff_page("办结核查", card(rx.cond(C.verifications.length() > 0, _table(
+    return staff_page("办结核查", card(rx.cond(C.verifications.length() > 0, data_table(
         ["编号", "标题", "承办单位", "审核反馈表", "转入时间"], C.verifications, lambda r: rx.table.row(
             rx.table.cell(r["code"]), rx.table.cell(_link(r, id_key="demand_id")), rx.table.cell(r["unit"]),
             rx.table.cell(rx.cond(r["form_uploaded"], rx.badge("已上传", color_scheme="green"),
@@ -123,7 +112,7 @@ def staff_search() -> rx.Component:
         ),
         card(
             rx.text("共 ", s.total_label, " 条", size="2", margin_bottom="8px"),
-            rx.cond(s.total > 0, _table(["编号", "标题", "企业", "状态", "承办单位", "期限", "提交时间"], s.rows,
+            rx.cond(s.total > 0, data_table(["编号", "标题", "企业", "状态", "承办单位", "期限", "提交时间"], s.rows,
                                         lambda r: rx.table.row(
                 rx.table.cell(r["code"]), rx.table.cell(_link(r)), rx.table.cell(r["enterprise_name"]),
                 rx.table.cell(status_badge(r["status"])), rx.table.cell(r["lead_unit"]), rx.table.cell(due_text(r)),

@@ -23,7 +23,7 @@ from portal.models.enums import (
 )
 from portal.models.tables import (
     Attachment, Demand, Enterprise, ExtensionRequest, Notification, Rating, RevisitTask, TimelineEvent, Topic,
-    Unit, User, Verification, WorkOrder,
+    Unit, Verification, WorkOrder,
 )
 from portal.services.errors import Forbidden, NotFound
 

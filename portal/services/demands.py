@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -25,7 +25,7 @@ from portal.models.enums import (
     RevisitStatus, Role, Satisfaction, UnitKind, WorkOrderStatus as W,
 )
 from portal.models.tables import (
-    Attachment, Demand, DemandCodeSequence, DispatchRule, Enterprise, ExtensionRequest, Notification, Rating,
+    Attachment, Demand, DemandCodeSequence, Enterprise, ExtensionRequest, Notification, Rating,
     RevisitTask, TimeLimitRule, Topic, Unit, User, Verification, WorkOrder,
 )
 from portal.services import attachments as files
@@ -130,14 +130,13 @@ def _notify(session: Session, *, key: str, kind: str, title: str, body: str = ""
                              link=link, unique_key=key[:120]))
 
 
-def _notify_enterprise(session: Session, demand: Demand, kind: str, title: str, body: str = "",
-                       suffix: str = "") -> None:
+def _notify_enterprise(session: Session, demand: Demand, kind: str, title: str, body: str = "") -> None:
     user_id = demand.submitted_by_id
     if user_id is None or session.get(User, user_id).role != Role.ENTERPRISE:
         user_id = session.exec(select(User.id).where(User.enterprise_id == demand.enterprise_id)
                                .order_by(User.id)).first()
     if user_id:
-        _notify(session, key=f"d{demand.id}:{kind}:{demand.round}:{demand.version}{suffix}", kind=kind, title=title,
+        _notify(session, key=f"d{demand.id}:{kind}:{demand.round}:{demand.version}", kind=kind, title=title,
                 body=body, link=f"/my/demands/{demand.id}", user_id=user_id)
 
 

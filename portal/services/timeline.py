@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from portal.core.db import session_scope
@@ -82,7 +81,3 @@ def verify_all() -> list[ChainReport]:
         reports = [verify_demand(session, demand_id) for demand_id in ids]
     return sorted(reports, key=lambda r: (r.ok, r.demand_id))
 
-
-def count_events(session: Session, demand_id: int) -> int:
-    return session.exec(select(func.count()).select_from(TimelineEvent)
-                        .where(TimelineEvent.demand_id == demand_id)).one()

@@ -117,7 +117,6 @@ class NewDemandState(PageState):
 class DemandDetailState(PageState):
     """/my/demands/[id] and /staff/demands/[id]: one demand and the actions its viewer may take."""
 
-    detail: dict = {}
     demand: dict = {}
     timeline: list[dict] = []
     orders: list[dict] = []

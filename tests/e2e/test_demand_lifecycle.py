@@ -200,7 +200,7 @@ def test_reject_and_withdraw(parties):
     _open(ent, rejected, staff=False)
     expect(ent.get_by_text("不予受理理由:属于司法审判事项")).to_be_visible()
 
-    withdrawn = _submit(ent, "提交错了的诉求")
+    _submit(ent, "提交错了的诉求")
     ent.get_by_role("button", name="撤回").click()
     _status(ent, "已撤回")
 

@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from portal.core.clock import fixed, use_clock
 from portal.core.db import get_engine, session_scope
 from portal.models.dto import Actor
-from portal.models.tables import Demand, Notification, TimelineEvent, Unit, User, WorkOrder
+from portal.models.tables import Demand, TimelineEvent, Unit, User, WorkOrder
 from portal.services import demand_queries as q
 from portal.services import demands as svc
 from portal.services import timeline

@@ -29,7 +29,7 @@ def text_field(label: str, name: str, *, errors: rx.Var | None = None, type: str
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
         rx.input(id=field_id, name=name, type=type, placeholder=placeholder, default_value=default_value,
                  required=required, width="100%", **extra),
-        rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray"), rx.fragment()) if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
         _error(errors, name),
         spacing="1", width="100%", align="stretch",
     )

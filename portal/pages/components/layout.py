@@ -48,7 +48,7 @@ def public_header() -> rx.Component:
 def page_title(title: str, subtitle: str = "") -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="6", as_="h1"),
-        rx.cond(subtitle != "", rx.text(subtitle, color_scheme="gray", size="2"), rx.fragment()),
+        rx.text(subtitle, color_scheme="gray", size="2") if subtitle else rx.fragment(),
         spacing="1", margin_bottom="16px",
     )
 

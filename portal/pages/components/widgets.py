@@ -70,3 +70,15 @@ def kv(label: str, value) -> rx.Component:
 
 def empty(text: str) -> rx.Component:
     return rx.text(text, color_scheme="gray", size="2", padding="16px")
+
+
+def data_table(headers: list[str], rows, render) -> rx.Component:
+    """A table of server-paged rows; scrolls sideways on a phone instead of squeezing the columns."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rx.foreach(rows, render)),
+            width="100%", min_width="680px",
+        ),
+        overflow_x="auto", width="100%",
+    )
