@@ -46,9 +46,9 @@ _add(work.dispatch_queue, "/staff/dispatch", "受理派单", DispatchQueueState.
 _add(work.unit_orders, "/staff/orders", "部门工单", OrdersState.load)
 _add(work.staff_search, "/staff/demands", "诉求查询", StaffSearchState.load)
 _add(demands.staff_demand_detail, "/staff/demands/[demand_id]", "诉求详情", DemandDetailState.load)
-_add(work.extensions, "/staff/extensions", "延期审批", CentreQueuesState.load)
-_add(work.revisits, "/staff/revisits", "回访", CentreQueuesState.load)
-_add(work.verifications, "/staff/verifications", "办结核查", CentreQueuesState.load)
+_add(work.extensions, "/staff/extensions", "延期审批", CentreQueuesState.load_extensions)
+_add(work.revisits, "/staff/revisits", "回访", CentreQueuesState.load_revisits)
+_add(work.verifications, "/staff/verifications", "办结核查", CentreQueuesState.load_verifications)
 _add(work.staff_notifications, "/staff/notifications", "消息", NotificationsState.load)
 for route, title in [("/staff/supervision", "督办"), ("/staff/reports", "统计通报"), ("/staff/policies", "政策管理"),
                      ("/staff/enterprises", "企业台账"), ("/staff/visits", "走访记录")]:

@@ -300,7 +300,6 @@ def seed_demo_demands() -> int:
                                                            WorkOrder.unit_id == units[unit])
                                 .order_by(WorkOrder.id.desc())).first()
 
-    made = 0
     # 待受理
     with at(0.1):
         submit(ent1, "申请高新技术企业认定辅导", "科技创新", kind="咨询")
@@ -380,6 +379,4 @@ def seed_demo_demands() -> int:
         svc.reject(actor=centre, demand_id=d, reason="属于司法审判事项,请通过上诉或申请再审等法定途径解决")
         d = submit(ent2, "重复提交的用电诉求", "水电气网")
         svc.withdraw(actor=ent2, demand_id=d)
-    with session_scope() as session:
-        made = len(session.exec(select(Demand.id)).all())
-    return made
+    return _demand_count()

@@ -34,7 +34,6 @@ def append(session: Session, *, demand_id: int, actor_id: int | None, actor_labe
     ).first()
     seq = (last.seq + 1) if last else 1
     prev_hash = last.hash if last else ""
-    created_at = created_at.replace(microsecond=created_at.microsecond)  # stored exactly as hashed
     data = data or {}
     event = TimelineEvent(demand_id=demand_id, seq=seq, actor_id=actor_id, actor_label=actor_label, action=action,
                           detail=detail, data=data, created_at=created_at, prev_hash=prev_hash,

@@ -9,11 +9,7 @@ from portal.services.accounts import EnterpriseRegistration
 from portal.services.errors import LoginFailed, ValidationFailed
 from portal.services.navigation import home_for
 from portal.state.auth import AuthState
-
-
-def _text(form: dict, key: str) -> str:
-    value = form.get(key, "") if isinstance(form, dict) else ""
-    return value if isinstance(value, str) else ""
+from portal.state.base import text_of
 
 
 class LoginState(AuthState):
@@ -25,7 +21,7 @@ class LoginState(AuthState):
         self.login_error = ""
         try:
             user_agent = self.router.headers.user_agent if self.router else ""
-            result = accounts.login(username=_text(form, "username"), password=_text(form, "password"),
+            result = accounts.login(username=text_of(form, "username"), password=text_of(form, "password"),
                                     user_agent=user_agent or "")
         except LoginFailed as exc:
             self.login_error = exc.message
@@ -52,7 +48,7 @@ class RegisterState(AuthState):
 
     @rx.event
     def submit(self, form: dict):
-        values = {k: _text(form, k) for k in REGISTER_FIELDS}
+        values = {k: text_of(form, k) for k in REGISTER_FIELDS}
         town = values.pop("town_unit_id")
         try:
             accounts.register_enterprise(form=EnterpriseRegistration(

@@ -9,7 +9,7 @@ import reflex as rx
 from portal.models.enums import Role
 from portal.services import accounts, calendar_admin, reference
 from portal.services.errors import ServiceError, ValidationFailed
-from portal.state.account_forms import _text
+from portal.state.base import text_of
 from portal.state.auth import AuthState
 
 
@@ -38,11 +38,11 @@ class AdminState(AuthState):
         actor = self._actor_with_role(Role.ADMIN)
         if actor is None:
             return rx.toast.error("无权执行此操作")
-        unit = _text(form, "unit_id")
+        unit = text_of(form, "unit_id")
         try:
-            accounts.create_staff_user(actor=actor, username=_text(form, "username"),
-                                       display_name=_text(form, "display_name"), role=_text(form, "role"),
-                                       password=_text(form, "password"), unit_id=int(unit) if unit.isdigit() else None)
+            accounts.create_staff_user(actor=actor, username=text_of(form, "username"),
+                                       display_name=text_of(form, "display_name"), role=text_of(form, "role"),
+                                       password=text_of(form, "password"), unit_id=int(unit) if unit.isdigit() else None)
         except ValidationFailed as exc:
             self.errors = exc.errors
             return None
@@ -71,13 +71,13 @@ class AdminState(AuthState):
         if actor is None:
             return rx.toast.error("无权执行此操作")
         try:
-            day = date.fromisoformat(_text(form, "day"))
+            day = date.fromisoformat(text_of(form, "day"))
         except ValueError:
             self.day_errors = {"day": "请选择日期"}
             return None
         try:
-            calendar_admin.set_day(actor=actor, day=day, is_workday=_text(form, "kind") == "workday",
-                                   name=_text(form, "name"))
+            calendar_admin.set_day(actor=actor, day=day, is_workday=text_of(form, "kind") == "workday",
+                                   name=text_of(form, "name"))
         except ValidationFailed as exc:
             self.day_errors = exc.errors
             return None

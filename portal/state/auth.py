@@ -11,7 +11,7 @@ import reflex as rx
 
 from portal.core.settings import get_settings
 from portal.models.dto import Actor
-from portal.services import accounts, navigation
+from portal.services import accounts, demand_queries, navigation
 
 _EMPTY_VIEWER: dict[str, str] = {
     "username": "", "display_name": "", "role": "", "role_label": "", "unit_name": "", "enterprise_name": "",
@@ -81,9 +81,7 @@ class AuthState(rx.State):
             if needs_login:
                 return rx.redirect("/login")
             return None
-        from portal.services.demand_queries import unread_count
-
-        self.unread = unread_count(actor=actor)
+        self.unread = demand_queries.unread_count(actor=actor)
         if needs_login and not navigation.may_open(actor.role, route):
             return [rx.toast.error("您没有访问该页面的权限"), rx.redirect(navigation.home_for(actor.role))]
         if route in ("/login", "/register"):

@@ -7,6 +7,7 @@ import reflex as rx
 
 from portal.models.enums import Role
 from portal.services import demand_queries as q
+from portal.services.accounts import enterprise_profile
 from portal.services import demands as svc
 from portal.services.errors import ServiceError, ValidationFailed
 from portal.state.base import PageState, text_of
@@ -82,12 +83,8 @@ class NewDemandState(PageState):
         self.topics, self.units = options["topics"], options["units"]
         self.errors = {}
         self._clear_staged()
-        from portal.core.db import session_scope
-        from portal.models.tables import Enterprise
-
-        with session_scope() as session:
-            enterprise = session.get(Enterprise, actor.enterprise_id)
-            self.contact_name, self.contact_phone = enterprise.contact_name, enterprise.contact_phone
+        profile = enterprise_profile(actor=actor)
+        self.contact_name, self.contact_phone = profile["联系人"], profile["联系电话"]
 
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
@@ -344,13 +341,19 @@ class CentreQueuesState(PageState):
     verifications: list[dict] = []
 
     @rx.event
-    def load(self):
-        actor = self._actor_with_role(Role.DISPATCHER)
-        if actor is None:
-            return
-        self.extensions = [dict(r) for r in q.pending_extensions(actor=actor)]
-        self.revisits = [dict(r) for r in q.open_revisits(actor=actor)]
-        self.verifications = [dict(r) for r in q.open_verifications(actor=actor)]
+    def load_extensions(self):
+        if actor := self._actor_with_role(Role.DISPATCHER):
+            self.extensions = [dict(r) for r in q.pending_extensions(actor=actor)]
+
+    @rx.event
+    def load_revisits(self):
+        if actor := self._actor_with_role(Role.DISPATCHER):
+            self.revisits = [dict(r) for r in q.open_revisits(actor=actor)]
+
+    @rx.event
+    def load_verifications(self):
+        if actor := self._actor_with_role(Role.DISPATCHER):
+            self.verifications = [dict(r) for r in q.open_verifications(actor=actor)]
 
 
 class NotificationsState(PageState):
@@ -421,6 +424,4 @@ class ProfileState(PageState):
         actor = self._actor_with_role(Role.ENTERPRISE)
         if actor is None:
             return
-        from portal.services.accounts import enterprise_profile
-
         self.profile = [{"label": k, "value": v} for k, v in enterprise_profile(actor=actor).items()]

@@ -149,6 +149,24 @@ def on_portal_db(portal_server):
     return use
 
 
+def workday_after(days: int):
+    """The first working day at least ``days`` from today, by the official calendar where it has data
+    and Mon–Fri beyond it (as the portal counts)."""
+    from datetime import date, timedelta
+
+    from chinese_calendar import is_workday
+
+    day = date.today() + timedelta(days=days)
+    while True:
+        try:
+            if is_workday(day):
+                return day
+        except NotImplementedError:
+            if day.weekday() < 5:
+                return day
+        day += timedelta(days=1)
+
+
 def path_is(path: str) -> re.Pattern:
     """A URL matcher for ``expect(page).to_have_url``: this path, with or without a trailing slash."""
     return re.compile(rf"^https?://[^/]+{re.escape(path)}/?(\?.*)?$")

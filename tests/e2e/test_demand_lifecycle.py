@@ -4,13 +4,12 @@ parties' screens."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, path_is
+from tests.e2e.conftest import login, path_is, workday_after
 
 pytestmark = pytest.mark.e2e
 FILES = Path(__file__).parent / "files"
@@ -39,20 +38,6 @@ def _submit(page, title: str, kind: str = "求助", topic: str = "项目建设",
 def _open(page, demand_id: int, staff: bool = True) -> None:
     page.goto(f"/staff/demands/{demand_id}" if staff else f"/my/demands/{demand_id}")
     expect(page.locator("#demand-status")).not_to_be_empty()
-
-
-def _workday_after(days: int) -> str:
-    from chinese_calendar import is_workday
-
-    day = date.today() + timedelta(days=days)
-    while True:
-        try:
-            ok = is_workday(day)
-        except NotImplementedError:
-            ok = day.weekday() < 5
-        if ok:
-            return day.isoformat()
-        day += timedelta(days=1)
 
 
 @pytest.fixture
@@ -100,7 +85,7 @@ def test_full_loop_with_extension_redo_and_verification(parties):
     expect(lead.get_by_text("协办意见:用地规划手续齐全")).to_be_visible()
 
     # Extension requested by the unit, approved by the centre; the original due date stays visible.
-    new_due = _workday_after(20)
+    new_due = workday_after(20).isoformat()
     lead.get_by_label("延期原因").fill("需要组织现场踏勘和专家论证")
     lead.get_by_label("延期至").fill(new_due)
     lead.get_by_role("button", name="申请延期").click()

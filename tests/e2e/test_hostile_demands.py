@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from portal.state.demands import DemandDetailState
+from tests.e2e.conftest import workday_after
 from tests.e2e.test_hostile_client import RawClient, _login_token
 
 pytestmark = pytest.mark.e2e
@@ -55,20 +56,8 @@ def secret_demand(on_portal_db):
         with session_scope() as session:
             order_id = session.exec(select(WorkOrder.id).where(WorkOrder.demand_id == demand_id)).one()
         svc.sign(actor=_actor("zhujianju"), order_id=order_id)
-        from datetime import date, timedelta
-
-        from chinese_calendar import is_workday
-
-        day = date.today() + timedelta(days=25)
-        while True:
-            try:
-                if is_workday(day):
-                    break
-            except NotImplementedError:
-                if day.weekday() < 5:
-                    break
-            day += timedelta(days=1)
-        svc.request_extension(actor=_actor("zhujianju"), order_id=order_id, reason="需要更多时间协调", new_due_date=day)
+        svc.request_extension(actor=_actor("zhujianju"), order_id=order_id, reason="需要更多时间协调",
+                              new_due_date=workday_after(25))
         attachment_id = q.demand_detail(actor=ent, demand_id=demand_id)["attachments"][0]["id"]
     return {"demand_id": demand_id, "order_id": order_id, "attachment_id": attachment_id}
 
