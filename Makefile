@@ -7,7 +7,7 @@ PORT ?= 3000
 export REFLEX_USE_NPM := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test install browser migrate seed jobs
+.PHONY: run test lint install browser migrate seed jobs
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: install
 ## make test: everything the suite needs (venv, Debian chromium + CJK fonts), then the whole suite.
 test: install browser
 	bash scripts/test.sh
+
+## make lint: ruff (lint + format check) and the structure bounds of tests/test_structure.py; `make test` runs both too.
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/python -m pytest -q tests/test_structure.py
 
 browser:
 	@bash scripts/ensure_browser.sh

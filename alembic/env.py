@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401  (registers the tables)
-from portal.models.migration_filters import include_name
+from alembic import context
 from portal.core.db import get_engine
 from portal.core.settings import get_settings
+from portal.models.migration_filters import include_name
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -48,9 +48,8 @@ def main() -> None:
     from portal.core.db import session_scope
     from portal.models.dto import Actor
     from portal.models.tables import Demand, Enterprise, Topic, User
-    from portal.services import demand_queries as q
-    from portal.services import demands as svc
-    from portal.services.demo import seed_demo_world
+    from portal.seed.demo import seed_demo_world
+    from portal.services import demand_detail, demand_lists, intake
     from portal.services.search import cjk_bigrams
 
     migrate()
@@ -62,16 +61,27 @@ def main() -> None:
 
     def actor(name):
         u = users[name]
-        return Actor(user_id=u.id, username=u.username, role=u.role, display_name=u.display_name, unit_id=u.unit_id,
-                     enterprise_id=u.enterprise_id)
+        return Actor(
+            user_id=u.id,
+            username=u.username,
+            role=u.role,
+            display_name=u.display_name,
+            unit_id=u.unit_id,
+            enterprise_id=u.enterprise_id,
+        )
 
     ent, centre = actor("qiye1"), actor("zhongxin")
-    form = svc.DemandForm(kind="求助", topic_id=topic_ids[0], title="基准测试诉求",
-                          content="这是一条用于测量提交性能的诉求内容,包含足够的文字。", contact_name="王经理",
-                          contact_phone="13805380001")
+    form = intake.DemandForm(
+        kind="求助",
+        topic_id=topic_ids[0],
+        title="基准测试诉求",
+        content="这是一条用于测量提交性能的诉求内容,包含足够的文字。",
+        contact_name="王经理",
+        contact_phone="13805380001",
+    )
     start = time.perf_counter()
     for _ in range(args.submits):
-        svc.submit_demand(actor=ent, form=form)
+        intake.submit_demand(actor=ent, form=form)
     submit_rate = args.submits / (time.perf_counter() - start)
 
     # A vocabulary of ~300 two-character words, so a keyword matches a few per cent of demands (as real
@@ -84,24 +94,44 @@ def main() -> None:
     for i in range(args.demands):
         title = "".join(rng.sample(words, 2)) + f"问题{i}"
         content = "企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。"
-        rows.append(dict(code=f"QB{i:012d}", enterprise_id=rng.choice(enterprise_ids), kind="求助",
-                         topic_id=rng.choice(topic_ids), title=title, content=content, contact_name="张三",
-                         contact_phone="13800000000", status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                         round=1, channel="线上提交", created_at=moment, updated_at=moment,
-                         search_tokens=cjk_bigrams(f"{title} {content}"), version=1, instant_answer="",
-                         reject_reason="", closed_unrated=False))
+        rows.append(
+            dict(
+                code=f"QB{i:012d}",
+                enterprise_id=rng.choice(enterprise_ids),
+                kind="求助",
+                topic_id=rng.choice(topic_ids),
+                title=title,
+                content=content,
+                contact_name="张三",
+                contact_phone="13800000000",
+                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
+                round=1,
+                channel="线上提交",
+                created_at=moment,
+                updated_at=moment,
+                search_tokens=cjk_bigrams(f"{title} {content}"),
+                version=1,
+                instant_answer="",
+                reject_reason="",
+                closed_unrated=False,
+            )
+        )
     with session_scope() as session:
         for chunk in range(0, len(rows), 5000):
-            session.exec(insert(Demand), params=rows[chunk:chunk + 5000])
+            session.exec(insert(Demand), params=rows[chunk : chunk + 5000])
     with session_scope() as session:  # what autovacuum would have done after a bulk load
         session.exec(text("ANALYZE demand" if session.get_bind().dialect.name == "postgresql" else "ANALYZE"))
-    sample_id = rows and q.dispatch_queue(actor=centre, status="待受理")["rows"][0]["id"]
+    sample_id = rows and demand_lists.dispatch_queue(actor=centre, status="待受理")["rows"][0]["id"]
 
     results = {
-        "dispatch queue page (待受理, oldest 20)": timed(lambda: q.dispatch_queue(actor=centre, status="待受理")),
-        "enterprise list page (newest 20)": timed(lambda: q.my_demands(actor=ent)),
-        "staff search, 2-char keyword 增容": timed(lambda: q.search_demands(actor=centre, filters={"keyword": "增容"})),
-        "demand detail with timeline": timed(lambda: q.demand_detail(actor=centre, demand_id=sample_id)),
+        "dispatch queue page (待受理, oldest 20)": timed(
+            lambda: demand_lists.dispatch_queue(actor=centre, status="待受理")
+        ),
+        "enterprise list page (newest 20)": timed(lambda: demand_lists.my_demands(actor=ent)),
+        "staff search, 2-char keyword 增容": timed(
+            lambda: demand_lists.search_demands(actor=centre, filters={"keyword": "增容"})
+        ),
+        "demand detail with timeline": timed(lambda: demand_detail.demand_detail(actor=centre, demand_id=sample_id)),
     }
     print(f"database: {os.environ['PORTAL_DATABASE_URL'].split(':')[0]}, demands: {args.demands + args.submits}")
     print(f"submit_demand through the service: {submit_rate:.0f} /s")

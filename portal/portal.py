@@ -1,57 +1,79 @@
-"""The Reflex app: pages, guards, API routes, theme."""
+"""The Reflex app: pages (each behind ``AuthState.guard``), /api routes, theme."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import reflex as rx
 
+from portal import routes as r
 from portal.api.routes import build_api, limit_upload_size
-from portal.pages import admin, demands, enterprise, public, staff, work
+from portal.pages import admin, demand_detail, enterprise, my_demands, public, staff, work
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
 from portal.state.auth import AuthState
-from portal.state.demands import (
-    CentreQueuesState, DemandDetailState, DispatchQueueState, MyDemandsState, NewDemandState, NotificationsState,
-    OrdersState, ProfileState, StaffSearchState, WorkbenchState,
-)
+from portal.state.centre_queues import CentreQueuesState
+from portal.state.demand_detail import DemandDetailState
+from portal.state.demand_form import NewDemandState
+from portal.state.demand_lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
+from portal.state.notifications import NotificationsState
+from portal.state.profile import ProfileState
+from portal.state.workbench import WorkbenchState
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    route: str
+    title: str
+    component: Callable[[], rx.Component]
+    on_load: tuple = ()
+
+
+# Every page of the portal, once. The accessibility audit and the navigation read the same route constants.
+PAGES: list[PageEntry] = [
+    PageEntry(r.HOME, "首页", public.index),
+    PageEntry(r.POLICIES, "惠企政策一站查", public.policies),
+    PageEntry(r.LOGIN, "登录", public.login),
+    PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
+    PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
+    PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
+    PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", demand_detail.my_demand_detail, (DemandDetailState.load,)),
+    PageEntry(r.MY_NOTIFICATIONS, "消息", work.my_notifications, (NotificationsState.load,)),
+    PageEntry(r.MY_PROFILE, "企业信息", enterprise.profile, (ProfileState.load,)),
+    PageEntry(r.STAFF, "工作台", staff.workbench, (WorkbenchState.load,)),
+    PageEntry(r.STAFF_DISPATCH, "受理派单", work.dispatch_queue, (DispatchQueueState.load,)),
+    PageEntry(r.STAFF_ORDERS, "部门工单", work.unit_orders, (OrdersState.load,)),
+    PageEntry(r.STAFF_DEMANDS, "诉求查询", work.staff_search, (StaffSearchState.load,)),
+    PageEntry(r.STAFF_DEMAND_DETAIL, "诉求详情", demand_detail.staff_demand_detail, (DemandDetailState.load,)),
+    PageEntry(r.STAFF_EXTENSIONS, "延期审批", work.extensions, (CentreQueuesState.load_extensions,)),
+    PageEntry(r.STAFF_REVISITS, "回访", work.revisits, (CentreQueuesState.load_revisits,)),
+    PageEntry(r.STAFF_VERIFICATIONS, "办结核查", work.verifications, (CentreQueuesState.load_verifications,)),
+    PageEntry(r.STAFF_NOTIFICATIONS, "消息", work.staff_notifications, (NotificationsState.load,)),
+    PageEntry(r.STAFF_SUPERVISION, "督办", staff.placeholder("督办")),
+    PageEntry(r.STAFF_REPORTS, "统计通报", staff.placeholder("统计通报")),
+    PageEntry(r.STAFF_POLICIES, "政策管理", staff.placeholder("政策管理")),
+    PageEntry(r.STAFF_ENTERPRISES, "企业台账", staff.placeholder("企业台账")),
+    PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
+    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load,)),
+]
 
 app = rx.App(
     html_lang="zh-CN",
-    style={
-        "font_family": "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
-    },
-    head_components=[rx.el.meta(name="description", content=SITE_NAME)],
+    style={"font_family": "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"},
+    head_components=[
+        rx.el.meta(name="description", content=SITE_NAME),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
+    stylesheets=["/print.css"],
     api_transformer=[build_api(), limit_upload_size],
 )
 
-
-def _add(component, route: str, title: str, *extra_on_load) -> None:
-    app.add_page(component, route=route, title=f"{title} - {SITE_NAME}",
-                 on_load=[AuthState.guard(route), *extra_on_load])
-
-
-_add(public.index, "/", "首页")
-_add(public.policies, "/policies", "惠企政策一站查")
-_add(public.login, "/login", "登录")
-_add(public.register, "/register", "企业注册", RegisterState.load)
-
-_add(demands.my_demands, "/my/demands", "我的诉求", MyDemandsState.load)
-_add(demands.new_demand, "/my/demands/new", "提交诉求", NewDemandState.load)
-_add(demands.my_demand_detail, "/my/demands/[demand_id]", "诉求详情", DemandDetailState.load)
-_add(work.my_notifications, "/my/notifications", "消息", NotificationsState.load)
-_add(enterprise.profile, "/my/profile", "企业信息", ProfileState.load)
-
-_add(staff.workbench, "/staff", "工作台", WorkbenchState.load)
-_add(work.dispatch_queue, "/staff/dispatch", "受理派单", DispatchQueueState.load)
-_add(work.unit_orders, "/staff/orders", "部门工单", OrdersState.load)
-_add(work.staff_search, "/staff/demands", "诉求查询", StaffSearchState.load)
-_add(demands.staff_demand_detail, "/staff/demands/[demand_id]", "诉求详情", DemandDetailState.load)
-_add(work.extensions, "/staff/extensions", "延期审批", CentreQueuesState.load_extensions)
-_add(work.revisits, "/staff/revisits", "回访", CentreQueuesState.load_revisits)
-_add(work.verifications, "/staff/verifications", "办结核查", CentreQueuesState.load_verifications)
-_add(work.staff_notifications, "/staff/notifications", "消息", NotificationsState.load)
-for route, title in [("/staff/supervision", "督办"), ("/staff/reports", "统计通报"), ("/staff/policies", "政策管理"),
-                     ("/staff/enterprises", "企业台账"), ("/staff/visits", "走访记录")]:
-    _add(staff.placeholder(title), route, title)
-
-_add(admin.admin_page, "/admin", "系统管理", AdminState.load)
+for entry in PAGES:
+    app.add_page(
+        entry.component,
+        route=entry.route,
+        title=f"{entry.title} - {SITE_NAME}",
+        on_load=[AuthState.guard(entry.route), *entry.on_load],
+    )

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export REFLEX_USE_NPM=1 PATH="$PWD/.venv/bin:$PATH"
+# Lint and format first: a style slip fails in seconds, not after the browser tests.
+ruff check .
+ruff format --check .
 python -m pytest "$@"
 # Scale-out: two workers sharing Reflex state through Redis (needs its own server build, so it runs
 # after the main session has stopped its server).

@@ -16,8 +16,8 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 def _use_database(url: str) -> None:
-    from portal.core.calendar import invalidate_calendar_cache
     from portal.core.settings import get_settings
+    from portal.services.calendar_store import invalidate_calendar_cache
 
     os.environ["PORTAL_DATABASE_URL"] = url
     get_settings.cache_clear()
@@ -52,8 +52,11 @@ def create_pg_database(name: str) -> str:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         # DESIGN §9: pg_trgm needs a UTF-8 ctype for Chinese, whatever the cluster's default is.
-        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-                                f"LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"))
+        connection.execute(
+            text(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
+        )
     admin.dispose()
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -115,7 +118,7 @@ def db(request, tmp_path):
 def seeded(db):
     """Reference data (units, catalogue, rules, official calendar) loaded."""
     from portal.core.db import session_scope
-    from portal.services.demo import seed_reference_data
+    from portal.seed.demo import seed_reference_data
 
     with session_scope() as session:
         seed_reference_data(session)
@@ -125,7 +128,7 @@ def seeded(db):
 @pytest.fixture
 def demo(db):
     """The whole demo world."""
-    from portal.services.demo import seed_demo_world
+    from portal.seed.demo import seed_demo_world
 
     seed_demo_world()
     return db
@@ -134,7 +137,7 @@ def demo(db):
 @pytest.fixture
 def demo_accounts(db):
     """The demo units, catalogue and accounts, without the demo demands (tests make their own)."""
-    from portal.services.demo import seed_demo_world
+    from portal.seed.demo import seed_demo_world
 
     seed_demo_world(with_demands=False)
     return db

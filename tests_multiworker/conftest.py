@@ -19,6 +19,7 @@ def portal_server(tmp_path_factory):
 
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()  # a database of the test's own (e.g. /3): no stale Reflex state
-    yield from start_portal(tmp_path_factory.mktemp("multiworker"),
-                            {"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2"})
+    yield from start_portal(
+        tmp_path_factory.mktemp("multiworker"), {"REFLEX_REDIS_URL": REDIS_URL, "GRANIAN_WORKERS": "2"}
+    )
     client.flushdb()

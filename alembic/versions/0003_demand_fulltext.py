@@ -4,7 +4,9 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-24
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
+from typing import Union
 
 from alembic import op
 

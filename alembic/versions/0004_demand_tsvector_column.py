@@ -5,7 +5,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-24
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
+from typing import Union
 
 from alembic import op
 
@@ -19,8 +21,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP INDEX IF EXISTS ix_demand_search_tsv")
-    op.execute("ALTER TABLE demand ADD COLUMN search_tsv tsvector "
-               "GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED")
+    op.execute(
+        "ALTER TABLE demand ADD COLUMN search_tsv tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED"
+    )
     op.execute("CREATE INDEX ix_demand_search_tsv ON demand USING gin (search_tsv)")
 
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from portal import routes
 from portal.core.db import get_engine
 
 
@@ -28,27 +29,35 @@ async def download(request: Request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse, PlainTextResponse
 
-    from portal.services import accounts, demand_queries
+    from portal.services import demand_detail, sessions
     from portal.services.attachments import path_of
     from portal.services.errors import ServiceError
 
     raw_id = request.path_params.get("attachment_id", "")
     if not raw_id.isdigit():
         return PlainTextResponse("附件不存在", status_code=404)
-    actor = await run_in_threadpool(accounts.resolve_session, request.cookies.get("qs_session"))
+    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get("qs_session"))
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     try:
-        attachment = await run_in_threadpool(demand_queries.attachment_for_download, actor=actor,
-                                             attachment_id=int(raw_id))
+        attachment = await run_in_threadpool(
+            demand_detail.attachment_for_download, actor=actor, attachment_id=int(raw_id)
+        )
     except ServiceError:
         return PlainTextResponse("附件不存在或无权查看", status_code=404)
     path = path_of(attachment.storage_key)
     if not path.exists():
         return PlainTextResponse("附件文件缺失,请联系管理员", status_code=410)
-    return FileResponse(path, media_type=attachment.content_type, filename=attachment.filename,
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
-                                 "Content-Security-Policy": "sandbox"})
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        filename=attachment.filename,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "sandbox",
+        },
+    )
 
 
 # Five files of 20 MB and the multipart overhead: anything larger sent to /_upload is refused before
@@ -75,4 +84,4 @@ def limit_upload_size(app):
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health), Route("/api/files/{attachment_id}", download)])
+    return Starlette(routes=[Route(routes.HEALTH_API, health), Route(routes.FILES_API + "/{attachment_id}", download)])

@@ -7,9 +7,9 @@ process, which end-to-end tests use to make due dates predictable; unit tests us
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from datetime import UTC, datetime
 
 _override: Callable[[], datetime] | None = None
 
@@ -20,8 +20,8 @@ def _system_now() -> datetime:
         pinned = datetime.fromisoformat(fake)
         if pinned.tzinfo is None:
             raise ValueError("PORTAL_FAKE_NOW needs a UTC offset, e.g. 2026-11-24T09:00:00+08:00")
-        return pinned.astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+        return pinned.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def now() -> datetime:
@@ -44,4 +44,4 @@ def use_clock(fn: Callable[[], datetime]) -> Iterator[None]:
 def fixed(instant: datetime) -> Callable[[], datetime]:
     if instant.tzinfo is None:
         raise ValueError("a fixed clock needs an aware datetime")
-    return lambda: instant.astimezone(timezone.utc)
+    return lambda: instant.astimezone(UTC)

@@ -137,6 +137,33 @@ class EnterpriseScale(StrEnum):
 
 
 INDUSTRIES = (
-    "制造业", "批发和零售业", "建筑业", "信息传输、软件和信息技术服务业", "交通运输、仓储和邮政业",
-    "住宿和餐饮业", "科学研究和技术服务业", "农、林、牧、渔业", "租赁和商务服务业", "其他",
+    "制造业",
+    "批发和零售业",
+    "建筑业",
+    "信息传输、软件和信息技术服务业",
+    "交通运输、仓储和邮政业",
+    "住宿和餐饮业",
+    "科学研究和技术服务业",
+    "农、林、牧、渔业",
+    "租赁和商务服务业",
+    "其他",
 )
+
+
+class DemandAction(StrEnum):
+    """What a viewer may do to a demand now; the detail page shows a panel per action."""
+
+    WITHDRAW = "撤回"
+    RATE = "评价"
+    DISPATCH = "派单"
+    INSTANT_ANSWER = "即时答复"
+    REJECT = "不予受理"
+    DECIDE_EXTENSION = "延期审批"
+    REVISIT = "回访"
+    VERIFY = "核查"
+    SIGN = "签收"
+    RETURN = "退回"
+    FEEDBACK = "提交办理结果"
+    REQUEST_EXTENSION = "申请延期"
+    CO_OPINION = "提交协办意见"
+    REVIEW_FORM = "上传审核反馈表"

@@ -14,12 +14,21 @@ _ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), (
 
 def _user_row(user: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(user["username"]), rx.table.cell(user["display_name"]), rx.table.cell(user["role_label"]),
+        rx.table.cell(user["username"]),
+        rx.table.cell(user["display_name"]),
+        rx.table.cell(user["role_label"]),
         rx.table.cell(user["unit_name"]),
-        rx.table.cell(rx.cond(user["is_active"], rx.badge("正常", color_scheme="green"),
-                              rx.badge("已停用", color_scheme="gray"))),
-        rx.table.cell(rx.button(rx.cond(user["is_active"], "停用", "启用"), size="1", variant="soft",
-                                on_click=AdminState.set_active(user["id"], ~user["is_active"]))),
+        rx.table.cell(
+            rx.cond(user["is_active"], rx.badge("正常", color_scheme="green"), rx.badge("已停用", color_scheme="gray"))
+        ),
+        rx.table.cell(
+            rx.button(
+                rx.cond(user["is_active"], "停用", "启用"),
+                size="1",
+                variant="soft",
+                on_click=AdminState.set_user_active(user["id"], ~user["is_active"]),
+            )
+        ),
     )
 
 
@@ -42,13 +51,20 @@ def admin_page() -> rx.Component:
                 rx.form(
                     rx.flex(
                         text_field("日期", "day", type="date", errors=AdminState.day_errors),
-                        select_field("类型", "kind", [("holiday", "法定节假日(休息)"), ("workday", "调休上班")],
-                                     errors=AdminState.day_errors),
+                        select_field(
+                            "类型",
+                            "kind",
+                            [("holiday", "法定节假日(休息)"), ("workday", "调休上班")],
+                            errors=AdminState.day_errors,
+                        ),
                         text_field("名称", "name", errors=AdminState.day_errors, placeholder="如:春节"),
                         rx.button("保存日期", type="submit", align_self="flex-end"),
-                        gap="3", wrap="wrap", align="end", margin_top="12px",
+                        gap="3",
+                        wrap="wrap",
+                        align="end",
+                        margin_top="12px",
                     ),
-                    on_submit=AdminState.save_day,
+                    on_submit=AdminState.set_day,
                 ),
             ),
             card(
@@ -61,13 +77,20 @@ def admin_page() -> rx.Component:
                         select_field("所属单位", "unit_id", AdminState.unit_options, errors=errors),
                         text_field("初始密码", "password", type="password", errors=errors),
                         rx.button("创建账号", type="submit", align_self="end"),
-                        columns=rx.breakpoints(initial="1", sm="2", md="3"), gap="3", width="100%",
+                        columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                        gap="3",
+                        width="100%",
                     ),
-                    on_submit=AdminState.create_user, reset_on_submit=True,
+                    on_submit=AdminState.create_staff_user,
+                    reset_on_submit=True,
                 ),
-                rx.box(data_table(["用户名", "姓名", "角色", "单位", "状态", "操作"], AdminState.users, _user_row),
-                       margin_top="16px", width="100%"),
+                rx.box(
+                    data_table(["用户名", "姓名", "角色", "单位", "状态", "操作"], AdminState.users, _user_row),
+                    margin_top="16px",
+                    width="100%",
+                ),
             ),
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
     )

@@ -6,16 +6,24 @@ import reflex as rx
 
 from portal.pages.components.layout import card, staff_page, under_construction
 from portal.state.auth import AuthState
-from portal.state.demands import WorkbenchState
+from portal.state.workbench import WorkbenchState
 
 
 def _counter(c) -> rx.Component:
     return rx.link(
-        card(rx.vstack(rx.text(c["label"], size="2", color_scheme="gray"),
-                       rx.text(c["value"], size="7", weight="bold",
-                               color=rx.cond(c["alert"], "var(--red-11)", "var(--gray-12)")),
-                       spacing="1")),
-        href=c["link"], underline="none", min_width="140px", flex="1",
+        card(
+            rx.vstack(
+                rx.text(c["label"], size="2", color_scheme="gray"),
+                rx.text(
+                    c["value"], size="7", weight="bold", color=rx.cond(c["alert"], "var(--red-11)", "var(--gray-12)")
+                ),
+                spacing="1",
+            )
+        ),
+        href=c["link"],
+        underline="none",
+        min_width="140px",
+        flex="1",
     )
 
 
@@ -26,14 +34,22 @@ def workbench() -> rx.Component:
             rx.vstack(
                 rx.text("您好,", rx.text.strong(AuthState.viewer["display_name"]), "。"),
                 rx.text("角色:", AuthState.viewer["role_label"]),
-                rx.cond(AuthState.viewer["unit_name"] != "", rx.text("所属单位:", AuthState.viewer["unit_name"]),
-                        rx.fragment()),
+                rx.cond(
+                    AuthState.viewer["unit_name"] != "",
+                    rx.text("所属单位:", AuthState.viewer["unit_name"]),
+                    rx.fragment(),
+                ),
                 rx.text("请从左侧菜单进入各项工作。", color_scheme="gray", size="2"),
                 spacing="2",
             )
         ),
-        rx.flex(rx.foreach(WorkbenchState.counters, _counter), gap="3", wrap="wrap", margin_top="16px",
-                aria_label="待办统计"),
+        rx.flex(
+            rx.foreach(WorkbenchState.counters, _counter),
+            gap="3",
+            wrap="wrap",
+            margin_top="16px",
+            aria_label="待办统计",
+        ),
     )
 
 

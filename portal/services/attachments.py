@@ -7,12 +7,16 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+from sqlmodel import Session
 
 from portal.core.settings import get_settings
+from portal.models.tables import Attachment
 from portal.services.errors import ValidationFailed
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -30,6 +34,14 @@ ALLOWED = {
     "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 }
 ALLOWED_LABEL = "pdf、jpg、png、doc、docx、xls、xlsx"
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file as the person sent it: their file name and the bytes."""
+
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -75,8 +87,13 @@ def store(filename: str, data: bytes) -> CheckedFile:
     target = storage_dir() / key
     with open(target, "xb") as handle:
         handle.write(data)
-    return CheckedFile(filename=_safe_name(filename), content_type=content_type, size=len(data),
-                       sha256=hashlib.sha256(data).hexdigest(), storage_key=key)
+    return CheckedFile(
+        filename=_safe_name(filename),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+    )
 
 
 def discard(stored: list[CheckedFile]) -> None:
@@ -86,6 +103,47 @@ def discard(stored: list[CheckedFile]) -> None:
             (storage_dir() / item.storage_key).unlink()
         except FileNotFoundError:
             pass
+
+
+@contextmanager
+def kept_only_if_committed() -> Iterator[list[CheckedFile]]:
+    """Collects the files written inside the block; if the block fails (its transaction included),
+    they are removed again, so no bytes outlive a write that did not happen."""
+    stored: list[CheckedFile] = []
+    try:
+        yield stored
+    except BaseException:
+        discard(stored)
+        raise
+
+
+def attach(
+    session: Session,
+    stored: list[CheckedFile],
+    upload: UploadedFile,
+    *,
+    demand_id: int,
+    purpose: str,
+    uploaded_by_id: int,
+    work_order_id: int | None = None,
+) -> Attachment:
+    """Check and store one upload and add its row to ``session``; ``stored`` is the list from
+    ``kept_only_if_committed``."""
+    checked = store(upload.filename, upload.data)
+    stored.append(checked)
+    row = Attachment(
+        demand_id=demand_id,
+        work_order_id=work_order_id,
+        purpose=purpose,
+        uploaded_by_id=uploaded_by_id,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        storage_key=checked.storage_key,
+    )
+    session.add(row)
+    return row
 
 
 def path_of(storage_key: str) -> Path:

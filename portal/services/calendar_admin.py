@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypedDict
 
 from sqlmodel import select
 
-from portal.core.calendar import get_calendar, invalidate_calendar_cache, local_date
+from portal.core.calendar import local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.models.dto import Actor
+from portal.models.dto import Actor, YearStatus
 from portal.models.enums import Role
 from portal.models.tables import CalendarYear, Holiday
+from portal.services.calendar_store import get_calendar, invalidate_calendar_cache
 from portal.services.errors import Forbidden, ValidationFailed
-
-
-class YearStatus(TypedDict):
-    year: int
-    official: bool
-    holidays: int
-    workdays: int
-    note: str
 
 
 def year_statuses(*, actor: Actor) -> list[YearStatus]:
@@ -36,12 +28,17 @@ def year_statuses(*, actor: Actor) -> list[YearStatus]:
     for year in (this_year, this_year + 1):
         in_year = [r for r in rows if r.year == year]
         official = not calendar.is_estimated(year)
-        result.append(YearStatus(
-            year=year, official=official,
-            holidays=sum(1 for r in in_year if not r.is_workday), workdays=sum(1 for r in in_year if r.is_workday),
-            note="已录入官方节假日安排" if official else
-            f"{year}年节假日安排尚未录入,暂按周一至周五估算工作日;国务院办公厅公布后请在此录入",
-        ))
+        result.append(
+            YearStatus(
+                year=year,
+                official=official,
+                holidays=sum(1 for r in in_year if not r.is_workday),
+                workdays=sum(1 for r in in_year if r.is_workday),
+                note="已录入官方节假日安排"
+                if official
+                else f"{year}年节假日安排尚未录入,暂按周一至周五估算工作日;国务院办公厅公布后请在此录入",
+            )
+        )
     return result
 
 

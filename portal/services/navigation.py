@@ -3,43 +3,37 @@ and every page guard checks it, so the menu and the server agree by construction
 
 from __future__ import annotations
 
-from typing import TypedDict
-
+from portal import routes as r
+from portal.models.dto import NavItem
 from portal.models.enums import Role
 
 D, H, L, A, E = Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.ADMIN, Role.ENTERPRISE
 STAFF = (D, H, L, A)
 
 
-class NavItem(TypedDict):
-    route: str
-    label: str
-    icon: str
-
-
 # route, label, icon, roles
 _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("/staff", "工作台", "layout-dashboard", STAFF),
-    ("/staff/dispatch", "受理派单", "inbox", (D,)),
-    ("/staff/orders", "部门工单", "clipboard-list", (H,)),
-    ("/staff/demands", "诉求查询", "search", (D, H, L)),
-    ("/staff/extensions", "延期审批", "calendar-clock", (D,)),
-    ("/staff/revisits", "回访", "phone-call", (D,)),
-    ("/staff/verifications", "办结核查", "shield-check", (D,)),
-    ("/staff/supervision", "督办", "siren", (D, L)),
-    ("/staff/reports", "统计通报", "chart-bar", (D, L)),
-    ("/staff/policies", "政策管理", "book-open", (D, A)),
-    ("/staff/enterprises", "企业台账", "building-2", (D, H)),
-    ("/staff/visits", "走访记录", "footprints", (D, H)),
-    ("/staff/notifications", "消息", "bell", STAFF),
-    ("/admin", "系统管理", "settings", (A,)),
+    (r.STAFF, "工作台", "layout-dashboard", STAFF),
+    (r.STAFF_DISPATCH, "受理派单", "inbox", (D,)),
+    (r.STAFF_ORDERS, "部门工单", "clipboard-list", (H,)),
+    (r.STAFF_DEMANDS, "诉求查询", "search", (D, H, L)),
+    (r.STAFF_EXTENSIONS, "延期审批", "calendar-clock", (D,)),
+    (r.STAFF_REVISITS, "回访", "phone-call", (D,)),
+    (r.STAFF_VERIFICATIONS, "办结核查", "shield-check", (D,)),
+    (r.STAFF_SUPERVISION, "督办", "siren", (D, L)),
+    (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L)),
+    (r.STAFF_POLICIES, "政策管理", "book-open", (D, A)),
+    (r.STAFF_ENTERPRISES, "企业台账", "building-2", (D, H)),
+    (r.STAFF_VISITS, "走访记录", "footprints", (D, H)),
+    (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
+    (r.ADMIN, "系统管理", "settings", (A,)),
 ]
 
 _ENTERPRISE_NAV: list[tuple[str, str, str]] = [
-    ("/my/demands", "我的诉求", "list"),
-    ("/my/demands/new", "提交诉求", "square-pen"),
-    ("/my/notifications", "消息", "bell"),
-    ("/my/profile", "企业信息", "building"),
+    (r.MY_DEMANDS, "我的诉求", "list"),
+    (r.MY_DEMAND_NEW, "提交诉求", "square-pen"),
+    (r.MY_NOTIFICATIONS, "消息", "bell"),
+    (r.MY_PROFILE, "企业信息", "building"),
 ]
 
 
@@ -55,7 +49,7 @@ def may_open(role: str | None, route: str) -> bool:
     """Whether ``role`` may open ``route`` (a concrete path or a route pattern)."""
     if route.startswith("/my"):
         return role == E
-    if route.startswith("/staff/demands"):
+    if route.startswith(r.STAFF_DEMANDS):
         return role in (D, H, L)
     for prefix, _label, _icon, roles in sorted(_STAFF_NAV, key=lambda item: -len(item[0])):
         if route == prefix or route.startswith(prefix + "/"):
@@ -64,4 +58,4 @@ def may_open(role: str | None, route: str) -> bool:
 
 
 def home_for(role: str) -> str:
-    return "/my/demands" if role == E else "/staff"
+    return r.MY_DEMANDS if role == E else r.STAFF

@@ -19,7 +19,7 @@ def cjk_bigrams(text: str) -> str:
         if len(run) == 1:
             tokens.append(run)
         else:
-            tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
     tokens.extend(w.lower() for w in _WORD.findall(text or ""))
     return " ".join(tokens)
 
@@ -46,5 +46,6 @@ def fulltext_condition(id_column, query: str, dialect: str, fts_table: str, tsv_
         expression = " & ".join("(" + " <-> ".join(tokens) + ")" for tokens in terms)
         return literal_column(tsv_column).op("@@")(func.to_tsquery("simple", expression))
     expression = " AND ".join('"' + " ".join(tokens) + '"' for tokens in terms)
-    return id_column.in_(text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :fts_query")
-                         .bindparams(fts_query=expression))
+    return id_column.in_(
+        text(f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :fts_query").bindparams(fts_query=expression)
+    )

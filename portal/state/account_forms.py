@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.services import accounts, reference
+from portal import routes
+from portal.models.dto import UnitOption
+from portal.services import accounts, reference, sessions
 from portal.services.accounts import EnterpriseRegistration
 from portal.services.errors import LoginFailed, ValidationFailed
 from portal.services.navigation import home_for
@@ -17,12 +19,14 @@ class LoginState(AuthState):
     busy: bool = False
 
     @rx.event
-    def submit(self, form: dict):
+    def login(self, form: dict):
+        """登录: start a session and open the role's home."""
         self.login_error = ""
         try:
             user_agent = self.router.headers.user_agent if self.router else ""
-            result = accounts.login(username=text_of(form, "username"), password=text_of(form, "password"),
-                                    user_agent=user_agent or "")
+            result = sessions.login(
+                username=text_of(form, "username"), password=text_of(form, "password"), user_agent=user_agent or ""
+            )
         except LoginFailed as exc:
             self.login_error = exc.message
             return None
@@ -31,31 +35,42 @@ class LoginState(AuthState):
         return rx.redirect(home_for(result.user["role"]))
 
 
-REGISTER_FIELDS = ("enterprise_name", "credit_code", "contact_name", "contact_phone", "town_unit_id",
-                   "industry", "scale", "username", "password", "password_confirm")
+REGISTER_FIELDS = (
+    "enterprise_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "town_unit_id",
+    "industry",
+    "scale",
+    "username",
+    "password",
+    "password_confirm",
+)
 
 
 class RegisterState(AuthState):
     errors: dict[str, str] = {}
-    town_options: list[dict[str, str]] = []
+    town_options: list[UnitOption] = []
     done: bool = False
 
     @rx.event
     def load(self):
-        self.town_options = [dict(o) for o in reference.town_options()]
+        """on_load: the 所属镇街 options."""
+        self.town_options = reference.town_options()
         self.errors = {}
         self.done = False
 
     @rx.event
-    def submit(self, form: dict):
+    def register_enterprise(self, form: dict):
+        """注册: create the enterprise and its account, then go to 登录."""
         values = {k: text_of(form, k) for k in REGISTER_FIELDS}
         town = values.pop("town_unit_id")
         try:
-            accounts.register_enterprise(form=EnterpriseRegistration(
-                **values, town_unit_id=int(town) if town.isdigit() else None))
+            accounts.register_enterprise(form=EnterpriseRegistration(**values, town_unit_id=town or None))
         except ValidationFailed as exc:
             self.errors = exc.errors
             return None
         self.errors = {}
         self.done = True
-        return [rx.toast.success("注册成功,请登录"), rx.redirect("/login")]
+        return [rx.toast.success("注册成功,请登录"), rx.redirect(routes.LOGIN)]

@@ -6,81 +6,79 @@ from datetime import date
 
 import reflex as rx
 
+from portal import routes
+from portal.models.dto import Actor, UnitOption, UserRow, YearStatus
 from portal.models.enums import Role
-from portal.services import accounts, calendar_admin, reference
-from portal.services.errors import ServiceError, ValidationFailed
-from portal.state.base import text_of
-from portal.state.auth import AuthState
+from portal.services import calendar_admin, reference, staff_accounts
+from portal.services.workflow import parse_id
+from portal.state.base import PageState, text_of
 
 
-class AdminState(AuthState):
-    users: list[dict] = []
-    unit_options: list[dict[str, str]] = []
-    years: list[dict] = []
-    errors: dict[str, str] = {}
+class AdminState(PageState):
+    users: list[UserRow] = []
+    unit_options: list[UnitOption] = []
+    years: list[YearStatus] = []
     day_errors: dict[str, str] = {}
 
-    def _load(self, actor) -> None:
-        self.users = [dict(u) for u in accounts.list_users(actor=actor)]
-        self.unit_options = [dict(o) for o in reference.unit_options()]
-        self.years = [dict(y) for y in calendar_admin.year_statuses(actor=actor)]
+    def _reload(self, actor: Actor) -> None:
+        self.users = staff_accounts.list_users(actor=actor)
+        self.unit_options = reference.unit_options()
+        self.years = calendar_admin.year_statuses(actor=actor)
 
     @rx.event
     def load(self):
+        """on_load: accounts, units and the calendar's years."""
         actor = self._actor_with_role(Role.ADMIN)
         if actor is None:
-            return rx.redirect("/login")
-        self._load(actor)
+            self.users, self.unit_options, self.years = [], [], []
+            return rx.redirect(routes.LOGIN)
+        self._reload(actor)
         return None
 
     @rx.event
-    def create_user(self, form: dict):
-        actor = self._actor_with_role(Role.ADMIN)
-        if actor is None:
-            return rx.toast.error("无权执行此操作")
-        unit = text_of(form, "unit_id")
-        try:
-            accounts.create_staff_user(actor=actor, username=text_of(form, "username"),
-                                       display_name=text_of(form, "display_name"), role=text_of(form, "role"),
-                                       password=text_of(form, "password"), unit_id=int(unit) if unit.isdigit() else None)
-        except ValidationFailed as exc:
-            self.errors = exc.errors
-            return None
-        except ServiceError as exc:
-            return rx.toast.error(exc.message)
-        self.errors = {}
-        self._load(actor)
-        return rx.toast.success("账号已创建")
+    def create_staff_user(self, form: dict):
+        """创建账号."""
+        return self._act(
+            lambda a: staff_accounts.create_staff_user(
+                actor=a,
+                username=text_of(form, "username"),
+                display_name=text_of(form, "display_name"),
+                role=text_of(form, "role"),
+                password=text_of(form, "password"),
+                unit_id=parse_id(text_of(form, "unit_id")),
+            ),
+            "账号已创建",
+            Role.ADMIN,
+            after=self._reload,
+        )
 
     @rx.event
-    def set_active(self, user_id: int, active: bool):
-        actor = self._actor_with_role(Role.ADMIN)
-        if actor is None:
-            return rx.toast.error("无权执行此操作")
-        try:
-            accounts.set_user_active(actor=actor, user_id=user_id if isinstance(user_id, int) else -1,
-                                     active=bool(active))
-        except ServiceError as exc:
-            return rx.toast.error(exc.message)
-        self._load(actor)
-        return None
+    def set_user_active(self, user_id: int, active: bool):
+        """停用 / 启用 an account."""
+        return self._act(
+            lambda a: staff_accounts.set_user_active(
+                actor=a, user_id=user_id if isinstance(user_id, int) else -1, active=bool(active)
+            ),
+            "已启用" if active else "已停用",
+            Role.ADMIN,
+            after=self._reload,
+        )
 
     @rx.event
-    def save_day(self, form: dict):
-        actor = self._actor_with_role(Role.ADMIN)
-        if actor is None:
-            return rx.toast.error("无权执行此操作")
+    def set_day(self, form: dict):
+        """Save one holiday or 调休 workday."""
         try:
             day = date.fromisoformat(text_of(form, "day"))
         except ValueError:
             self.day_errors = {"day": "请选择日期"}
             return None
-        try:
-            calendar_admin.set_day(actor=actor, day=day, is_workday=text_of(form, "kind") == "workday",
-                                   name=text_of(form, "name"))
-        except ValidationFailed as exc:
-            self.day_errors = exc.errors
-            return None
-        self.day_errors = {}
-        self._load(actor)
-        return rx.toast.success(f"已保存 {day.isoformat()}")
+        result = self._act(
+            lambda a: calendar_admin.set_day(
+                actor=a, day=day, is_workday=text_of(form, "kind") == "workday", name=text_of(form, "name")
+            ),
+            f"已保存 {day.isoformat()}",
+            Role.ADMIN,
+            after=self._reload,
+        )
+        self.day_errors, self.errors = self.errors, {}
+        return result

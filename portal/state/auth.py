@@ -1,7 +1,7 @@
 """Session handling shared by every page.
 
 The browser holds an opaque session token in a cookie; every handler turns it back into an ``Actor``
-with ``accounts.resolve_session`` (one indexed lookup) instead of trusting anything kept in the state.
+with ``sessions.resolve_session`` (one indexed lookup) instead of trusting anything kept in the state.
 Only a display projection of the current user (``viewer``) is ever sent to the browser.
 """
 
@@ -9,30 +9,32 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import routes
 from portal.core.settings import get_settings
-from portal.models.dto import Actor
-from portal.services import accounts, demand_queries, navigation
+from portal.models.dto import Actor, NavItem, UserPublic
+from portal.services import accounts, navigation, notices, sessions
 
-_EMPTY_VIEWER: dict[str, str] = {
-    "username": "", "display_name": "", "role": "", "role_label": "", "unit_name": "", "enterprise_name": "",
-}
+_EMPTY_VIEWER = UserPublic(username="", display_name="", role="", role_label="", unit_name="", enterprise_name="")
 
 
 class AuthState(rx.State):
     """Root of the portal's states: the session cookie and who is looking."""
 
     session_token: str = rx.Cookie(
-        "", name="qs_session", path="/", same_site="strict",
+        "",
+        name="qs_session",
+        path="/",
+        same_site="strict",
         max_age=get_settings().session_hours * 3600,
         secure=bool(get_settings().public_origin and get_settings().public_origin.startswith("https")),
     )
-    viewer: dict[str, str] = dict(_EMPTY_VIEWER)
+    viewer: UserPublic = dict(_EMPTY_VIEWER)
     unread: int = 0
 
     # ── helpers (underscore: not callable from the browser) ──
 
     def _actor(self) -> Actor | None:
-        return accounts.resolve_session(self.session_token)
+        return sessions.resolve_session(self.session_token)
 
     def _actor_with_role(self, *roles: str) -> Actor | None:
         actor = self._actor()
@@ -57,40 +59,41 @@ class AuthState(rx.State):
         return self.viewer.get("role") == "enterprise"
 
     @rx.var
-    def staff_menu(self) -> list[dict[str, str]]:
+    def staff_menu(self) -> list[NavItem]:
         role = self.viewer.get("role", "")
-        return [dict(item) for item in navigation.staff_nav(role)] if role and role != "enterprise" else []
+        return [NavItem(**item) for item in navigation.staff_nav(role)] if role and role != "enterprise" else []
 
     @rx.var
     def home_route(self) -> str:
         role = self.viewer.get("role", "")
-        return navigation.home_for(role) if role else "/login"
+        return navigation.home_for(role) if role else routes.LOGIN
 
     # ── events ──
 
     @rx.event
     def guard(self, route: str):
         """on_load of every page: refresh the viewer, send away whoever may not open ``route``."""
-        route = route if isinstance(route, str) else "/"
+        route = route if isinstance(route, str) else routes.HOME
         actor = self._actor()
         self._refresh_viewer(actor)
-        needs_login = route.startswith(("/my", "/staff", "/admin"))
+        needs_login = route.startswith(routes.PRIVATE_PREFIXES)
         if actor is None:
             if self.session_token:
                 self.session_token = ""  # expired or revoked: forget it
             if needs_login:
-                return rx.redirect("/login")
+                return rx.redirect(routes.LOGIN)
             return None
-        self.unread = demand_queries.unread_count(actor=actor)
+        self.unread = notices.unread_count(actor=actor)
         if needs_login and not navigation.may_open(actor.role, route):
             return [rx.toast.error("您没有访问该页面的权限"), rx.redirect(navigation.home_for(actor.role))]
-        if route in ("/login", "/register"):
+        if route in (routes.LOGIN, routes.REGISTER):
             return rx.redirect(navigation.home_for(actor.role))
         return None
 
     @rx.event
     def logout(self):
-        accounts.logout(self.session_token)
+        """退出: revoke the session server-side and forget the cookie."""
+        sessions.logout(self.session_token)
         self.session_token = ""
         self.viewer = dict(_EMPTY_VIEWER)
-        return rx.redirect("/login")
+        return rx.redirect(routes.LOGIN)

@@ -1,64 +1,55 @@
-"""Helpers shared by the page states: running a service call and turning its errors into messages."""
+"""The base of every page state: run one service call as the current actor, turn its errors into a toast
+and field messages, and read form fields safely."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
-from portal.services.attachments import MAX_FILE_BYTES, drop_staged, read_staged, stage
-from portal.services.demands import UploadedFile
+from portal import routes
+from portal.models.dto import Actor
 from portal.services.errors import ServiceError, ValidationFailed
 from portal.state.auth import AuthState
 
-MAX_STAGED = 5
+NOT_ALLOWED = "无权执行此操作"
 
 
 def text_of(form, key: str) -> str:
+    """A text field of a submitted form ("" when missing or not text: clients send anything)."""
     value = form.get(key, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
 
 
+def checked(form, key: str) -> bool:
+    """Whether a checkbox of a submitted form was ticked."""
+    return isinstance(form, dict) and form.get(key) in ("on", True, "true")
+
+
 class PageState(AuthState):
-    """A page with a form: field errors, and a list of files staged for the next submit."""
+    """A page with forms: field errors beside the inputs, a toast for everything else."""
 
     errors: dict[str, str] = {}
-    staged_names: list[str] = []
-    _staged_tokens: list[str] = []
 
     def _fail(self, exc: ServiceError):
-        if isinstance(exc, ValidationFailed):
-            self.errors = exc.errors
-            return rx.toast.error(exc.message)
-        self.errors = {}
+        self.errors = exc.errors if isinstance(exc, ValidationFailed) else {}
         return rx.toast.error(exc.message)
 
-    async def _stage_uploads(self, uploads: list[rx.UploadFile]):
-        for upload in uploads:
-            if len(self._staged_tokens) >= MAX_STAGED:
-                self.errors = {"files": f"附件最多{MAX_STAGED}个"}
-                return
-            # Read one byte past the limit at most: an oversized file is refused without loading it all.
-            data = await upload.read(MAX_FILE_BYTES + 1)
-            try:
-                token, name = stage(upload.name or upload.filename or "附件", data)
-            except ValidationFailed as exc:
-                self.errors = exc.errors
-                return
-            self._staged_tokens = [*self._staged_tokens, token]
-            self.staged_names = [*self.staged_names, name]
-        self.errors = {k: v for k, v in self.errors.items() if k != "files"}
-
-    def _take_staged(self) -> list[UploadedFile]:
-        return [UploadedFile(name, read_staged(token)) for token, name in zip(self._staged_tokens, self.staged_names)]
-
-    def _clear_staged(self) -> None:
-        drop_staged(self._staged_tokens)
-        self._staged_tokens = []
-        self.staged_names = []
-
-    @rx.event
-    def remove_staged(self, index: int):
-        if not isinstance(index, int) or not 0 <= index < len(self._staged_tokens):
-            return
-        drop_staged([self._staged_tokens[index]])
-        self._staged_tokens = self._staged_tokens[:index] + self._staged_tokens[index + 1:]
-        self.staged_names = self.staged_names[:index] + self.staged_names[index + 1:]
+    def _act(
+        self, call: Callable[[Actor], object], success: str, *roles: str, after: Callable[[Actor], None] | None = None
+    ):
+        """Resolve the actor (of one of ``roles``, if given), run ``call(actor)``; on success clear the
+        errors, run ``after(actor)`` to refresh what changed and show ``success``."""
+        actor = self._actor()
+        if actor is None:
+            return [rx.toast.error(NOT_ALLOWED), rx.redirect(routes.LOGIN)]
+        if roles and actor.role not in roles:
+            return rx.toast.error(NOT_ALLOWED)
+        try:
+            call(actor)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.errors = {}
+        if after is not None:
+            after(actor)
+        return rx.toast.success(success)

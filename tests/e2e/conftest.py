@@ -18,8 +18,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 DEMO_PASSWORD = "Demo@2026"
 
 
@@ -42,8 +49,10 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout:
         if process.poll() is not None:
             raise RuntimeError(f"portal exited early:\n{log_path.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200 and \
-                    httpx.get(f"{url}/login", timeout=5, follow_redirects=True).status_code == 200:
+            if (
+                httpx.get(f"{url}/api/health", timeout=2).status_code == 200
+                and httpx.get(f"{url}/login", timeout=5, follow_redirects=True).status_code == 200
+            ):
                 return
         except httpx.HTTPError:
             pass
@@ -57,17 +66,36 @@ def start_portal(workdir: Path, extra_env: dict[str, str] | None = None):
     database_url = f"sqlite:///{workdir / 'e2e.db'}"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(PORTAL_DATABASE_URL=database_url, PORTAL_DEMO_MODE="1", PORT=str(port), REFLEX_USE_NPM="1",
-               PORTAL_PRIVATE_UPLOAD_DIR=str(workdir / "uploads"), PATH=f"{VENV_BIN}:{env.get('PATH', '')}")
+    env.update(
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_DEMO_MODE="1",
+        PORT=str(port),
+        REFLEX_USE_NPM="1",
+        PORTAL_PRIVATE_UPLOAD_DIR=str(workdir / "uploads"),
+        PATH=f"{VENV_BIN}:{env.get('PATH', '')}",
+    )
     env.update(extra_env or {})
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([sys.executable, "-m", "portal.cli", *command], cwd=ROOT, env=env, check=True)
     log_path = workdir / "reflex.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
-             "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(VENV_BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -108,8 +136,9 @@ def new_page(browser, portal_server):
     contexts = []
 
     def make(width: int = 1280, height: int = 860):
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height},
-                                      base_url=portal_server.url)
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": width, "height": height}, base_url=portal_server.url
+        )
         context.set_default_timeout(20_000)
         contexts.append(context)
         return context.new_page()
@@ -124,15 +153,16 @@ def on_portal_db(portal_server):
     """Run service calls in this test process against the served portal's database."""
     from contextlib import contextmanager
 
-    from portal.core.calendar import invalidate_calendar_cache
     from portal.core.settings import get_settings
+    from portal.services.calendar_store import invalidate_calendar_cache
 
     @contextmanager
     def use():
         previous = os.environ.get("PORTAL_DATABASE_URL")
         os.environ["PORTAL_DATABASE_URL"] = portal_server.database_url
-        os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = str(Path(portal_server.database_url.split("///", 1)[1]).parent
-                                                      / "uploads")
+        os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = str(
+            Path(portal_server.database_url.split("///", 1)[1]).parent / "uploads"
+        )
         get_settings.cache_clear()
         invalidate_calendar_cache()
         try:

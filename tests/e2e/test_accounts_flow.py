@@ -48,15 +48,19 @@ def test_invalid_code_is_shown_beside_the_field(new_page, portal_server):
     expect(page).to_have_url(path_is("/register"))
     engine = create_engine(portal_server.database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM enterprise WHERE name='校验失败测试有限公司'")).scalar() == 0
+        assert (
+            connection.execute(text("SELECT count(*) FROM enterprise WHERE name='校验失败测试有限公司'")).scalar() == 0
+        )
     engine.dispose()
 
 
 def test_five_wrong_passwords_lock_the_account(new_page, on_portal_db):
-    from portal.services.accounts import create_staff_user
+    from portal.services.staff_accounts import create_staff_user
 
     with on_portal_db():  # an account of its own, so the lock troubles no other test
-        create_staff_user(actor=None, username="lockme01", display_name="锁定测试", role="leader", password="Lockme2026")
+        create_staff_user(
+            actor=None, username="lockme01", display_name="锁定测试", role="leader", password="Lockme2026"
+        )
     page = new_page()
     for attempt in range(5):
         login(page, "lockme01", "Wrong-pass-1", expect_success=False)
@@ -67,12 +71,15 @@ def test_five_wrong_passwords_lock_the_account(new_page, on_portal_db):
     expect(page).to_have_url(path_is("/login"))
 
 
-@pytest.mark.parametrize("username, role_label, present, absent", [
-    ("zhongxin", "推进中心", ["受理派单", "延期审批", "回访", "办结核查", "督办"], ["部门工单", "系统管理"]),
-    ("ziguiju", "承办单位", ["部门工单", "诉求查询"], ["受理派单", "督办", "系统管理"]),
-    ("lingdao", "领导", ["督办", "统计通报"], ["受理派单", "部门工单", "系统管理"]),
-    ("admin", "系统管理员", ["系统管理", "政策管理"], ["受理派单", "部门工单"]),
-])
+@pytest.mark.parametrize(
+    "username, role_label, present, absent",
+    [
+        ("zhongxin", "推进中心", ["受理派单", "延期审批", "回访", "办结核查", "督办"], ["部门工单", "系统管理"]),
+        ("ziguiju", "承办单位", ["部门工单", "诉求查询"], ["受理派单", "督办", "系统管理"]),
+        ("lingdao", "领导", ["督办", "统计通报"], ["受理派单", "部门工单", "系统管理"]),
+        ("admin", "系统管理员", ["系统管理", "政策管理"], ["受理派单", "部门工单"]),
+    ],
+)
 def test_each_staff_role_lands_on_its_own_console(new_page, username, role_label, present, absent):
     page = new_page()
     login(page, username)

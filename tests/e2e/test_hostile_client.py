@@ -33,14 +33,21 @@ class RawClient:
         self.sio = socketio.Client(reconnection=False)
         # Reflex's client connects to the URL ".../_event": socket.io path and namespace are both /_event.
         self.sio.on("event", self.deltas.append, namespace=NAMESPACE)
-        self.sio.connect(f"{base_url}?token={self.client_token}", socketio_path="/_event",
-                         namespaces=[NAMESPACE], transports=["websocket"], wait_timeout=20)
+        self.sio.connect(
+            f"{base_url}?token={self.client_token}",
+            socketio_path="/_event",
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            wait_timeout=20,
+        )
 
     def send(self, name: str, payload: dict, path: str = "/admin") -> None:
         before = len(self.deltas)
-        self.sio.emit("event", {"name": name, "payload": payload,
-                                "router_data": {"pathname": path, "query": {}, "asPath": path}},
-                      namespace=NAMESPACE)
+        self.sio.emit(
+            "event",
+            {"name": name, "payload": payload, "router_data": {"pathname": path, "query": {}, "asPath": path}},
+            namespace=NAMESPACE,
+        )
         # Wait for the answer: at least one update, then a quiet half second.
         deadline = time.monotonic() + 15
         seen, quiet_since = before, time.monotonic()
@@ -67,7 +74,7 @@ class RawClient:
 def _count_users(database_url: str, username: str) -> int:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        n = connection.execute(text("SELECT count(*) FROM \"user\" WHERE username=:u"), {"u": username}).scalar()
+        n = connection.execute(text('SELECT count(*) FROM "user" WHERE username=:u'), {"u": username}).scalar()
     engine.dispose()
     return n
 
@@ -77,7 +84,7 @@ def _login_token(database_url: str, username: str) -> str:
     import os
 
     from portal.core.settings import get_settings
-    from portal.services.accounts import login
+    from portal.services.sessions import login
 
     previous = os.environ.get("PORTAL_DATABASE_URL")
     os.environ["PORTAL_DATABASE_URL"] = database_url
@@ -92,9 +99,16 @@ def _login_token(database_url: str, username: str) -> str:
         get_settings.cache_clear()
 
 
-CREATE_USER = f"{AdminState.get_full_name()}.create_user"
-FORM = {"form": {"username": "intruder01", "display_name": "入侵者", "role": "admin", "password": "Intrude1234",
-                 "unit_id": ""}}
+CREATE_USER = f"{AdminState.get_full_name()}.create_staff_user"
+FORM = {
+    "form": {
+        "username": "intruder01",
+        "display_name": "入侵者",
+        "role": "admin",
+        "password": "Intrude1234",
+        "unit_id": "",
+    }
+}
 
 
 def test_staff_handler_refused_without_session(portal_server):
@@ -112,13 +126,13 @@ def test_staff_handler_refused_with_enterprise_session(portal_server):
     try:
         client.use_session(_login_token(portal_server.database_url, "qiye1"))
         client.send(CREATE_USER, FORM)
-        client.send(f"{AdminState.get_full_name()}.set_active", {"user_id": 1, "active": False})
+        client.send(f"{AdminState.get_full_name()}.set_user_active", {"user_id": 1, "active": False})
     finally:
         client.close()
     assert _count_users(portal_server.database_url, "intruder01") == 0
     engine = create_engine(portal_server.database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM \"user\" WHERE NOT is_active")).scalar() == 0
+        assert connection.execute(text('SELECT count(*) FROM "user" WHERE NOT is_active')).scalar() == 0
     engine.dispose()
 
 

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -6,25 +6,35 @@ from sqlmodel import func, select
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import Enterprise, LoginThrottle, User, UserSession
-from portal.services import accounts
+from portal.services import accounts, sessions, staff_accounts
 from portal.services.accounts import EnterpriseRegistration
 from portal.services.errors import Forbidden, LoginFailed, ValidationFailed
 
-T0 = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
 
 def form(**over):
-    values = dict(enterprise_name="泰安测试机械有限公司", credit_code="914403001922038216", contact_name="张三",
-                  contact_phone="13805380001", username="testco", password="Passw0rd", password_confirm="Passw0rd",
-                  industry="制造业", scale="小型")
+    values = dict(
+        enterprise_name="泰安测试机械有限公司",
+        credit_code="914403001922038216",
+        contact_name="张三",
+        contact_phone="13805380001",
+        username="testco",
+        password="Passw0rd",
+        password_confirm="Passw0rd",
+        industry="制造业",
+        scale="小型",
+    )
     values.update(over)
     return EnterpriseRegistration(**values)
 
 
 def counts():
     with session_scope() as session:
-        return (session.exec(select(func.count()).select_from(User)).one(),
-                session.exec(select(func.count()).select_from(Enterprise)).one())
+        return (
+            session.exec(select(func.count()).select_from(User)).one(),
+            session.exec(select(func.count()).select_from(Enterprise)).one(),
+        )
 
 
 def test_register_creates_enterprise_and_account(seeded):
@@ -36,16 +46,19 @@ def test_register_creates_enterprise_and_account(seeded):
     assert enterprise.credit_code == "91330100799655058B"  # normalised to upper case
 
 
-@pytest.mark.parametrize("over, field, words", [
-    ({"credit_code": "914403001922038217"}, "credit_code", "校验位"),
-    ({"password": "short", "password_confirm": "short"}, "password", "至少8位"),
-    ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
-    ({"password_confirm": "Passw0rd!"}, "password_confirm", "不一致"),
-    ({"contact_phone": "12345"}, "contact_phone", "手机号"),
-    ({"username": "1abc"}, "username", "字母开头"),
-    ({"enterprise_name": ""}, "enterprise_name", "企业名称"),
-    ({"industry": "不存在的行业"}, "industry", "行业"),
-])
+@pytest.mark.parametrize(
+    "over, field, words",
+    [
+        ({"credit_code": "914403001922038217"}, "credit_code", "校验位"),
+        ({"password": "short", "password_confirm": "short"}, "password", "至少8位"),
+        ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
+        ({"password_confirm": "Passw0rd!"}, "password_confirm", "不一致"),
+        ({"contact_phone": "12345"}, "contact_phone", "手机号"),
+        ({"username": "1abc"}, "username", "字母开头"),
+        ({"enterprise_name": ""}, "enterprise_name", "企业名称"),
+        ({"industry": "不存在的行业"}, "industry", "行业"),
+    ],
+)
 def test_bad_registration_says_why_and_writes_nothing(seeded, over, field, words):
     before = counts()
     with pytest.raises(ValidationFailed) as caught:
@@ -58,8 +71,9 @@ def test_duplicates_are_refused(seeded):
     accounts.register_enterprise(form=form())
     before = counts()
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_enterprise(form=form(username="TESTCO", enterprise_name="另一家公司",
-                                               credit_code="91110108551385082Q"))
+        accounts.register_enterprise(
+            form=form(username="TESTCO", enterprise_name="另一家公司", credit_code="91110108551385082Q")
+        )
     assert "已被使用" in caught.value.errors["username"]
     with pytest.raises(ValidationFailed) as caught:
         accounts.register_enterprise(form=form(username="other1"))
@@ -71,8 +85,8 @@ def test_duplicates_are_refused(seeded):
 def test_login_and_session_roundtrip(seeded):
     accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
-        result = accounts.login(username="testco", password="Passw0rd")
-        actor = accounts.resolve_session(result.token)
+        result = sessions.login(username="testco", password="Passw0rd")
+        actor = sessions.resolve_session(result.token)
     assert actor.username == "testco" and actor.role == "enterprise" and actor.enterprise_id
     assert result.user["enterprise_name"] == "泰安测试机械有限公司"
     assert "password_hash" not in result.user
@@ -84,10 +98,10 @@ def test_login_and_session_roundtrip(seeded):
 def test_wrong_password_and_unknown_user_read_the_same(seeded):
     accounts.register_enterprise(form=form())
     with pytest.raises(LoginFailed) as wrong:
-        accounts.login(username="testco", password="Wrong1234")
+        sessions.login(username="testco", password="Wrong1234")
     with pytest.raises(LoginFailed) as unknown:
-        accounts.login(username="nobody", password="Wrong1234")
-    assert wrong.value.message == unknown.value.message == accounts.WRONG_CREDENTIALS
+        sessions.login(username="nobody", password="Wrong1234")
+    assert wrong.value.message == unknown.value.message == sessions.WRONG_CREDENTIALS
 
 
 @pytest.mark.parametrize("username", ["testco", "ghostuser"])
@@ -97,19 +111,19 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
     with use_clock(fixed(T0)):
         for _ in range(5):
             with pytest.raises(LoginFailed) as caught:
-                accounts.login(username=username, password="Wrong1234")
+                sessions.login(username=username, password="Wrong1234")
             messages.append(caught.value.message)
-        assert messages[:4] == [accounts.WRONG_CREDENTIALS] * 4
+        assert messages[:4] == [sessions.WRONG_CREDENTIALS] * 4
         assert "15分钟" in messages[4]
         with pytest.raises(LoginFailed) as caught:  # even the right password is refused while locked
-            accounts.login(username=username, password="Passw0rd")
+            sessions.login(username=username, password="Passw0rd")
         assert "15分钟" in caught.value.message
     with use_clock(fixed(T0 + timedelta(minutes=14))):
         with pytest.raises(LoginFailed):
-            accounts.login(username=username, password="Passw0rd")
+            sessions.login(username=username, password="Passw0rd")
     if username == "testco":
         with use_clock(fixed(T0 + timedelta(minutes=15, seconds=1))):
-            assert accounts.login(username=username, password="Passw0rd").token
+            assert sessions.login(username=username, password="Passw0rd").token
         with session_scope() as session:
             assert session.get(LoginThrottle, "testco") is None  # success clears the count
 
@@ -117,27 +131,27 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
 def test_session_expiry_idle_timeout_and_logout(seeded):
     accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
-        token = accounts.login(username="testco", password="Passw0rd").token
+        token = sessions.login(username="testco", password="Passw0rd").token
     # Active use keeps it alive up to the absolute lifetime (12 h)…
     for minutes in range(0, 12 * 60, 100):
         with use_clock(fixed(T0 + timedelta(minutes=minutes))):
-            assert accounts.resolve_session(token) is not None
+            assert sessions.resolve_session(token) is not None
     with use_clock(fixed(T0 + timedelta(hours=12, seconds=1))):
-        assert accounts.resolve_session(token) is None
+        assert sessions.resolve_session(token) is None
     # …and idleness ends it after 120 minutes.
     with use_clock(fixed(T0)):
-        token2 = accounts.login(username="testco", password="Passw0rd").token
+        token2 = sessions.login(username="testco", password="Passw0rd").token
     with use_clock(fixed(T0 + timedelta(minutes=121))):
-        assert accounts.resolve_session(token2) is None
+        assert sessions.resolve_session(token2) is None
     with use_clock(fixed(T0)):
-        token3 = accounts.login(username="testco", password="Passw0rd").token
-        accounts.logout(token3)
-        assert accounts.resolve_session(token3) is None
+        token3 = sessions.login(username="testco", password="Passw0rd").token
+        sessions.logout(token3)
+        assert sessions.resolve_session(token3) is None
 
 
 @pytest.mark.parametrize("forged", ["", None, 42, "x" * 43, "a" * 500, {"token": "x"}])
 def test_forged_tokens_resolve_to_nobody(seeded, forged):
-    assert accounts.resolve_session(forged) is None
+    assert sessions.resolve_session(forged) is None
 
 
 def test_deactivated_user_loses_sessions(demo):
@@ -146,12 +160,12 @@ def test_deactivated_user_loses_sessions(demo):
     with session_scope() as session:
         admin = session.exec(select(User).where(User.username == "admin")).one()
         target = session.exec(select(User).where(User.username == "ziguiju")).one()
-    token = accounts.login(username="ziguiju", password="Demo@2026").token
+    token = sessions.login(username="ziguiju", password="Demo@2026").token
     admin_actor = Actor(user_id=admin.id, username="admin", role="admin", display_name="x")
-    accounts.set_user_active(actor=admin_actor, user_id=target.id, active=False)
-    assert accounts.resolve_session(token) is None
+    staff_accounts.set_user_active(actor=admin_actor, user_id=target.id, active=False)
+    assert sessions.resolve_session(token) is None
     with pytest.raises(LoginFailed):
-        accounts.login(username="ziguiju", password="Demo@2026")
+        sessions.login(username="ziguiju", password="Demo@2026")
 
 
 def test_staff_accounts_only_by_admin(demo):
@@ -161,23 +175,31 @@ def test_staff_accounts_only_by_admin(demo):
         unit_id = session.exec(select(User.unit_id).where(User.username == "ziguiju")).one()
     dispatcher = Actor(user_id=2, username="zhongxin", role="dispatcher", display_name="x")
     with pytest.raises(Forbidden):
-        accounts.create_staff_user(actor=dispatcher, username="newhandler", display_name="新人", role="handler",
-                                   password="Passw0rd", unit_id=unit_id)
+        staff_accounts.create_staff_user(
+            actor=dispatcher,
+            username="newhandler",
+            display_name="新人",
+            role="handler",
+            password="Passw0rd",
+            unit_id=unit_id,
+        )
     admin = Actor(user_id=1, username="admin", role="admin", display_name="x")
     with pytest.raises(ValidationFailed) as caught:
-        accounts.create_staff_user(actor=admin, username="newhandler", display_name="新人", role="handler",
-                                   password="Passw0rd", unit_id=None)
+        staff_accounts.create_staff_user(
+            actor=admin, username="newhandler", display_name="新人", role="handler", password="Passw0rd", unit_id=None
+        )
     assert "unit_id" in caught.value.errors
-    new_id = accounts.create_staff_user(actor=admin, username="newhandler", display_name="新人", role="handler",
-                                        password="Passw0rd", unit_id=unit_id)
-    assert accounts.resolve_session(accounts.login(username="newhandler", password="Passw0rd").token).user_id == new_id
+    new_id = staff_accounts.create_staff_user(
+        actor=admin, username="newhandler", display_name="新人", role="handler", password="Passw0rd", unit_id=unit_id
+    )
+    assert sessions.resolve_session(sessions.login(username="newhandler", password="Passw0rd").token).user_id == new_id
 
 
 def test_purge_removes_only_long_ended_sessions(seeded):
     accounts.register_enterprise(form=form())
     with use_clock(fixed(T0 - timedelta(days=40))):
-        accounts.login(username="testco", password="Passw0rd")
+        sessions.login(username="testco", password="Passw0rd")
     with use_clock(fixed(T0)):
-        live = accounts.login(username="testco", password="Passw0rd").token
-        assert accounts.purge_expired_sessions() == 1
-        assert accounts.resolve_session(live) is not None
+        live = sessions.login(username="testco", password="Passw0rd").token
+        assert sessions.purge_expired_sessions() == 1
+        assert sessions.resolve_session(live) is not None

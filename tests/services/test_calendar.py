@@ -1,15 +1,16 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
-from portal.core.calendar import get_calendar, local_date, seed_from_chinesecalendar
+from portal.core.calendar import local_date
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.dto import Actor
 from portal.models.tables import Holiday
 from portal.services import calendar_admin
+from portal.services.calendar_store import get_calendar, seed_from_chinesecalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -56,7 +57,7 @@ def test_instant_level_is_end_of_same_or_next_working_day(cal):
 
 
 def test_start_date_is_taken_in_the_local_zone(cal):
-    late_utc = datetime(2026, 11, 24, 17, 0, tzinfo=timezone.utc)  # 01:00 on the 25th in Shanghai
+    late_utc = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 01:00 on the 25th in Shanghai
     assert local_date(late_utc) == date(2026, 11, 25)
     assert cal.add_working_days(late_utc, 1) == end_of(2026, 11, 26)
     assert cal.add_working_days(late_utc, 1).tzinfo is not None

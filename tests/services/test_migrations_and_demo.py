@@ -6,7 +6,7 @@ import portal.models  # noqa: F401
 from portal.core.db import get_engine, session_scope
 from portal.core.security import credit_code_error
 from portal.models.tables import Enterprise, Policy, Unit, User
-from portal.services import demo as demo_service
+from portal.seed import demo as demo_service
 
 
 def test_upgrade_head_leaves_nothing_for_autogenerate(db):
@@ -27,8 +27,16 @@ def test_demo_world_is_complete_and_idempotent(db):
         qiye1 = session.get(Enterprise, users["qiye1"].enterprise_id)
         qiye2 = session.get(Enterprise, users["qiye2"].enterprise_id)
         published = session.exec(select(Policy).where(Policy.status == "已发布")).all()
-    expected = {"admin": "admin", "zhongxin": "dispatcher", "ziguiju": "handler", "zhujianju": "handler",
-                "dongjie": "handler", "lingdao": "leader", "qiye1": "enterprise", "qiye2": "enterprise"}
+    expected = {
+        "admin": "admin",
+        "zhongxin": "dispatcher",
+        "ziguiju": "handler",
+        "zhujianju": "handler",
+        "dongjie": "handler",
+        "lingdao": "leader",
+        "qiye1": "enterprise",
+        "qiye2": "enterprise",
+    }
     assert {name: users[name].role for name in expected} == expected
     assert units[users["zhongxin"].unit_id].name == "市政府事务推进中心"
     assert units[users["ziguiju"].unit_id].name == "市自然资源和规划局"
@@ -54,4 +62,6 @@ def test_demo_world_has_a_demand_in_every_status(db):
         ids = session.exec(select(Demand.id)).all()
         assert all(timeline.verify_demand(session, i).ok for i in ids)
     assert set(statuses) == {s.value for s in DemandStatus}
-    assert demo_service.seed_demo_demands() == 0  # idempotent
+    from portal.seed.demo_demands import seed_demo_demands
+
+    assert seed_demo_demands() == 0  # idempotent

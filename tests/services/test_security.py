@@ -18,29 +18,47 @@ def test_every_single_character_mutation_fails(code):
         for ch in CREDIT_CODE_CHARSET:
             if ch == code[i]:
                 continue
-            mutated = code[:i] + ch + code[i + 1:]
+            mutated = code[:i] + ch + code[i + 1 :]
             assert credit_code_error(mutated) is not None, mutated
 
 
-@pytest.mark.parametrize("code, words", [
-    ("", "18位"), ("91440300192203821", "18位"), ("9144030019220382160", "18位"),
-    ("91440300192203821I", "无效字符"), ("91440300192203821O", "无效字符"), ("914403001922038217", "校验位"),
-])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("", "18位"),
+        ("91440300192203821", "18位"),
+        ("9144030019220382160", "18位"),
+        ("91440300192203821I", "无效字符"),
+        ("91440300192203821O", "无效字符"),
+        ("914403001922038217", "校验位"),
+    ],
+)
 def test_bad_codes_say_why(code, words):
     assert words in credit_code_error(code)
 
 
-@pytest.mark.parametrize("phone, ok", [
-    ("13805380001", True), ("138 0538 0001", True), ("0538-8221234", True), ("05388221234", True),
-    ("010-12345678", True), ("12345678901", False), ("1380538000", False), ("abc", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "phone, ok",
+    [
+        ("13805380001", True),
+        ("138 0538 0001", True),
+        ("0538-8221234", True),
+        ("05388221234", True),
+        ("010-12345678", True),
+        ("12345678901", False),
+        ("1380538000", False),
+        ("abc", False),
+        ("", False),
+    ],
+)
 def test_phone(phone, ok):
     assert (security.phone_error(phone) is None) is ok
 
 
-@pytest.mark.parametrize("password, ok", [
-    ("Demo@2026", True), ("abcdefg1", True), ("short1", False), ("onlyletters", False), ("12345678", False),
-])
+@pytest.mark.parametrize(
+    "password, ok",
+    [("Demo@2026", True), ("abcdefg1", True), ("short1", False), ("onlyletters", False), ("12345678", False)],
+)
 def test_password_rules(password, ok):
     assert (security.password_error(password) is None) is ok
 

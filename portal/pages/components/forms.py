@@ -5,8 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 _SELECT_STYLE = {
-    "height": "var(--space-6)", "border": "1px solid var(--gray-7)", "border_radius": "var(--radius-2)",
-    "padding_x": "8px", "background": "white", "width": "100%", "font_size": "var(--font-size-2)",
+    "height": "var(--space-6)",
+    "border": "1px solid var(--gray-7)",
+    "border_radius": "var(--radius-2)",
+    "padding_x": "8px",
+    "background": "white",
+    "width": "100%",
+    "font_size": "var(--font-size-2)",
 }
 
 
@@ -20,37 +25,82 @@ def _error(errors: rx.Var | None, name: str) -> rx.Component:
     )
 
 
-def text_field(label: str, name: str, *, errors: rx.Var | None = None, type: str = "text",
-               placeholder: str = "", default_value: str | rx.Var = "", required: bool = False,
-               max_length: int | None = None, hint: str = "") -> rx.Component:
+def text_field(
+    label: str,
+    name: str,
+    *,
+    errors: rx.Var | None = None,
+    type: str = "text",
+    placeholder: str = "",
+    default_value: str | rx.Var = "",
+    required: bool = False,
+    max_length: int | None = None,
+    hint: str = "",
+) -> rx.Component:
     field_id = f"f-{name}"
     extra = {"max_length": max_length} if max_length else {}
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
-        rx.input(id=field_id, name=name, type=type, placeholder=placeholder, default_value=default_value,
-                 required=required, width="100%", **extra),
+        rx.input(
+            id=field_id,
+            name=name,
+            type=type,
+            placeholder=placeholder,
+            default_value=default_value,
+            required=required,
+            width="100%",
+            **extra,
+        ),
         rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
         _error(errors, name),
-        spacing="1", width="100%", align="stretch",
+        spacing="1",
+        width="100%",
+        align="stretch",
     )
 
 
-def textarea_field(label: str, name: str, *, errors: rx.Var | None = None, placeholder: str = "",
-                   rows: str = "5", max_length: int | None = None, default_value: str | rx.Var = "") -> rx.Component:
+def textarea_field(
+    label: str,
+    name: str,
+    *,
+    errors: rx.Var | None = None,
+    placeholder: str = "",
+    rows: str = "5",
+    max_length: int | None = None,
+    default_value: str | rx.Var = "",
+) -> rx.Component:
     field_id = f"f-{name}"
     extra = {"max_length": max_length} if max_length else {}
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
-        rx.text_area(id=field_id, name=name, placeholder=placeholder, rows=rows, width="100%",
-                     default_value=default_value, **extra),
+        rx.text_area(
+            id=field_id,
+            name=name,
+            placeholder=placeholder,
+            rows=rows,
+            width="100%",
+            default_value=default_value,
+            **extra,
+        ),
         _error(errors, name),
-        spacing="1", width="100%", align="stretch",
+        spacing="1",
+        width="100%",
+        align="stretch",
     )
 
 
-def select_field(label: str, name: str, options: list[tuple[str, str]] | rx.Var, *,
-                 errors: rx.Var | None = None, placeholder: str = "请选择", default_value: str = "",
-                 value_key: str = "id", label_key: str = "name", on_change=None) -> rx.Component:
+def select_field(
+    label: str,
+    name: str,
+    options: list[tuple[str, str]] | rx.Var,
+    *,
+    errors: rx.Var | None = None,
+    placeholder: str = "请选择",
+    default_value: str = "",
+    value_key: str = "id",
+    label_key: str = "name",
+    on_change=None,
+) -> rx.Component:
     """A native <select>: accessible, works at phone width, and submits with the form.
 
     ``options`` is either literal (value, label) pairs or a Var list of dicts with ``value_key``/``label_key``.
@@ -63,8 +113,17 @@ def select_field(label: str, name: str, options: list[tuple[str, str]] | rx.Var,
     extra = {"on_change": on_change} if on_change is not None else {}
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
-        rx.el.select(rx.el.option(placeholder, value=""), option_nodes, id=field_id, name=name,
-                     default_value=default_value, style=_SELECT_STYLE, **extra),
+        rx.el.select(
+            rx.el.option(placeholder, value=""),
+            option_nodes,
+            id=field_id,
+            name=name,
+            default_value=default_value,
+            style=_SELECT_STYLE,
+            **extra,
+        ),
         _error(errors, name),
-        spacing="1", width="100%", align="stretch",
+        spacing="1",
+        width="100%",
+        align="stretch",
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import routes
+from portal.services.navigation import enterprise_nav
 from portal.state.auth import AuthState
 
 SITE_NAME = "企业诉求接诉即办服务平台"
@@ -18,38 +20,67 @@ def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, color="white", weight="medium", underline="none", white_space="nowrap")
 
 
-def public_header() -> rx.Component:
-    return rx.el.header(rx.flex(
-        rx.link(
-            rx.hstack(rx.icon("landmark", color="white"), rx.text(SITE_NAME, weight="bold", size="4", color="white"),
-                      align="center", spacing="2"),
-            href="/", underline="none",
+def _header_bar(home: str, *right: rx.Component) -> rx.Component:
+    """The red bar on top of every page: the emblem and the portal's name, then ``right``."""
+    brand = rx.link(
+        rx.hstack(
+            rx.image(src="/emblem.svg", alt="", width="28px", height="28px"),
+            rx.text(SITE_NAME, weight="bold", size="4", color="white"),
+            align="center",
+            spacing="2",
         ),
-        rx.spacer(),
+        href=home,
+        underline="none",
+    )
+    return rx.el.header(
         rx.flex(
-            _nav_link("首页", "/"),
-            _nav_link("政策一站查", "/policies"),
+            brand,
+            rx.spacer(),
+            *right,
+            align="center",
+            wrap="wrap",
+            gap="3",
+            padding_x=["12px", "16px", "24px"],
+            padding_y="12px",
+            background=BRAND,
+            width="100%",
+        )
+    )
+
+
+def _logout_button() -> rx.Component:
+    return rx.button("退出", on_click=AuthState.logout, size="1", variant="soft", color_scheme="gray")
+
+
+def public_header() -> rx.Component:
+    return _header_bar(
+        routes.HOME,
+        rx.flex(
+            _nav_link("首页", routes.HOME),
+            _nav_link("政策一站查", routes.POLICIES),
             rx.cond(
                 AuthState.logged_in,
                 rx.fragment(
                     _nav_link(rx.cond(AuthState.is_enterprise, "我的诉求", "工作台"), AuthState.home_route),
                     rx.text(AuthState.viewer["display_name"], color="white", opacity="0.85", white_space="nowrap"),
-                    rx.button("退出", on_click=AuthState.logout, size="1", variant="soft", color_scheme="gray"),
+                    _logout_button(),
                 ),
-                rx.fragment(_nav_link("登录", "/login"), _nav_link("注册", "/register")),
+                rx.fragment(_nav_link("登录", routes.LOGIN), _nav_link("注册", routes.REGISTER)),
             ),
-            align="center", wrap="wrap", column_gap="16px", row_gap="6px",
+            align="center",
+            wrap="wrap",
+            column_gap="16px",
+            row_gap="6px",
         ),
-        align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
-        background=BRAND, width="100%",
-    ))
+    )
 
 
 def page_title(title: str, subtitle: str = "") -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="6", as_="h1"),
         rx.text(subtitle, color_scheme="gray", size="2") if subtitle else rx.fragment(),
-        spacing="1", margin_bottom="16px",
+        spacing="1",
+        margin_bottom="16px",
     )
 
 
@@ -57,27 +88,45 @@ def public_page(*children: rx.Component) -> rx.Component:
     return rx.box(
         public_header(),
         rx.el.main(*children, max_width="1100px", margin_x="auto", padding=["12px", "16px", "24px"], width="100%"),
-        min_height="100vh", background="var(--gray-2)",
+        min_height="100vh",
+        background="var(--gray-2)",
     )
 
 
 def _enterprise_tabs() -> rx.Component:
-    items = [("我的诉求", "/my/demands"), ("提交诉求", "/my/demands/new"), ("消息", "/my/notifications"),
-             ("企业信息", "/my/profile")]
+    items = [(item["label"], item["route"]) for item in enterprise_nav()]
 
     def label(text: str):
         if text != "消息":
             return text
-        return rx.text.span("消息", rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="red",
-                                                                         margin_left="4px"), ""))
+        return rx.text.span(
+            "消息",
+            rx.cond(
+                AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="red", margin_left="4px"), ""
+            ),
+        )
 
     return rx.el.nav(
         rx.flex(
-            *[rx.link(label(text), href=href, padding_x="12px", padding_y="8px", border_radius="6px",
-                      background="white", underline="none", white_space="nowrap") for text, href in items],
-            gap="2", overflow_x="auto",
+            *[
+                rx.link(
+                    label(text),
+                    href=href,
+                    padding_x="12px",
+                    padding_y="8px",
+                    border_radius="6px",
+                    background="white",
+                    underline="none",
+                    white_space="nowrap",
+                )
+                for text, href in items
+            ],
+            gap="2",
+            overflow_x="auto",
         ),
-        aria_label="企业功能", margin_bottom="16px", max_width="100%",
+        aria_label="企业功能",
+        margin_bottom="16px",
+        max_width="100%",
     )
 
 
@@ -90,54 +139,79 @@ def enterprise_page(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
-def staff_page(title: str, *children: rx.Component) -> rx.Component:
-    sidebar = rx.el.nav(
+def _staff_sidebar() -> rx.Component:
+    return rx.el.nav(
         rx.flex(
-            rx.foreach(AuthState.staff_menu, lambda item: rx.link(
-                item["label"], href=item["route"], padding_x="12px", padding_y="8px", border_radius="6px",
-                underline="none", color="var(--gray-12)", white_space="nowrap",
-                _hover={"background": "var(--red-3)"},
-            )),
-            direction=rx.breakpoints(initial="row", md="column"), gap="1", overflow_x="auto",
+            rx.foreach(
+                AuthState.staff_menu,
+                lambda item: rx.link(
+                    item["label"],
+                    href=item["route"],
+                    padding_x="12px",
+                    padding_y="8px",
+                    border_radius="6px",
+                    underline="none",
+                    color="var(--gray-12)",
+                    white_space="nowrap",
+                    _hover={"background": "var(--red-3)"},
+                ),
+            ),
+            direction=rx.breakpoints(initial="row", md="column"),
+            gap="1",
+            overflow_x="auto",
         ),
-        aria_label="工作台菜单", padding="12px", background="white", border_radius="8px",
-        min_width=["auto", "auto", "180px"], align_self="flex-start", width=["100%", "100%", "auto"],
+        aria_label="工作台菜单",
+        padding="12px",
+        background="white",
+        border_radius="8px",
+        min_width=["auto", "auto", "180px"],
+        align_self="flex-start",
+        width=["100%", "100%", "auto"],
         max_width="100%",
     )
-    return rx.box(
-        rx.el.header(rx.flex(
-            rx.link(rx.hstack(rx.icon("landmark", color="white"),
-                              rx.text(SITE_NAME, weight="bold", color="white", size="4"), align="center"),
-                    href="/staff", underline="none"),
-            rx.spacer(),
-            rx.hstack(
-                rx.link(rx.hstack(rx.icon("bell", size=16, color="white"),
-                                  rx.cond(AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="amber", variant="solid"), ""),
-                                  align="center", spacing="1"),
-                        href="/staff/notifications", aria_label="消息"),
-                rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
-                rx.badge(AuthState.viewer["role_label"], variant="surface"),
-                rx.cond(AuthState.viewer["unit_name"] != "", rx.text(AuthState.viewer["unit_name"], color="white",
-                                                                     opacity="0.8", size="2"), rx.fragment()),
-                rx.button("退出", on_click=AuthState.logout, size="1", variant="soft", color_scheme="gray"),
-                align="center", wrap="wrap",
+
+
+def _staff_header() -> rx.Component:
+    bell = rx.link(
+        rx.hstack(
+            rx.icon("bell", size=16, color="white"),
+            rx.cond(
+                AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="amber", variant="solid"), ""
             ),
-            align="center", wrap="wrap", gap="3", padding_x=["12px", "16px", "24px"], padding_y="12px",
-            background=BRAND,
-        )),
-        rx.flex(
-            sidebar,
-            rx.el.main(page_title(title), *children, flex="1", min_width="0", width="100%"),
-            direction=rx.breakpoints(initial="column", md="row"), gap="4", padding=["12px", "16px", "24px"],
+            align="center",
+            spacing="1",
         ),
-        min_height="100vh", background="var(--gray-2)",
+        href=routes.STAFF_NOTIFICATIONS,
+        aria_label="消息",
+    )
+    return _header_bar(
+        routes.STAFF,
+        rx.hstack(
+            bell,
+            rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
+            rx.badge(AuthState.viewer["role_label"], variant="surface"),
+            rx.cond(
+                AuthState.viewer["unit_name"] != "",
+                rx.text(AuthState.viewer["unit_name"], color="white", opacity="0.8", size="2"),
+                rx.fragment(),
+            ),
+            _logout_button(),
+            align="center",
+            wrap="wrap",
+        ),
     )
 
 
-def under_construction(what: str) -> rx.Component:
-    return rx.callout(f"{what}建设中,敬请期待。", icon="construction", color_scheme="amber")
-
-
-def card(*children: rx.Component, **props) -> rx.Component:
-    return rx.box(*children, background="white", border_radius="10px", padding=["12px", "16px", "20px"],
-                  box_shadow="0 1px 2px rgba(0,0,0,0.06)", width="100%", **props)
+def staff_page(title: str, *children: rx.Component) -> rx.Component:
+    return rx.box(
+        _staff_header(),
+        rx.flex(
+            _staff_sidebar(),
+            rx.el.main(page_title(title), *children, flex="1", min_width="0", width="100%"),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="4",
+            padding=["12px", "16px", "24px"],
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )

@@ -5,9 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 STATUS_COLORS = {
-    "待受理": "orange", "退回待派": "amber", "待签收": "blue", "办理中": "cyan", "重办中": "crimson",
-    "待评价": "violet", "核查中": "purple", "已办结": "green", "不予受理": "gray", "已撤回": "gray",
-    "已反馈": "green", "已退回": "amber", "已撤销": "gray", "待审批": "orange", "已同意": "green", "已驳回": "red",
+    "待受理": "orange",
+    "退回待派": "amber",
+    "待签收": "blue",
+    "办理中": "cyan",
+    "重办中": "crimson",
+    "待评价": "violet",
+    "核查中": "purple",
+    "已办结": "green",
+    "不予受理": "gray",
+    "已撤回": "gray",
+    "已反馈": "green",
+    "已退回": "amber",
+    "已撤销": "gray",
+    "待审批": "orange",
+    "已同意": "green",
+    "已驳回": "red",
 }
 
 
@@ -22,21 +35,35 @@ def status_badge(status) -> rx.Component:
 def due_text(row) -> rx.Component:
     return rx.cond(
         row["days_left"] != "",
-        rx.text(row["due_at"], " · ", row["days_left"], size="1",
-                color=rx.cond(row["overdue"], "var(--red-11)", "var(--gray-11)"),
-                weight=rx.cond(row["overdue"], "bold", "regular")),
+        rx.text(
+            row["due_at"],
+            " · ",
+            row["days_left"],
+            size="1",
+            color=rx.cond(row["overdue"], "var(--red-11)", "var(--gray-11)"),
+            weight=rx.cond(row["overdue"], "bold", "regular"),
+        ),
         rx.fragment(),
     )
 
 
 def pager(state) -> rx.Component:
     return rx.hstack(
-        rx.button("上一页", size="1", variant="soft", disabled=state.page <= 1,
-                  on_click=state.goto_page(state.page - 1)),
+        rx.button(
+            "上一页", size="1", variant="soft", disabled=state.page <= 1, on_click=state.goto_page(state.page - 1)
+        ),
         rx.text("第 ", state.page, " / ", state.pages, " 页", size="2"),
-        rx.button("下一页", size="1", variant="soft", disabled=state.page >= state.pages,
-                  on_click=state.goto_page(state.page + 1)),
-        align="center", justify="end", width="100%", margin_top="12px",
+        rx.button(
+            "下一页",
+            size="1",
+            variant="soft",
+            disabled=state.page >= state.pages,
+            on_click=state.goto_page(state.page + 1),
+        ),
+        align="center",
+        justify="end",
+        width="100%",
+        margin_top="12px",
     )
 
 
@@ -45,27 +72,47 @@ def file_picker(state, upload_id: str, label: str = "附件") -> rx.Component:
     return rx.vstack(
         rx.text(label, weight="medium", size="2"),
         rx.upload(
-            rx.hstack(rx.icon("paperclip", size=16), rx.text("选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)",
-                                                              size="2"), align="center"),
-            id=upload_id, multiple=True, max_files=5, border="1px dashed var(--gray-7)", padding="10px",
-            border_radius="8px", width="100%", cursor="pointer",
+            rx.hstack(
+                rx.icon("paperclip", size=16),
+                rx.text("选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)", size="2"),
+                align="center",
+            ),
+            id=upload_id,
+            multiple=True,
+            max_files=5,
+            border="1px dashed var(--gray-7)",
+            padding="10px",
+            border_radius="8px",
+            width="100%",
+            cursor="pointer",
             on_drop=state.upload(rx.upload_files(upload_id=upload_id)),
         ),
-        rx.foreach(state.staged_names, lambda name, i: rx.hstack(
-            rx.icon("file", size=14), rx.text(name, size="2"),
-            rx.button("移除", size="1", variant="ghost", type="button", on_click=state.remove_staged(i)),
-            align="center",
-        )),
-        rx.cond(state.errors.contains("files"),
-                rx.text(state.errors["files"], color="var(--red-11)", size="1", role="alert", id="files-error"),
-                rx.fragment()),
-        spacing="1", width="100%",
+        rx.foreach(
+            state.staged_names,
+            lambda name, i: rx.hstack(
+                rx.icon("file", size=14),
+                rx.text(name, size="2"),
+                rx.button("移除", size="1", variant="ghost", type="button", on_click=state.remove_staged(i)),
+                align="center",
+            ),
+        ),
+        rx.cond(
+            state.errors.contains("files"),
+            rx.text(state.errors["files"], color="var(--red-11)", size="1", role="alert", id="files-error"),
+            rx.fragment(),
+        ),
+        spacing="1",
+        width="100%",
     )
 
 
 def kv(label: str, value) -> rx.Component:
-    return rx.hstack(rx.text(label, color_scheme="gray", size="2", min_width="90px"), rx.text(value, size="2"),
-                     align="start", spacing="2")
+    return rx.hstack(
+        rx.text(label, color_scheme="gray", size="2", min_width="90px"),
+        rx.text(value, size="2"),
+        align="start",
+        spacing="2",
+    )
 
 
 def empty(text: str) -> rx.Component:
@@ -78,7 +125,9 @@ def data_table(headers: list[str], rows, render) -> rx.Component:
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),
-            width="100%", min_width="680px",
+            width="100%",
+            min_width="680px",
         ),
-        overflow_x="auto", width="100%",
+        overflow_x="auto",
+        width="100%",
     )

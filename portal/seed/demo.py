@@ -11,14 +11,13 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from portal.core import security
-from portal.core.calendar import seed_from_chinesecalendar
 from portal.core.db import session_scope
 from portal.models.enums import LimitLevel, PolicyStatus, Role, TopicClass, UnitKind
-from portal.models.tables import (
-    DispatchRule, Enterprise, Policy, PolicyTag, TimeLimitRule, Topic, Unit, User,
-)
+from portal.models.tables import Demand, DispatchRule, Enterprise, Policy, PolicyTag, TimeLimitRule, Topic, Unit, User
+from portal.services.calendar_store import seed_from_chinesecalendar
 from portal.services.search import cjk_bigrams
 
+# fmt: off
 DEMO_PASSWORD = "Demo@2026"
 
 UNITS: list[tuple[str, str]] = [
@@ -150,6 +149,7 @@ POLICIES: list[tuple[str, str, str, str, str, str, str]] = [
     ("企业诉求“接诉即办”工作规则", "市政府事务推进中心", "推进发", "惠企政策", "", "",
      "企业诉求统一受理、分类转办、限时办结、回访评价、督查问效。"),
 ]
+# fmt: on
 
 
 def _units(session: Session) -> dict[str, Unit]:
@@ -180,8 +180,15 @@ def seed_reference_data(session: Session) -> dict[str, Unit]:
             session.add(topic)
             session.flush()
         if topic.id not in ruled:
-            session.add(DispatchRule(topic_id=topic.id, lead_unit_id=units[lead].id,
-                                     co_unit_ids=[units[c].id for c in co], level=level, keywords=keywords))
+            session.add(
+                DispatchRule(
+                    topic_id=topic.id,
+                    lead_unit_id=units[lead].id,
+                    co_unit_ids=[units[c].id for c in co],
+                    level=level,
+                    keywords=keywords,
+                )
+            )
     session.flush()
     return units
 
@@ -193,15 +200,19 @@ def _policies(session: Session, today: date) -> None:
             continue
         published = today - timedelta(days=20 * number)
         policy = Policy(
-            title=title, issuer=issuer, doc_number=f"{prefix}〔{published.year}〕{number}号",
-            published_on=published, effective_from=published, effective_to=published.replace(year=published.year + 3),
+            title=title,
+            issuer=issuer,
+            doc_number=f"{prefix}〔{published.year}〕{number}号",
+            published_on=published,
+            effective_from=published,
+            effective_to=published.replace(year=published.year + 3),
             summary=summary,
             body=f"{summary}\n\n一、适用对象:在本市依法登记注册、具有独立法人资格的企业。\n"
-                 f"二、支持内容:{summary}\n三、申报程序:企业通过本平台或{issuer}窗口提交申请材料,"
-                 f"主管部门在规定时限内审核并公示。\n四、本政策由{issuer}负责解释。",
+            f"二、支持内容:{summary}\n三、申报程序:企业通过本平台或{issuer}窗口提交申请材料,"
+            f"主管部门在规定时限内审核并公示。\n四、本政策由{issuer}负责解释。",
             interpretation=f"本政策的核心是:{summary}符合条件的企业可按申兑指南办理。",
             guide=f"1. 对照适用对象自查条件;2. 准备营业执照、申请表及相关证明材料;"
-                  f"3. 向{issuer}提交申请;4. 审核通过后按规定拨付或兑现。咨询可在本平台提交“咨询”类诉求。",
+            f"3. 向{issuer}提交申请;4. 审核通过后按规定拨付或兑现。咨询可在本平台提交“咨询”类诉求。",
             status=PolicyStatus.PUBLISHED,
             search_tokens=cjk_bigrams(f"{title} {summary} {issuer}"),
         )
@@ -214,169 +225,66 @@ def _policies(session: Session, today: date) -> None:
 
 def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     """Load (or complete) the demo world. Returns counts of what exists afterwards."""
-    from portal.core.clock import now
     from portal.core.calendar import local_date
+    from portal.core.clock import now
 
     with session_scope() as session:
         units = seed_reference_data(session)
         users = {u.username for u in session.exec(select(User))}
         for username, role, name, unit_name in STAFF:
             if username not in users:
-                session.add(User(username=username, role=role, display_name=name,
-                                 password_hash=security.hash_password(DEMO_PASSWORD),
-                                 unit_id=units[unit_name].id if unit_name else None))
+                session.add(
+                    User(
+                        username=username,
+                        role=role,
+                        display_name=name,
+                        password_hash=security.hash_password(DEMO_PASSWORD),
+                        unit_id=units[unit_name].id if unit_name else None,
+                    )
+                )
         enterprises = {e.name: e for e in session.exec(select(Enterprise))}
         for username, name, code, industry, scale, town, contact, phone in ENTERPRISES:
             enterprise = enterprises.get(name)
             if enterprise is None:
-                enterprise = Enterprise(name=name, credit_code=code, industry=industry, scale=scale,
-                                        town_unit_id=units[town].id, contact_name=contact, contact_phone=phone,
-                                        address=f"{town}示例路88号")
+                enterprise = Enterprise(
+                    name=name,
+                    credit_code=code,
+                    industry=industry,
+                    scale=scale,
+                    town_unit_id=units[town].id,
+                    contact_name=contact,
+                    contact_phone=phone,
+                    address=f"{town}示例路88号",
+                )
                 session.add(enterprise)
                 session.flush()
             if username not in users:
-                session.add(User(username=username, role=Role.ENTERPRISE, display_name=contact, phone=phone,
-                                 password_hash=security.hash_password(DEMO_PASSWORD), enterprise_id=enterprise.id))
+                session.add(
+                    User(
+                        username=username,
+                        role=Role.ENTERPRISE,
+                        display_name=contact,
+                        phone=phone,
+                        password_hash=security.hash_password(DEMO_PASSWORD),
+                        enterprise_id=enterprise.id,
+                    )
+                )
         _policies(session, local_date(now()))
         session.flush()
-        counts = {"units": len(units), "users": len(session.exec(select(User.id)).all()),
-                  "policies": len(session.exec(select(Policy.id)).all())}
-    counts["demands"] = (seed_demo_demands() if with_demands else 0) or _demand_count()
-    return counts
+        counts = {
+            "units": len(units),
+            "users": len(session.exec(select(User.id)).all()),
+            "policies": len(session.exec(select(Policy.id)).all()),
+        }
+    if with_demands:
+        from portal.seed.demo_demands import seed_demo_demands
 
-
-def _demand_count() -> int:
-    from portal.models.tables import Demand
-
+        seed_demo_demands()
     with session_scope() as session:
-        return len(session.exec(select(Demand.id)).all())
+        counts["demands"] = len(session.exec(select(Demand.id)).all())
+    return counts
 
 
 def database_is_empty() -> bool:
     with session_scope() as session:
         return session.exec(select(User.id).limit(1)).first() is None
-
-
-# ── demo demands: at least one in every status, made through the real services ───────────────
-
-
-def seed_demo_demands() -> int:
-    """Run demo demands through the same services people use, with the clock moved back where a
-    story needs time to have passed. Only when there are no demands yet. Returns how many it made."""
-    from datetime import timedelta
-
-    from portal.core.clock import fixed, now, use_clock
-    from portal.models.dto import Actor
-    from portal.models.tables import Demand, Topic
-    from portal.services import demands as svc
-
-    with session_scope() as session:
-        if session.exec(select(Demand.id).limit(1)).first() is not None:
-            return 0
-        people = {u.username: Actor(user_id=u.id, username=u.username, role=u.role, display_name=u.display_name,
-                                    unit_id=u.unit_id, enterprise_id=u.enterprise_id)
-                  for u in session.exec(select(User))}
-        topics = {t.name: t.id for t in session.exec(select(Topic))}
-        units = {u.name: u.id for u in session.exec(select(Unit))}
-    ent1, ent2, centre = people["qiye1"], people["qiye2"], people["zhongxin"]
-    zj, zg, dj = people["zhujianju"], people["ziguiju"], people["dongjie"]
-    base = now()
-
-    def at(days_ago: float):
-        return use_clock(fixed(base - timedelta(days=days_ago)))
-
-    def submit(who, title, topic, kind="求助", content=None):
-        return svc.submit_demand(actor=who, form=svc.DemandForm(
-            kind=kind, topic_id=topics[topic], title=title,
-            content=content or f"{title}。企业已多次咨询办理,仍未解决,恳请相关部门协调处理。",
-            contact_name="王经理" if who is ent1 else "李主任",
-            contact_phone="13805380001" if who is ent1 else "0538-8221234"))
-
-    def order_of(demand_id, unit):
-        from portal.models.tables import WorkOrder
-
-        with session_scope() as session:
-            return session.exec(select(WorkOrder.id).where(WorkOrder.demand_id == demand_id,
-                                                           WorkOrder.unit_id == units[unit])
-                                .order_by(WorkOrder.id.desc())).first()
-
-    # 待受理
-    with at(0.1):
-        submit(ent1, "申请高新技术企业认定辅导", "科技创新", kind="咨询")
-        submit(ent2, "建筑工地临时用电报装进度慢", "水电气网")
-    # 退回待派
-    with at(2):
-        d = submit(ent2, "园区道路破损影响车辆通行", "其他")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="一般")
-        svc.return_order(actor=dj, order_id=order_of(d, "东街街道"), kind="非本单位职责", reason="该路段属高新区管辖")
-    # 待签收
-    with at(0.2):
-        d = submit(ent1, "新建车间施工许可办理", "项目建设")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市住房和城乡建设局"],
-                     co_unit_ids=[units["市自然资源和规划局"]], level="一般")
-    # 办理中, with a co-unit opinion and a pending extension
-    with at(3):
-        d = submit(ent2, "项目用地规划条件调整", "用地规划")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"],
-                     co_unit_ids=[units["市住房和城乡建设局"]], level="复杂")
-        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
-        svc.sign(actor=zj, order_id=order_of(d, "市住房和城乡建设局"))
-        svc.submit_co_opinion(actor=zj, order_id=order_of(d, "市住房和城乡建设局"), opinion="建设工程规划许可可同步办理。")
-    # 办理中 and overdue (一般, dispatched 20 days ago, never fed back; overdue even across 春节)
-    with at(20):
-        d = submit(ent1, "厂房不动产权证办理", "用地规划")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"], level="一般")
-        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
-    # 待评价 (recent reply)
-    with at(0.5):
-        d = submit(ent1, "社区周边停车位不足", "其他")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="即时")
-        svc.sign(actor=dj, order_id=order_of(d, "东街街道"))
-        svc.submit_feedback(actor=dj, order_id=order_of(d, "东街街道"), reply="已协调在厂区东侧划定临时停车位30个。",
-                            method="现场协调", solved=True)
-    # 待评价 past the rating window (3 working days, even across a long holiday) → a 回访 task
-    with at(20):
-        d = submit(ent2, "小微企业贷款贴息政策咨询", "融资信贷", kind="咨询")
-        svc.instant_answer(actor=centre, demand_id=d, answer="可按《普惠小微企业贷款贴息实施方案》向市地方金融管理局申请。")
-    with at(0):
-        svc.open_due_revisits()
-    # 重办中
-    with at(4):
-        d = submit(ent1, "施工图审查意见反复修改", "项目建设")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市住房和城乡建设局"], level="一般")
-        svc.sign(actor=zj, order_id=order_of(d, "市住房和城乡建设局"))
-        svc.submit_feedback(actor=zj, order_id=order_of(d, "市住房和城乡建设局"), reply="已组织图审机构一次性告知修改意见。",
-                            method="一次性告知", solved=True)
-    with at(3):
-        svc.rate(actor=ent1, demand_id=d, satisfaction="不满意", contacted=True, comment="修改意见仍不明确")
-    # 核查中 (form not yet uploaded)
-    with at(9):
-        d = submit(ent2, "历史遗留土地证办理", "用地规划")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["市自然资源和规划局"], level="疑难")
-        svc.sign(actor=zg, order_id=order_of(d, "市自然资源和规划局"))
-        svc.submit_feedback(actor=zg, order_id=order_of(d, "市自然资源和规划局"), reply="已梳理历史资料,需企业补充原始用地批文。",
-                            method="书面答复", solved=False)
-    with at(7):
-        svc.rate(actor=ent2, demand_id=d, satisfaction="不满意", contacted=True, comment="原始批文已遗失")
-        svc.submit_feedback(actor=zg, order_id=order_of(d, "市自然资源和规划局"), reply="经档案馆查询未找到原始批文,按政策无法补办。",
-                            method="档案查询", solved=False)
-        svc.rate(actor=ent2, demand_id=d, satisfaction="不满意", contacted=False, comment="希望特事特办")
-    # 已办结 (instant answer, very satisfied) and (handled, satisfied)
-    with at(6):
-        d = submit(ent1, "企业开办全程网办咨询", "企业开办", kind="咨询")
-        svc.instant_answer(actor=centre, demand_id=d, answer="可登录企业开办一网通办平台,一日内办结营业执照。")
-        svc.rate(actor=ent1, demand_id=d, satisfaction="非常满意", contacted=True)
-    with at(10):
-        d = submit(ent2, "招聘技术工人补贴申请", "人才用工")
-        svc.dispatch(actor=centre, demand_id=d, lead_unit_id=units["东街街道"], level="一般")
-        svc.sign(actor=dj, order_id=order_of(d, "东街街道"))
-        svc.submit_feedback(actor=dj, order_id=order_of(d, "东街街道"), reply="已指导企业完成扩岗补助申报,补贴已拨付。",
-                            method="上门指导", solved=True)
-        svc.rate(actor=ent2, demand_id=d, satisfaction="比较满意", contacted=True, comment="效率很高")
-    # 不予受理, 已撤回
-    with at(5):
-        d = submit(ent1, "请求撤销民事判决", "法律服务")
-        svc.reject(actor=centre, demand_id=d, reason="属于司法审判事项,请通过上诉或申请再审等法定途径解决")
-        d = submit(ent2, "重复提交的用电诉求", "水电气网")
-        svc.withdraw(actor=ent2, demand_id=d)
-    return _demand_count()

@@ -1,0 +1,19 @@
+"""The one way instants are shown: local zone, 年-月-日 order, whatever the browser's language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from portal.core.settings import get_settings
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().timezone)
+
+
+def format_instant(moment: datetime | None, *, with_time: bool = True) -> str:
+    """``2026-11-25 14:30`` (or ``2026-11-25``) in the configured zone; "" for no instant."""
+    if moment is None:
+        return ""
+    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")

@@ -1,0 +1,76 @@
+"""All tables of the domain (DESIGN §2–§6).
+
+Conventions: integer surrogate keys; every instant is an aware UTC ``UTCDateTime``; status columns hold
+the Chinese words of ``portal.models.enums``; rows that several people may change at once carry a
+``version`` used for compare-and-set updates; rows the scheduler sweeps carry an indexed
+``next_check_at``. These classes never leave the server: states expose the DTOs in ``portal.models.dto``.
+
+The tables live in three modules by area; importing this package registers all of them on
+``SQLModel.metadata`` (Alembic relies on it) and every caller imports them from here.
+"""
+
+from __future__ import annotations
+
+from portal.models.tables.demands import (
+    Attachment,
+    Demand,
+    DemandCodeSequence,
+    ExtensionRequest,
+    Notification,
+    Rating,
+    RevisitTask,
+    TimelineEvent,
+    Verification,
+    WorkOrder,
+)
+from portal.models.tables.organisation import (
+    CalendarYear,
+    DispatchRule,
+    Enterprise,
+    Holiday,
+    LoginThrottle,
+    TimeLimitRule,
+    Topic,
+    Unit,
+    User,
+    UserSession,
+)
+from portal.models.tables.oversight import (
+    BulletinSnapshot,
+    Card,
+    DemandPolicy,
+    Policy,
+    PolicyTag,
+    SupervisionNotice,
+    Visit,
+)
+
+__all__ = [
+    "Attachment",
+    "BulletinSnapshot",
+    "CalendarYear",
+    "Card",
+    "Demand",
+    "DemandCodeSequence",
+    "DemandPolicy",
+    "DispatchRule",
+    "Enterprise",
+    "ExtensionRequest",
+    "Holiday",
+    "LoginThrottle",
+    "Notification",
+    "Policy",
+    "PolicyTag",
+    "Rating",
+    "RevisitTask",
+    "SupervisionNotice",
+    "TimeLimitRule",
+    "TimelineEvent",
+    "Topic",
+    "Unit",
+    "User",
+    "UserSession",
+    "Verification",
+    "Visit",
+    "WorkOrder",
+]

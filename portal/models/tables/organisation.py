@@ -1,0 +1,137 @@
+"""Units, accounts and sessions; the dispatch catalogue, time-limit rules and the holiday calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from portal.models.tables.base import timestamp_field
+
+# ── organisation and accounts ────────────────────────────────────────────────────────────────
+
+
+class Unit(SQLModel, table=True):
+    """A 承办单位 or the 推进中心: 市直部门, 镇街, 园区, 推进中心, 兜底办 (flagged ``is_fallback``)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(max_length=20, index=True)
+    parent_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    is_fallback: bool = Field(default=False)
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+    contact_phone: str = Field(default="", max_length=30)
+    created_at: datetime = timestamp_field(default=True)
+
+
+class Enterprise(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    credit_code: str = Field(max_length=18, unique=True)
+    # An admin may accept an early pilot code that fails the GB 32100-2015 check (DESIGN §9).
+    credit_code_override: bool = Field(default=False)
+    industry: str = Field(default="其他", max_length=50, index=True)
+    scale: str = Field(default="小型", max_length=10)
+    town_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    address: str = Field(default="", max_length=200)
+    contact_name: str = Field(max_length=50)
+    contact_phone: str = Field(max_length=30)
+    created_at: datetime = timestamp_field(default=True)
+
+
+class User(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=50, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20, index=True)
+    display_name: str = Field(max_length=50)
+    phone: str = Field(default="", max_length=30)
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    enterprise_id: Optional[int] = Field(default=None, foreign_key="enterprise.id", index=True)
+    is_active: bool = Field(default=True)
+    last_login_at: Optional[datetime] = timestamp_field()
+    created_at: datetime = timestamp_field(default=True)
+
+
+class UserSession(SQLModel, table=True):
+    """A login. Only the SHA-256 of the random token is stored, so a leaked table opens nothing."""
+
+    __tablename__ = "user_session"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = timestamp_field(default=True)
+    expires_at: datetime = timestamp_field(nullable=False, index=True)
+    last_seen_at: datetime = timestamp_field(default=True)
+    revoked_at: Optional[datetime] = timestamp_field()
+    user_agent: str = Field(default="", max_length=200)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per typed username, kept whether or not the account exists, so that the lockout
+    message (5 failures → 15 minutes) cannot be used to find out which usernames are real."""
+
+    __tablename__ = "login_throttle"
+    username: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    locked_until: Optional[datetime] = timestamp_field()
+    updated_at: datetime = timestamp_field(default=True)
+
+
+# ── catalogue, rules, calendar ──────────────────────────────────────────────────────────────
+
+
+class Topic(SQLModel, table=True):
+    """诉求事项 of the catalogue, grouped in 政策咨询类 / 业务办理类 / 要素保障类."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=50, unique=True)
+    topic_class: str = Field(max_length=20)
+    active: bool = Field(default=True)
+    sort_order: int = Field(default=0)
+
+
+class DispatchRule(SQLModel, table=True):
+    """派单目录: topic → default lead unit, co-units, time-limit level, keywords."""
+
+    __tablename__ = "dispatch_rule"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topic.id", unique=True)
+    lead_unit_id: int = Field(foreign_key="unit.id")
+    co_unit_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    level: str = Field(default="一般", max_length=10)
+    keywords: str = Field(default="", max_length=500)
+
+
+class TimeLimitRule(SQLModel, table=True):
+    """Working days per level (即时 counts 0: end of the same working day)."""
+
+    __tablename__ = "time_limit_rule"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    level: str = Field(max_length=10, unique=True)
+    working_days: int
+    description: str = Field(default="", max_length=200)
+
+
+class Holiday(SQLModel, table=True):
+    """One day that differs from the Mon–Fri rule: a holiday (``is_workday`` false) or a 调休 workday."""
+
+    day: date = Field(primary_key=True)
+    year: int = Field(index=True)
+    is_workday: bool
+    name: str = Field(default="", max_length=50)
+    source: str = Field(default="chinesecalendar", max_length=20)  # chinesecalendar | admin
+    updated_at: datetime = timestamp_field(default=True)
+
+
+class CalendarYear(SQLModel, table=True):
+    """Whether a year's holiday arrangement is official (seeded or entered) or only estimated."""
+
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True)
+    official: bool = Field(default=False)
+    source: str = Field(default="", max_length=20)
+    updated_at: datetime = timestamp_field(default=True)

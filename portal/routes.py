@@ -1,0 +1,52 @@
+"""The portal's route table: every path the app registers, the menus link to, the pages point at and
+the services write into notifications. Depends on nothing, so every layer may import it."""
+
+from __future__ import annotations
+
+HOME = "/"
+POLICIES = "/policies"
+LOGIN = "/login"
+REGISTER = "/register"
+
+MY_DEMANDS = "/my/demands"
+MY_DEMAND_NEW = "/my/demands/new"
+MY_DEMAND_DETAIL = "/my/demands/[demand_id]"
+MY_NOTIFICATIONS = "/my/notifications"
+MY_PROFILE = "/my/profile"
+
+STAFF = "/staff"
+STAFF_DISPATCH = "/staff/dispatch"
+STAFF_ORDERS = "/staff/orders"
+STAFF_DEMANDS = "/staff/demands"
+STAFF_DEMAND_DETAIL = "/staff/demands/[demand_id]"
+STAFF_EXTENSIONS = "/staff/extensions"
+STAFF_REVISITS = "/staff/revisits"
+STAFF_VERIFICATIONS = "/staff/verifications"
+STAFF_SUPERVISION = "/staff/supervision"
+STAFF_REPORTS = "/staff/reports"
+STAFF_POLICIES = "/staff/policies"
+STAFF_ENTERPRISES = "/staff/enterprises"
+STAFF_VISITS = "/staff/visits"
+STAFF_NOTIFICATIONS = "/staff/notifications"
+ADMIN = "/admin"
+
+HEALTH_API = "/api/health"
+FILES_API = "/api/files"
+
+# Areas that need a session (the page guard sends anyone else to LOGIN).
+PRIVATE_PREFIXES = ("/my", "/staff", "/admin")
+
+
+def my_demand(demand_id: int) -> str:
+    """The enterprise's page of one demand."""
+    return f"{MY_DEMANDS}/{demand_id}"
+
+
+def staff_demand(demand_id: int) -> str:
+    """The staff page of one demand."""
+    return f"{STAFF_DEMANDS}/{demand_id}"
+
+
+def attachment_file(attachment_id: int) -> str:
+    """The authorised download of one private attachment."""
+    return f"{FILES_API}/{attachment_id}"

@@ -1,0 +1,217 @@
+"""The demand lists, paged on the server: the enterprise's own, the dispatch queues, a unit's work orders
+and staff search. Visibility: an enterprise sees its own demands; dispatchers and leaders all; a handler
+those its unit has (or had) a work order on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from typing import TypedDict
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from portal.core.clock import now
+from portal.core.db import session_scope
+from portal.core.formatting import format_instant, local_zone
+from portal.models.dto import Actor, DemandRow, OrderRow, Page
+from portal.models.enums import DemandStatus as S
+from portal.models.enums import Role
+from portal.models.enums import WorkOrderStatus as W
+from portal.models.tables import Demand, Enterprise, Topic, Unit, WorkOrder
+from portal.services.calendar_store import get_calendar
+from portal.services.errors import Forbidden
+from portal.services.paging import capped_count, paginate
+from portal.services.search import fulltext_condition
+
+LIVE_DEMAND_STATUSES = (S.DISPATCHED, S.HANDLING, S.REDO)
+ORDER_TABS = {
+    "待签收": [W.PENDING_SIGN],
+    "办理中": [W.HANDLING],
+    "已反馈": [W.FED_BACK],
+    "已退回": [W.RETURNED, W.CANCELLED],
+}
+
+
+def days_left(session: Session, due: datetime | None, moment: datetime) -> tuple[str, bool]:
+    """("剩N个工作日" or "超期N个工作日", overdue?) for a running deadline."""
+    if due is None:
+        return "", False
+    if moment > due:
+        return f"超期{max(1, get_calendar(session).working_days_between(due, moment))}个工作日", True
+    return f"剩{get_calendar(session).working_days_between(moment, due)}个工作日", False
+
+
+def names_by_id(session: Session, model, ids) -> dict[int, str]:
+    """id → name for the given rows of a table with a ``name`` column, in one query."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {row.id: row.name for row in session.exec(select(model).where(model.id.in_(ids)))}
+
+
+def _demand_rows(session: Session, demands: list[Demand]) -> list[DemandRow]:
+    moment = now()
+    enterprises = names_by_id(session, Enterprise, [d.enterprise_id for d in demands])
+    units = names_by_id(session, Unit, [d.lead_unit_id for d in demands])
+    topics = names_by_id(session, Topic, [d.topic_id for d in demands])
+    rows = []
+    for d in demands:
+        live = d.status in LIVE_DEMAND_STATUSES
+        left, overdue = days_left(session, d.due_at, moment) if live else ("", False)
+        rows.append(
+            DemandRow(
+                id=d.id,
+                code=d.code,
+                title=d.title,
+                kind=d.kind,
+                topic=topics.get(d.topic_id, ""),
+                status=d.status,
+                enterprise_name=enterprises.get(d.enterprise_id, ""),
+                lead_unit=units.get(d.lead_unit_id, ""),
+                created_at=format_instant(d.created_at),
+                due_at=format_instant(d.due_at) if live else "",
+                days_left=left,
+                overdue=overdue,
+            )
+        )
+    return rows
+
+
+def _order_rows(session: Session, orders: list[WorkOrder]) -> list[OrderRow]:
+    moment = now()
+    demands = (
+        {d.id: d for d in session.exec(select(Demand).where(Demand.id.in_([o.demand_id for o in orders])))}
+        if orders
+        else {}
+    )
+    enterprises = names_by_id(session, Enterprise, [d.enterprise_id for d in demands.values()])
+    rows = []
+    for o in orders:
+        d = demands[o.demand_id]
+        live = o.status in (W.PENDING_SIGN, W.HANDLING)
+        left, overdue = days_left(session, o.due_at, moment) if live else ("", False)
+        rows.append(
+            OrderRow(
+                order_id=o.id,
+                demand_id=d.id,
+                code=d.code,
+                title=d.title,
+                enterprise_name=enterprises.get(d.enterprise_id, ""),
+                order_role=o.order_role,
+                status=o.status,
+                level=o.level,
+                sign_due_at=format_instant(o.sign_due_at),
+                due_at=format_instant(o.due_at),
+                days_left=left,
+                overdue=overdue,
+            )
+        )
+    return rows
+
+
+def _newest_first(session: Session, where: list, page: int) -> Page:
+    query = select(Demand).where(*where).order_by(Demand.created_at.desc(), Demand.id.desc())
+    return paginate(session, query, capped_count(Demand.id, *where), page, _demand_rows)
+
+
+def my_demands(*, actor: Actor, status: str = "", page: int = 1) -> Page:
+    """The enterprise's demands, newest first, optionally of one status."""
+    if actor.role != Role.ENTERPRISE:
+        raise Forbidden()
+    with session_scope() as session:
+        where = [Demand.enterprise_id == actor.enterprise_id]
+        if status in {s.value for s in S}:
+            where.append(Demand.status == status)
+        return _newest_first(session, where, page)
+
+
+def dispatch_queue(*, actor: Actor, status: str, page: int = 1) -> Page:
+    """待受理 or 退回待派, oldest first."""
+    if actor.role != Role.DISPATCHER:
+        raise Forbidden()
+    status = status if status in (S.SUBMITTED, S.RETURNED) else S.SUBMITTED
+    with session_scope() as session:
+        query = select(Demand).where(Demand.status == status).order_by(Demand.created_at, Demand.id)
+        return paginate(session, query, capped_count(Demand.id, Demand.status == status), page, _demand_rows)
+
+
+def unit_orders(*, actor: Actor, tab: str, page: int = 1) -> Page:
+    """The handler's unit's work orders in one tab, most urgent first."""
+    if actor.role != Role.HANDLER or not actor.unit_id:
+        raise Forbidden()
+    statuses = ORDER_TABS.get(tab, ORDER_TABS["待签收"])
+    with session_scope() as session:
+        where = [WorkOrder.unit_id == actor.unit_id, WorkOrder.status.in_(statuses)]
+        query = select(WorkOrder).where(*where).order_by(WorkOrder.due_at, WorkOrder.id)
+        count = select(func.count()).select_from(WorkOrder).where(*where)
+        return paginate(session, query, count, page, _order_rows)
+
+
+def order_tab_counts(*, actor: Actor) -> dict[str, int]:
+    """How many of the unit's orders each tab holds."""
+    if actor.role != Role.HANDLER:
+        raise Forbidden()
+    with session_scope() as session:
+        rows = session.exec(
+            select(WorkOrder.status, func.count()).where(WorkOrder.unit_id == actor.unit_id).group_by(WorkOrder.status)
+        ).all()
+    by_status = dict(rows)
+    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in ORDER_TABS.items()}
+
+
+class SearchFilters(TypedDict, total=False):
+    code: str
+    enterprise: str
+    keyword: str
+    status: str
+    unit_id: str
+    date_from: str
+    date_to: str
+    overdue_only: bool
+
+
+def _day(raw) -> date | None:
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) and raw else None
+    except ValueError:
+        return None
+
+
+def _filter_conditions(actor: Actor, filters: SearchFilters) -> list:
+    """The conditions that need no database round trip."""
+    where = []
+    if code := (filters.get("code") or "").strip().upper():
+        where.append(Demand.code.like(f"{code}%"))
+    if (status := filters.get("status") or "") in {s.value for s in S}:
+        where.append(Demand.status == status)
+    unit_id = filters.get("unit_id") or ""
+    if isinstance(unit_id, str) and unit_id.isdigit():
+        where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == int(unit_id))))
+    if day := _day(filters.get("date_from")):
+        where.append(Demand.created_at >= datetime.combine(day, dtime.min, tzinfo=local_zone()))
+    if day := _day(filters.get("date_to")):
+        where.append(Demand.created_at < datetime.combine(day + timedelta(days=1), dtime.min, tzinfo=local_zone()))
+    if filters.get("overdue_only") is True:
+        where.append(and_(Demand.status.in_(LIVE_DEMAND_STATUSES), Demand.due_at < now()))
+    if actor.role == Role.HANDLER:
+        where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == actor.unit_id)))
+    return where
+
+
+def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Page:
+    """Staff search, newest first. Handlers only find demands their unit has an order on."""
+    if actor.role not in (Role.DISPATCHER, Role.HANDLER, Role.LEADER):
+        raise Forbidden()
+    where = _filter_conditions(actor, filters)
+    keyword = (filters.get("keyword") or "").strip()[:100]
+    with session_scope() as session:
+        if keyword:
+            # Full-text over bigram tokens (DESIGN §9): 2-character words match, terms are ANDed.
+            condition = fulltext_condition(
+                Demand.id, keyword, session.get_bind().dialect.name, "demand_fts", "demand.search_tsv"
+            )
+            where.append(condition if condition is not None else Demand.id.is_(None))
+        if name := (filters.get("enterprise") or "").strip():
+            where.append(Demand.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.contains(name))))
+        return _newest_first(session, where, page)

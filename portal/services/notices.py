@@ -1,0 +1,113 @@
+"""In-app notices: writing them (idempotent by key) and reading a person's inbox.
+
+A notice goes to one user or to a whole unit; a unit's notices are shared by its staff (one read marks
+them read for all)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, select
+
+from portal import routes
+from portal.core.clock import now
+from portal.core.db import session_scope
+from portal.core.formatting import format_instant
+from portal.models.dto import Actor, NotificationRow
+from portal.models.enums import Role, UnitKind
+from portal.models.tables import Demand, Notification, Unit, User
+
+# ── writing ─────────────────────────────────────────────────────────────────────────────────
+
+
+def notify(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    user_id: int | None = None,
+    unit_id: int | None = None,
+) -> None:
+    """Idempotent by ``key``: sending the same notice twice stores it once."""
+    if session.exec(select(Notification.id).where(Notification.unique_key == key)).first():
+        return
+    session.add(
+        Notification(
+            user_id=user_id, unit_id=unit_id, kind=kind, title=title, body=body[:1000], link=link, unique_key=key[:120]
+        )
+    )
+
+
+def _about(demand: Demand, kind: str, title: str, body: str) -> dict:
+    """A notice about the demand's current step: keyed by demand, kind, round and version."""
+    return {"key": f"d{demand.id}:{kind}:{demand.round}:{demand.version}", "kind": kind, "title": title, "body": body}
+
+
+def notify_enterprise(session: Session, demand: Demand, kind: str, title: str, body: str = "") -> None:
+    """To the account that submitted the demand (or the enterprise's first account)."""
+    user_id = demand.submitted_by_id
+    if user_id is None or session.get(User, user_id).role != Role.ENTERPRISE:
+        user_id = session.exec(
+            select(User.id).where(User.enterprise_id == demand.enterprise_id).order_by(User.id)
+        ).first()
+    if user_id:
+        notify(session, **_about(demand, kind, title, body), link=routes.my_demand(demand.id), user_id=user_id)
+
+
+def notify_center(session: Session, demand: Demand, kind: str, title: str, body: str = "") -> None:
+    """To the 推进中心's staff."""
+    unit_id = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
+    if unit_id:
+        notify(session, **_about(demand, kind, title, body), link=routes.staff_demand(demand.id), unit_id=unit_id)
+
+
+def notify_unit(
+    session: Session, demand: Demand, *, key: str, kind: str, unit_id: int, title: str, body: str = ""
+) -> None:
+    """To a handling unit, linking to the staff page of the demand."""
+    notify(session, key=key, kind=kind, unit_id=unit_id, title=title, body=body, link=routes.staff_demand(demand.id))
+
+
+# ── reading ─────────────────────────────────────────────────────────────────────────────────
+
+
+def _mine(actor: Actor):
+    if actor.unit_id:
+        return or_(Notification.user_id == actor.user_id, Notification.unit_id == actor.unit_id)
+    return Notification.user_id == actor.user_id
+
+
+def unread_count(*, actor: Actor) -> int:
+    with session_scope() as session:
+        return session.exec(
+            select(func.count()).select_from(Notification).where(_mine(actor), Notification.read_at.is_(None))
+        ).one()
+
+
+def list_notifications(*, actor: Actor, limit: int = 50) -> list[NotificationRow]:
+    with session_scope() as session:
+        rows = session.exec(
+            select(Notification)
+            .where(_mine(actor))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            NotificationRow(
+                id=n.id,
+                title=n.title,
+                body=n.body,
+                link=n.link,
+                at=format_instant(n.created_at),
+                unread=n.read_at is None,
+                kind=n.kind,
+            )
+            for n in rows
+        ]
+
+
+def mark_all_read(*, actor: Actor) -> None:
+    with session_scope() as session:
+        session.exec(update(Notification).where(_mine(actor), Notification.read_at.is_(None)).values(read_at=now()))

@@ -1,0 +1,99 @@
+"""/my/demands/[id] and /staff/demands/[id]: one demand as its viewer may see it. The actions live in
+per-role child states (``portal.state.demand_actions``) that share these vars."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.models.dto import (
+    Actor,
+    AttachmentRow,
+    DemandInfo,
+    DispatchSuggestion,
+    ExtensionCard,
+    OrderCard,
+    RatingRow,
+    TimelineRow,
+    UnitChoice,
+    VerificationInfo,
+)
+from portal.models.enums import DemandAction, LimitLevel, Role
+from portal.services import demand_detail, reference
+from portal.services.errors import ServiceError
+from portal.state.base import PageState
+from portal.state.uploads import StagedUploadsMixin
+
+
+def _id_in_path(path: str) -> int:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isascii() and last.isdigit() and len(last) <= 9 else 0
+
+
+class DemandDetailState(StagedUploadsMixin, PageState):
+    demand: DemandInfo = {}
+    timeline: list[TimelineRow] = []
+    orders: list[OrderCard] = []
+    attachments: list[AttachmentRow] = []
+    ratings: list[RatingRow] = []
+    extensions: list[ExtensionCard] = []
+    verification: VerificationInfo = {}
+    actions: list[str] = []
+    not_found: bool = False
+    units: list[UnitChoice] = []
+    suggestion: DispatchSuggestion = {}
+    _demand_id: int = 0
+    _my_order_id: int = 0
+    _pending_extension_id: int = 0
+    _revisit_task_id: int = 0
+
+    def _uploader_roles(self) -> tuple[str, ...]:
+        return (Role.HANDLER,)  # the reply's files and the review form
+
+    def _clear(self) -> None:
+        self.demand, self.timeline, self.orders, self.attachments, self.ratings = {}, [], [], [], []
+        self.extensions, self.verification, self.actions, self.units, self.suggestion = [], {}, [], [], {}
+        self._my_order_id = self._pending_extension_id = self._revisit_task_id = 0
+
+    def _refresh(self, actor: Actor) -> None:
+        try:
+            detail = demand_detail.demand_detail(actor=actor, demand_id=self._demand_id)
+        except ServiceError:
+            self.not_found = True
+            self._clear()
+            return
+        self.not_found = False
+        self.demand, self.timeline, self.orders = detail["demand"], detail["timeline"], detail["orders"]
+        self.attachments, self.ratings, self.extensions = detail["attachments"], detail["ratings"], detail["extensions"]
+        self.verification, self.actions = detail["verification"], detail["actions"]
+        self._my_order_id, self._pending_extension_id = detail["my_order_id"], detail["pending_extension_id"]
+        self._revisit_task_id = detail["revisit_task_id"]
+
+    def _prepare_dispatch_form(self) -> None:
+        """The catalogue's suggestion, preselected; the dispatcher may change all of it."""
+        options = reference.form_options()
+        topic = next((t for t in options["topics"] if t["id"] == self.demand.get("topic_id")), None)
+        self.suggestion = (
+            DispatchSuggestion(lead=topic["lead"], co=topic["co"], level=topic["level"])
+            if topic
+            else DispatchSuggestion(lead="", co="", level=LimitLevel.NORMAL)
+        )
+        suggested_co = set(self.suggestion["co"].split(","))
+        self.units = [UnitChoice(**u, suggested_co=u["id"] in suggested_co) for u in options["units"]]
+
+    def _after_action(self, actor: Actor) -> None:
+        self._clear_staged()
+        self._refresh(actor)
+
+    @rx.event
+    def load(self):
+        """on_load: the demand named in the URL, or 诉求不存在或无权查看."""
+        actor = self._actor()
+        if actor is None:
+            self._clear()
+            return
+        self._demand_id = _id_in_path(str(self.router.url.path or ""))
+        self.errors = {}
+        self._clear_staged()
+        self._refresh(actor)
+        if DemandAction.DISPATCH in self.actions:
+            self._prepare_dispatch_form()

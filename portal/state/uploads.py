@@ -1,0 +1,67 @@
+"""Files chosen in a form before it is submitted: checked and parked privately at once (DESIGN §8)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.services.attachments import MAX_FILE_BYTES, UploadedFile, drop_staged, read_staged, stage
+from portal.services.errors import ValidationFailed
+from portal.state.base import NOT_ALLOWED
+
+MAX_STAGED = 5
+
+
+class StagedUploadsMixin(rx.State, mixin=True):
+    """The staged files of one form. A mixin, so every form state gets lists of its own; the tokens
+    naming the parked files stay in a backend-only var."""
+
+    staged_names: list[str] = []
+    _staged_tokens: list[str] = []
+
+    def _uploader_roles(self) -> tuple[str, ...]:
+        """Who may stage files on this page."""
+        raise NotImplementedError
+
+    async def _stage_uploads(self, uploads: list[rx.UploadFile]):
+        for upload in uploads:
+            if len(self._staged_tokens) >= MAX_STAGED:
+                self.errors = {"files": f"附件最多{MAX_STAGED}个"}
+                return
+            # Read one byte past the limit at most: an oversized file is refused without loading it all.
+            data = await upload.read(MAX_FILE_BYTES + 1)
+            try:
+                token, name = stage(upload.name or upload.filename or "附件", data)
+            except ValidationFailed as exc:
+                self.errors = exc.errors
+                return
+            self._staged_tokens = [*self._staged_tokens, token]
+            self.staged_names = [*self.staged_names, name]
+        self.errors = {k: v for k, v in self.errors.items() if k != "files"}
+
+    def _take_staged(self) -> list[UploadedFile]:
+        return [
+            UploadedFile(name, read_staged(token))
+            for token, name in zip(self._staged_tokens, self.staged_names, strict=True)
+        ]
+
+    def _clear_staged(self) -> None:
+        drop_staged(self._staged_tokens)
+        self._staged_tokens = []
+        self.staged_names = []
+
+    @rx.event
+    async def upload(self, files: list[rx.UploadFile]):
+        """Files chosen or dropped: check and park them."""
+        if self._actor_with_role(*self._uploader_roles()) is None:
+            return rx.toast.error(NOT_ALLOWED)
+        await self._stage_uploads(files)
+        return None
+
+    @rx.event
+    def remove_staged(self, index: int):
+        """移除 one staged file."""
+        if not isinstance(index, int) or not 0 <= index < len(self._staged_tokens):
+            return
+        drop_staged([self._staged_tokens[index]])
+        self._staged_tokens = self._staged_tokens[:index] + self._staged_tokens[index + 1 :]
+        self.staged_names = self.staged_names[:index] + self.staged_names[index + 1 :]
