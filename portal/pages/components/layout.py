@@ -215,3 +215,19 @@ def staff_page(title: str, *children: rx.Component) -> rx.Component:
         min_height="100vh",
         background="var(--gray-2)",
     )
+
+
+def under_construction(what: str) -> rx.Component:
+    return rx.callout(f"{what}建设中,敬请期待。", icon="construction", color_scheme="amber")
+
+
+def card(*children: rx.Component, **props) -> rx.Component:
+    return rx.box(
+        *children,
+        background="white",
+        border_radius="10px",
+        padding=["12px", "16px", "20px"],
+        box_shadow="0 1px 2px rgba(0,0,0,0.06)",
+        width="100%",
+        **props,
+    )
