@@ -1,5 +1,5 @@
 """/my/demands/[id] and /staff/demands/[id]: one demand as its viewer may see it. The actions live in
-per-role child states (``portal.state.demand_actions``) that share these vars."""
+one state per role (``portal.state.demand_actions``) that fetch this state and act on it."""
 
 from __future__ import annotations
 

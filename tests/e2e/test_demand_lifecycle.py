@@ -74,10 +74,10 @@ def test_full_loop_with_extension_redo_and_verification(parties):
     # The lead unit signs from its order list; the co-unit signs and gives its opinion.
     lead.goto("/staff/orders")
     lead.get_by_role("link", name=title).click()
-    lead.get_by_role("button", name="签收").click()
+    lead.get_by_role("button", name="签收", exact=True).click()
     _status(lead, "办理中")
     _open(co, demand_id)
-    co.get_by_role("button", name="签收").click()
+    co.get_by_role("button", name="签收", exact=True).click()
     co.get_by_label("协办意见").fill("用地规划手续齐全,建议住建部门加快审批。")
     co.get_by_role("button", name="提交协办意见").click()
     expect(co.get_by_text("协办意见:用地规划手续齐全")).to_be_visible()
