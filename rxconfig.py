@@ -15,8 +15,9 @@ config = rx.Config(
     backend_port=_port,
     # Several workers or hosts share state through Redis; one embedded worker needs none.
     redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
-    # DESIGN §8: in production the socket accepts only the portal's own origin.
-    cors_allowed_origins=[_origin] if _origin else ["*"],
+    # DESIGN §8: the socket and the API accept only the portal's own origin, never "*" (credentials are
+    # allowed, so a wildcard would let any site drive a logged-in user's socket).
+    cors_allowed_origins=[_origin] if _origin else [f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="red", gray_color="slate", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -3,8 +3,14 @@
 migrate                    alembic upgrade head
 seed-demo [--if-empty]     load the demo world (refused when PORTAL_DEMO_MODE is off)
 seed-reference             units, catalogue, time limits and the official holiday calendar only
-create-user                make a staff account (prompts for nothing: all values are flags)
+create-admin               make an administrator (the first one, when demo mode is off)
+create-user                make a staff account
+    Both take the password from a prompt (asked twice), from one line on stdin (--password-stdin) or
+    generate one and print it once (--generate-password); never from the command line, where it would
+    stay in the shell history and the process list.
 verify-timeline [--demand ID]   check the hash chain of one demand's timeline, or of all; exit 1 if broken
+rotate-timeline-key        check every chain under the current key, then rehash all under a new one
+                           (stop the portal and the scheduler first; README § 安全)
 """
 
 from __future__ import annotations
@@ -52,6 +58,38 @@ def run_seed_reference(_args: argparse.Namespace) -> int:
     return 0
 
 
+def generated_password() -> str:
+    """20 characters from the OS generator, with a letter and a digit so it passes password_error."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(20))
+        if any(c.isalpha() for c in candidate) and any(c.isdigit() for c in candidate):
+            return candidate
+
+
+def read_password(args: argparse.Namespace) -> str | None:
+    """The new account's password, by the means the flags chose; None when the prompts disagree."""
+    import getpass
+
+    if args.generate_password:
+        return generated_password()
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码: ")
+    if getpass.getpass("再次输入密码: ") != first:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return None
+    return first
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    args.role, args.unit = "admin", None
+    return run_create_user(args)
+
+
 def run_create_user(args: argparse.Namespace) -> int:
     from sqlmodel import select
 
@@ -60,6 +98,9 @@ def run_create_user(args: argparse.Namespace) -> int:
     from portal.services.errors import ValidationFailed
     from portal.services.staff_accounts import create_staff_user
 
+    password = read_password(args)
+    if password is None:
+        return 2
     unit_id = None
     if args.unit:
         with session_scope() as session:
@@ -73,7 +114,7 @@ def run_create_user(args: argparse.Namespace) -> int:
             username=args.username,
             display_name=args.name,
             role=args.role,
-            password=args.password,
+            password=password,
             unit_id=unit_id,
         )
     except ValidationFailed as exc:
@@ -81,6 +122,8 @@ def run_create_user(args: argparse.Namespace) -> int:
             print(f"{field}: {message}", file=sys.stderr)
         return 2
     print(f"已创建用户 {args.username} (id={user_id})")
+    if args.generate_password:
+        print(f"初始密码(只显示这一次,请妥善转交并尽快修改):{password}")
     return 0
 
 
@@ -100,6 +143,50 @@ def run_verify_timeline(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+def run_rotate_timeline_key(_args: argparse.Namespace) -> int:
+    """Refuses when any chain is already broken (rehashing would hide the tampering). With the key in
+    the key file: the new key goes to ``timeline.key.new`` first, the database is rehashed in one
+    transaction, then the file replaces the old one; an interruption leaves either the old state or a
+    ``.new`` file that matches the database. With PORTAL_TIMELINE_KEY: prints the new key to set."""
+    import os
+
+    from sqlmodel import select
+
+    from portal.core import keys
+    from portal.core.db import session_scope
+    from portal.models.tables import TimelineEvent
+    from portal.services import timeline
+
+    broken = [r for r in timeline.verify_all() if not r.ok]
+    if broken:
+        print(f"{len(broken)} 个诉求的时间线已断裂,先处理后再轮换密钥(verify-timeline 查看)", file=sys.stderr)
+        return 1
+    new_text = keys.new_key_text()
+    from_env = bool(os.environ.get(keys.KEY_ENV))
+    pending = keys.key_file().with_name(keys.KEY_FILE_NAME + ".new")
+    if not from_env:
+        pending.unlink(missing_ok=True)
+        keys.write_key_file(pending, new_text)
+    with session_scope() as session:
+        ids = session.exec(select(TimelineEvent.demand_id).group_by(TimelineEvent.demand_id)).all()
+        for demand_id in ids:
+            timeline.rehash_demand(session, demand_id, new_text.encode("utf-8"))
+    if from_env:
+        print(f"已用新密钥重算 {len(ids)} 个诉求的时间线。请把 {keys.KEY_ENV} 改为下面的值再启动门户:")
+        print(new_text)
+    else:
+        os.replace(pending, keys.key_file())
+        print(f"已用新密钥重算 {len(ids)} 个诉求的时间线,新密钥已写入 {keys.key_file()}")
+    keys.timeline_key.cache_clear()
+    return 0
+
+
+def _password_flags(parser: argparse.ArgumentParser) -> None:
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--generate-password", action="store_true", help="generate one and print it once")
+    how.add_argument("--password-stdin", action="store_true", help="read it from one line on stdin")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portal")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,16 +195,22 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--if-empty", action="store_true", help="only when the database has no users yet")
     seed.set_defaults(run=run_seed_demo)
     sub.add_parser("seed-reference").set_defaults(run=run_seed_reference)
+    admin = sub.add_parser("create-admin")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", default="系统管理员")
+    _password_flags(admin)
+    admin.set_defaults(run=run_create_admin)
     user = sub.add_parser("create-user")
     user.add_argument("--username", required=True)
     user.add_argument("--name", required=True)
     user.add_argument("--role", required=True, choices=["dispatcher", "handler", "leader", "admin"])
     user.add_argument("--unit", help="unit name (dispatcher, handler)")
-    user.add_argument("--password", required=True)
+    _password_flags(user)
     user.set_defaults(run=run_create_user)
     verify = sub.add_parser("verify-timeline")
     verify.add_argument("--demand", type=int, help="one demand id (default: all)")
     verify.set_defaults(run=run_verify_timeline)
+    sub.add_parser("rotate-timeline-key").set_defaults(run=run_rotate_timeline_key)
     return parser
 
 

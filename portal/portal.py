@@ -9,6 +9,7 @@ import reflex as rx
 
 from portal import routes as r
 from portal.api.routes import build_api, limit_upload_size
+from portal.core.settings import get_settings
 from portal.pages import admin, demand_detail, enterprise, my_demands, public, staff, work
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
@@ -21,6 +22,9 @@ from portal.state.demand_lists import DispatchQueueState, MyDemandsState, Orders
 from portal.state.notifications import NotificationsState
 from portal.state.profile import ProfileState
 from portal.state.workbench import WorkbenchState
+
+if reason := get_settings().unsafe_demo_reason():
+    raise SystemExit(reason)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export REFLEX_USE_NPM=1 PATH="$PWD/.venv/bin:$PATH"
 PORT="${PORT:-3000}"
+# The embedded setup is a demo: published demo accounts and the 演示环境 banner. A production install
+# sets PORTAL_DEMO_MODE=0 (or runs without this script) and creates its admin with `portal.cli create-admin`.
+export PORTAL_DEMO_MODE="${PORTAL_DEMO_MODE:-1}"
 python -m portal.cli migrate
 python -m portal.cli seed-demo --if-empty
 python -m portal.jobs &
 jobs_pid=$!
 trap 'kill $jobs_pid 2>/dev/null || true' EXIT INT TERM
-echo "门户地址: http://localhost:${PORT}  (演示账号见 README)"
+if [ "$PORTAL_DEMO_MODE" = "1" ]; then
+  echo "门户地址: http://localhost:${PORT}  (演示模式,演示账号见 README)"
+else
+  echo "门户地址: http://localhost:${PORT}"
+fi
 reflex run --env prod --single-port --frontend-port "$PORT" --backend-port "$PORT"

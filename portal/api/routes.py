@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from portal import routes
 from portal.core.db import get_engine
+from portal.core.ids import parse_bounded_int, parse_id
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -33,15 +34,15 @@ async def download(request: Request):
     from portal.services.attachments import path_of
     from portal.services.errors import ServiceError
 
-    raw_id = request.path_params.get("attachment_id", "")
-    if not raw_id.isdigit():
+    attachment_id = parse_id(request.path_params.get("attachment_id", ""))
+    if attachment_id is None:
         return PlainTextResponse("附件不存在", status_code=404)
     actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get("qs_session"))
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     try:
         attachment = await run_in_threadpool(
-            demand_detail.attachment_for_download, actor=actor, attachment_id=int(raw_id)
+            demand_detail.attachment_for_download, actor=actor, attachment_id=attachment_id
         )
     except ServiceError:
         return PlainTextResponse("附件不存在或无权查看", status_code=404)
@@ -71,8 +72,8 @@ def limit_upload_size(app):
     async def guarded(scope, receive, send):
         if scope.get("type") == "http" and scope.get("path", "").startswith("/_upload"):
             headers = dict(scope.get("headers") or [])
-            raw = headers.get(b"content-length", b"")
-            if not raw.isdigit() or int(raw) > MAX_UPLOAD_REQUEST_BYTES:
+            declared = parse_bounded_int(headers.get(b"content-length", b"").decode("latin-1"), low=0, high=2**40)
+            if declared is None or declared > MAX_UPLOAD_REQUEST_BYTES:
                 from starlette.responses import PlainTextResponse
 
                 response = PlainTextResponse("上传文件过大(单个不超过20MB,最多5个)", status_code=413)

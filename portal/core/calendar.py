@@ -28,6 +28,12 @@ def end_of_local_day(day: date) -> datetime:
     return local_end.astimezone(UTC)
 
 
+# Bounds on every walk over days, so no input can keep a worker busy: ten years of working days, and
+# a span of ten years (plus leap days) when counting between two instants.
+MAX_WORKING_DAYS = 3650
+MAX_SPAN_DAYS = 3660
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """An immutable snapshot of the holiday table; cheap to query, safe to share between threads."""
@@ -44,13 +50,15 @@ class WorkingCalendar:
         return year not in self.official_years
 
     def next_workday_on_or_after(self, day: date) -> date:
-        while not self.is_workday(day):
+        for _ in range(MAX_SPAN_DAYS):
+            if self.is_workday(day):
+                return day
             day += timedelta(days=1)
-        return day
+        raise ValueError("no working day within ten years")
 
     def nth_workday_after(self, day: date, n: int) -> date:
-        if n < 0:
-            raise ValueError("n must be ≥ 0")
+        if n < 0 or n > MAX_WORKING_DAYS:
+            raise ValueError(f"n must be within 0..{MAX_WORKING_DAYS}")
         if n == 0:
             return self.next_workday_on_or_after(day)
         count = 0
@@ -72,6 +80,7 @@ class WorkingCalendar:
         sign = 1
         if b < a:
             a, b, sign = b, a, -1
+        b = min(b, a + timedelta(days=MAX_SPAN_DAYS))  # beyond ten years the count is not meaningful
         count = 0
         day = a
         while day < b:

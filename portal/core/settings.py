@@ -32,7 +32,9 @@ class Settings:
     redis_url: str | None
     timezone: str
     demo_mode: bool
+    demo_force: bool
     private_upload_dir: Path
+    data_dir: Path
     public_origin: str | None
     session_hours: int
     session_idle_minutes: int
@@ -43,15 +45,28 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def unsafe_demo_reason(self) -> str | None:
+        """Why the portal must not start: demo accounts with published passwords on a public https
+        origin look like production. PORTAL_DEMO_FORCE=1 overrides (a public demo site)."""
+        if self.demo_mode and not self.demo_force and (self.public_origin or "").lower().startswith("https://"):
+            return (
+                "演示模式(PORTAL_DEMO_MODE=1)不能在 https 正式地址上启动:演示账号的密码是公开的。"
+                "请关闭演示模式,或确为演示站点时设置 PORTAL_DEMO_FORCE=1。"
+            )
+        return None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    data_dir = PROJECT_ROOT / "data"
+    data_dir = Path(os.environ.get("PORTAL_DATA_DIR") or PROJECT_ROOT / "data")
     return Settings(
         database_url=os.environ.get("PORTAL_DATABASE_URL") or f"sqlite:///{data_dir / 'portal.db'}",
         redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
         timezone=os.environ.get("PORTAL_TIMEZONE", "Asia/Shanghai"),
-        demo_mode=_bool("PORTAL_DEMO_MODE", True),
+        # Off unless asked for: `make run` turns it on for the embedded setup (DESIGN §8).
+        demo_mode=_bool("PORTAL_DEMO_MODE", False),
+        demo_force=_bool("PORTAL_DEMO_FORCE", False),
+        data_dir=data_dir,
         private_upload_dir=Path(os.environ.get("PORTAL_PRIVATE_UPLOAD_DIR") or data_dir / "private_uploads"),
         public_origin=os.environ.get("PORTAL_PUBLIC_ORIGIN") or None,
         session_hours=_int("PORTAL_SESSION_HOURS", 12),

@@ -40,6 +40,7 @@ from portal.models.tables import (
     Verification,
     WorkOrder,
 )
+from portal.services import timeline
 from portal.services.demand_lists import LIVE_DEMAND_STATUSES, days_left
 from portal.services.errors import Forbidden, NotFound
 
@@ -93,20 +94,21 @@ def _info(session: Session, demand: Demand, units: dict[int, str], moment: datet
 
 
 def _timeline(session: Session, actor: Actor, demand: Demand) -> list[TimelineRow]:
-    events = session.exec(
-        select(TimelineEvent).where(TimelineEvent.demand_id == demand.id).order_by(TimelineEvent.seq)
-    ).all()
+    query = select(TimelineEvent).where(TimelineEvent.demand_id == demand.id)
     enterprise = actor.role == Role.ENTERPRISE
-    # Enterprises see who acted by unit, not the staff member's name.
+    if enterprise:
+        # The writing service decided each event's visibility; staff-only events never leave the server.
+        query = query.where(TimelineEvent.visibility == timeline.PUBLIC)
+    # Enterprises see who acted by unit, not the staff member's name, and the public wording.
     return [
         TimelineRow(
             seq=e.seq,
             at=format_instant(e.created_at),
             who=e.actor_label.split("·")[0] if enterprise else e.actor_label,
             action=e.action,
-            detail=e.detail,
+            detail=e.public_detail if enterprise else e.detail,
         )
-        for e in events
+        for e in session.exec(query.order_by(TimelineEvent.seq)).all()
     ]
 
 

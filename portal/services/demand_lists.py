@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
+from portal.core.ids import parse_id
 from portal.models.dto import Actor, DemandRow, OrderRow, Page
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import Role
@@ -171,11 +172,18 @@ class SearchFilters(TypedDict, total=False):
     overdue_only: bool
 
 
+# A search may reach back to 2000 and forward to the end of next year; any other date in a filter is
+# ignored rather than handed to the database (DESIGN §8: every client date is bounded).
+EARLIEST_SEARCH_DAY = date(2000, 1, 1)
+
+
 def _day(raw) -> date | None:
     try:
-        return date.fromisoformat(raw) if isinstance(raw, str) and raw else None
+        day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
     except ValueError:
         return None
+    latest = date(now().year + 1, 12, 31)
+    return day if day is not None and EARLIEST_SEARCH_DAY <= day <= latest else None
 
 
 def _filter_conditions(actor: Actor, filters: SearchFilters) -> list:
@@ -185,9 +193,8 @@ def _filter_conditions(actor: Actor, filters: SearchFilters) -> list:
         where.append(Demand.code.like(f"{code}%"))
     if (status := filters.get("status") or "") in {s.value for s in S}:
         where.append(Demand.status == status)
-    unit_id = filters.get("unit_id") or ""
-    if isinstance(unit_id, str) and unit_id.isdigit():
-        where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == int(unit_id))))
+    if unit_id := parse_id(filters.get("unit_id")):
+        where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id)))
     if day := _day(filters.get("date_from")):
         where.append(Demand.created_at >= datetime.combine(day, dtime.min, tzinfo=local_zone()))
     if day := _day(filters.get("date_to")):

@@ -119,7 +119,7 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
         )
         co_ids = [unit.id for unit in co_units]
         data = {"lead_unit_id": lead.id, "co_unit_ids": co_ids, "level": level, "due_at": due.isoformat()}
-        record_event(session, demand, actor, "派单", detail, data, moment)
+        record_event(session, demand, actor, "派单", detail, data, moment, public=True)
         for unit_id in [lead.id, *co_ids]:
             notify_unit(
                 session,
@@ -156,7 +156,7 @@ def instant_answer(*, actor: Actor, demand_id, answer: str) -> None:
             level=LimitLevel.INSTANT,
             moment=moment,
         )
-        record_event(session, demand, actor, "即时答复", answer, {}, moment)
+        record_event(session, demand, actor, "即时答复", answer, {}, moment, public=True)
         notify_enterprise(session, demand, "请评价", f"诉求{demand.code}已答复,请评价", answer[:200])
 
 
@@ -171,5 +171,5 @@ def reject(*, actor: Actor, demand_id, reason: str) -> None:
         if len(reason) < 2:
             raise ValidationFailed({"reason": "请填写不予受理的理由"})
         advance_demand(session, demand, status=S.REJECTED, reject_reason=reason, closed_at=now())
-        record_event(session, demand, actor, "不予受理", reason)
+        record_event(session, demand, actor, "不予受理", reason, public=True)
         notify_enterprise(session, demand, "不予受理", f"诉求{demand.code}不予受理", reason)

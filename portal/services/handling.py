@@ -35,6 +35,7 @@ from portal.services.workflow import (
 )
 
 RETURN_KINDS = ("非本单位职责", "申请提级")
+RETURN_PUBLIC_WORDING = "承办单位已退回,推进中心将重新派单"
 
 
 @transactional
@@ -48,7 +49,9 @@ def sign(*, actor: Actor, order_id) -> None:
         update_order(session, order, status=W.HANDLING, signed_at=moment, signed_by_id=actor.user_id)
         values = {"status": S.HANDLING} if order.order_role == OrderRole.LEAD and demand.status == S.DISPATCHED else {}
         advance_demand(session, demand, moment=moment, **values)
-        record_event(session, demand, actor, "签收", f"{order.order_role}单位签收", {"order_id": order.id}, moment)
+        record_event(
+            session, demand, actor, "签收", f"{order.order_role}单位签收", {"order_id": order.id}, moment, public=True
+        )
 
 
 @transactional
@@ -90,20 +93,34 @@ def return_order(*, actor: Actor, order_id, kind: str, reason: str) -> None:
             f"{order.order_role}单位退回({kind}):{reason}",
             {"order_id": order.id, "kind": kind},
             moment,
+            # The reason is internal; the enterprise learns only that its demand is being re-routed.
+            public=RETURN_PUBLIC_WORDING if order.order_role == OrderRole.LEAD else False,
         )
         notify_center(session, demand, "工单退回", f"工单被退回({kind}):{demand.title}", reason)
 
 
+# DESIGN §8: an extension is bounded; 60 working days is three months, beyond any rule in the seeds.
+MAX_EXTENSION_WORKING_DAYS = 60
+
+
 def _wanted_due_date(session: Session, order: WorkOrder, raw) -> tuple[date | None, str]:
-    """The requested new due date, or None and the message to show."""
+    """The requested new due date, or None and the message to show. At most MAX_EXTENSION_WORKING_DAYS
+    beyond the current due date; the calendar-day check first, so no date makes the calendar walk far."""
     try:
-        wanted = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        wanted = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
     except ValueError:
         return None, "请选择延期至日期"
-    if wanted <= local_date(order.due_at):
+    current = local_date(order.due_at)
+    if wanted <= current:
         return None, "延期至日期须晚于当前办理期限"
-    if not get_calendar(session).is_workday(wanted):
+    calendar = get_calendar(session)
+    too_far = f"延期最多{MAX_EXTENSION_WORKING_DAYS}个工作日"
+    if (wanted - current).days > 3 * MAX_EXTENSION_WORKING_DAYS:
+        return None, too_far
+    if not calendar.is_workday(wanted):
         return None, "延期至日期须为工作日"
+    if wanted > calendar.nth_workday_after(current, MAX_EXTENSION_WORKING_DAYS):
+        return None, too_far
     return wanted, ""
 
 
@@ -185,9 +202,22 @@ def decide_extension(*, actor: Actor, request_id, approve: bool, note: str = "")
         else:
             advance_demand(session, demand, moment=moment)
             detail = f"驳回延期:{note}"
+        # Seed 003: 延期须告知企业原因和进展 — an approved extension is public with its reason and new date;
+        # a denial stays between the unit and the centre.
         record_event(
-            session, demand, actor, "同意延期" if approve else "驳回延期", detail, {"request_id": request.id}, moment
+            session,
+            demand,
+            actor,
+            "同意延期" if approve else "驳回延期",
+            detail,
+            {"request_id": request.id},
+            moment,
+            public=f"{detail};延期原因:{request.reason}" if approve else False,
         )
+        if approve:
+            notify_enterprise(
+                session, demand, "延期", f"诉求{demand.code}办理期限已延长", f"{detail};延期原因:{request.reason}"
+            )
         notify_unit(
             session,
             demand,
@@ -282,5 +312,6 @@ def submit_feedback(*, actor: Actor, order_id, reply: str, method: str, solved, 
             reply,
             {"order_id": order.id, "solved": solved, "method": method},
             moment,
+            public=True,
         )
         notify_enterprise(session, demand, "请评价", f"诉求{demand.code}已答复,请评价", reply[:200])

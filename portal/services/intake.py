@@ -125,7 +125,14 @@ def submit_demand(*, actor: Actor, form: DemandForm, channel: str = "线上提�
         for upload in form.files:
             files.attach(session, stored, upload, demand_id=demand.id, purpose="诉求附件", uploaded_by_id=actor.user_id)
         record_event(
-            session, demand, actor, "提交诉求", f"{form.kind}·{title}", {"attachments": len(form.files)}, moment
+            session,
+            demand,
+            actor,
+            "提交诉求",
+            f"{form.kind}·{title}",
+            {"attachments": len(form.files)},
+            moment,
+            public=True,
         )
         notify_center(session, demand, "新诉求", f"新诉求待受理:{title}", f"编号{demand.code}")
         return demand.id
@@ -140,4 +147,4 @@ def withdraw(*, actor: Actor, demand_id) -> None:
         if demand.status != S.SUBMITTED:
             raise ServiceError("只有待受理的诉求可以撤回")
         advance_demand(session, demand, status=S.WITHDRAWN, closed_at=now())
-        record_event(session, demand, actor, "撤回", "企业撤回诉求")
+        record_event(session, demand, actor, "撤回", "企业撤回诉求", public=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal.core.ids import parse_bounded_int
 from portal.models.dto import Page
 
 PAGE_SIZE = 20
@@ -23,7 +24,7 @@ def capped_count(id_column, *where):
 
 def page_number(value) -> int:
     """A page number from the client: an int in 1..MAX_PAGE, else 1."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PAGE else 1
+    return parse_bounded_int(value, low=1, high=MAX_PAGE) or 1
 
 
 def paginate(session: Session, query, count_query, page: int, to_rows: Callable) -> Page:

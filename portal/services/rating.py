@@ -86,12 +86,12 @@ def apply_rating(
     data = {"satisfaction": satisfaction}
     if satisfaction in SATISFIED:
         advance_demand(session, demand, status=S.CLOSED, closed_at=moment, moment=moment)
-        record_event(session, demand, actor, action, detail, data, moment)
+        record_event(session, demand, actor, action, detail, data, moment, public=True)
         notify_enterprise(session, demand, "已办结", f"诉求{demand.code}已办结", "感谢您的评价")
     elif lead is None:
         # 即时答复 not accepted: the centre must route it to a unit this time.
         advance_demand(session, demand, status=S.RETURNED, round=demand.round + 1, rate_due_at=None, moment=moment)
-        record_event(session, demand, actor, action, detail + ";转承办单位办理", data, moment)
+        record_event(session, demand, actor, action, detail + ";转承办单位办理", data, moment, public=True)
         notify_center(session, demand, "即时答复不满意", f"即时答复不满意,请派单:{demand.title}")
     elif demand.round == 1:
         start_redo(session, demand, lead.unit_id, actor, moment, action, detail)
@@ -111,7 +111,7 @@ def _start_verification(
 ) -> None:
     advance_demand(session, demand, status=S.VERIFYING, rate_due_at=None, moment=moment)
     session.add(Verification(demand_id=demand.id, round=demand.round, created_at=moment))
-    record_event(session, demand, actor, action, detail, data, moment)
+    record_event(session, demand, actor, action, detail, data, moment, public=True)
     notify_unit(
         session,
         demand,
@@ -124,9 +124,18 @@ def _start_verification(
 
 
 def start_redo(
-    session: Session, demand: Demand, unit_id: int, actor: Actor | None, moment: datetime, action: str, detail: str
+    session: Session,
+    demand: Demand,
+    unit_id: int,
+    actor: Actor | None,
+    moment: datetime,
+    action: str,
+    detail: str,
+    *,
+    public_prefix: str | None = None,
 ) -> None:
-    """重办: a new round for the same lead unit, 3 working days, already signed (the unit owns it)."""
+    """重办: a new round for the same lead unit, 3 working days, already signed (the unit owns it).
+    The enterprise sees ``public_prefix`` in place of ``detail`` when one is given (a staff opinion)."""
     due = due_after(session, moment, LimitLevel.REDO)
     new_round = demand.round + 1
     advance_demand(session, demand, status=S.REDO, round=new_round, due_at=due, rate_due_at=None, moment=moment)
@@ -152,9 +161,10 @@ def start_redo(
         demand,
         actor,
         action,
-        detail + f";第{new_round}轮重办,期限{format_instant(due)}",
+        detail + (suffix := f";第{new_round}轮重办,期限{format_instant(due)}"),
         {"round": new_round, "due_at": due.isoformat()},
         moment,
+        public=True if public_prefix is None else public_prefix + suffix,
     )
     notify_unit(
         session,
@@ -218,6 +228,7 @@ def record_unreachable(*, actor: Actor, task_id, note: str = "") -> None:
                 f"第{task.attempts}次回访未接通,按无法联系办结(不计入满意率)",
                 {"attempts": task.attempts},
                 moment,
+                public="多次电话回访未能联系到企业,诉求按无法联系办结",
             )
         else:
             advance_demand(session, demand, moment=moment)

@@ -8,6 +8,7 @@ from sqlmodel import select
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
+from portal.core.ids import parse_id
 from portal.models.dto import Actor, UserRow
 from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind
 from portal.models.tables import Unit, User, UserSession
@@ -37,10 +38,7 @@ def create_staff_user(
     with session_scope() as session:
         unit = None
         if role in (Role.DISPATCHER, Role.HANDLER):
-            try:
-                unit = session.get(Unit, int(unit_id)) if unit_id not in (None, "") else None
-            except (TypeError, ValueError):
-                unit = None
+            unit = session.get(Unit, unit_id) if (unit_id := parse_id(unit_id)) else None
             if unit is None:
                 errors["unit_id"] = "推进中心和承办单位人员须选择所属单位"
             elif role == Role.DISPATCHER and unit.kind != UnitKind.CENTER:

@@ -31,6 +31,8 @@ def open_due_revisits() -> int:
                 session.rollback()
                 continue
             advance_demand(session, demand, moment=moment)
-            record_event(session, demand, None, "转电话回访", "企业逾期未评价,转推进中心电话回访", {}, moment)
+            record_event(
+                session, demand, None, "转电话回访", "企业逾期未评价,转推进中心电话回访", {}, moment, public=True
+            )
             created += 1
     return created

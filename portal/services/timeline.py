@@ -1,9 +1,12 @@
-"""The tamper-evident timeline: every event hashes its own content together with the previous event's
-hash, per demand. Editing, deleting or reordering a stored event breaks the chain at that point."""
+"""The tamper-evident timeline: every event's HMAC covers its own content (both the staff and the
+public wording, and its visibility) together with the previous event's hash, per demand. Editing,
+deleting or reordering a stored event breaks the chain at that point, and without the key (which is
+not in the database, see ``portal.core.keys``) the chain cannot be recomputed."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,11 +14,16 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from portal.core.db import session_scope
+from portal.core.keys import timeline_key
 from portal.models.tables import TimelineEvent
 
+PUBLIC = "public"
+STAFF = "staff"
 
-def _digest(event: TimelineEvent) -> str:
-    """SHA-256 over the event's content and the previous event's hash."""
+
+def _digest(event: TimelineEvent, key: bytes | None = None) -> str:
+    """HMAC-SHA-256 (keyed by ``timeline_key()`` unless ``key`` is given) over the event's content and
+    the previous event's hash."""
     body = json.dumps(
         {
             "demand_id": event.demand_id,
@@ -24,6 +32,8 @@ def _digest(event: TimelineEvent) -> str:
             "actor_label": event.actor_label,
             "action": event.action,
             "detail": event.detail,
+            "visibility": event.visibility,
+            "public_detail": event.public_detail,
             "data": event.data or {},
             "created_at": event.created_at.isoformat(timespec="microseconds"),
             "prev_hash": event.prev_hash,
@@ -32,7 +42,7 @@ def _digest(event: TimelineEvent) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hmac.new(key or timeline_key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def append(
@@ -43,10 +53,12 @@ def append(
     actor_label: str,
     action: str,
     detail: str = "",
+    public_detail: str | None = None,
     data: dict | None = None,
     created_at: datetime,
 ) -> TimelineEvent:
-    """Add the next event. Callers hold the demand's version lock, so seq cannot be taken twice
+    """Add the next event; ``public_detail`` None makes it staff-only. Callers hold the demand's version
+    lock, so seq cannot be taken twice
     (and the unique (demand_id, seq) constraint would refuse it if it were)."""
     last = session.exec(
         select(TimelineEvent).where(TimelineEvent.demand_id == demand_id).order_by(TimelineEvent.seq.desc()).limit(1)
@@ -58,6 +70,8 @@ def append(
         actor_label=actor_label,
         action=action,
         detail=detail,
+        visibility=STAFF if public_detail is None else PUBLIC,
+        public_detail=public_detail or "",
         data=data or {},
         created_at=created_at,
         prev_hash=last.hash if last else "",
@@ -77,7 +91,7 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_demand(session: Session, demand_id: int) -> ChainReport:
+def verify_demand(session: Session, demand_id: int, key: bytes | None = None) -> ChainReport:
     events = session.exec(
         select(TimelineEvent).where(TimelineEvent.demand_id == demand_id).order_by(TimelineEvent.seq)
     ).all()
@@ -87,7 +101,7 @@ def verify_demand(session: Session, demand_id: int) -> ChainReport:
             return ChainReport(demand_id, len(events), False, event.seq, f"缺少第{expected_seq}条记录")
         if event.prev_hash != prev_hash:
             return ChainReport(demand_id, len(events), False, event.seq, "与上一条记录的链接不符")
-        if _digest(event) != event.hash:
+        if not hmac.compare_digest(_digest(event, key), event.hash):
             return ChainReport(demand_id, len(events), False, event.seq, "记录内容被改动")
         prev_hash = event.hash
     return ChainReport(demand_id, len(events), True)
@@ -99,3 +113,16 @@ def verify_all() -> list[ChainReport]:
         ids = session.exec(select(TimelineEvent.demand_id).group_by(TimelineEvent.demand_id)).all()
         reports = [verify_demand(session, demand_id) for demand_id in ids]
     return sorted(reports, key=lambda r: (r.ok, r.demand_id))
+
+
+def rehash_demand(session: Session, demand_id: int, key: bytes) -> None:
+    """Recompute one demand's chain under ``key`` (key rotation; the caller has verified it first)."""
+    prev_hash = ""
+    events = session.exec(
+        select(TimelineEvent).where(TimelineEvent.demand_id == demand_id).order_by(TimelineEvent.seq)
+    ).all()
+    for event in events:
+        event.prev_hash = prev_hash
+        event.hash = _digest(event, key)
+        prev_hash = event.hash
+        session.add(event)

@@ -85,8 +85,18 @@ def decide_verification(*, actor: Actor, demand_id, close: bool, opinion: str) -
         session.add(verification)
         if close:
             advance_demand(session, demand, status=S.CLOSED, closed_at=moment, moment=moment)
-            record_event(session, demand, actor, "核查办结", opinion, {}, moment)
-            notify_enterprise(session, demand, "已办结", f"诉求{demand.code}经核查办结", opinion)
+            record_event(session, demand, actor, "核查办结", opinion, {}, moment, public="经核查,诉求已办结")
+            # The opinion is the centre's internal finding; the enterprise is told the outcome only.
+            notify_enterprise(session, demand, "已办结", f"诉求{demand.code}经核查办结", "经核查,诉求已办结")
         else:
             lead = lead_order(session, demand, live_only=False)
-            start_redo(session, demand, lead.unit_id, actor, moment, "核查意见:重办", opinion)
+            start_redo(
+                session,
+                demand,
+                lead.unit_id,
+                actor,
+                moment,
+                "核查意见:重办",
+                opinion,
+                public_prefix="经核查,转承办单位重办",
+            )

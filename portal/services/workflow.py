@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from portal.core.calendar import local_date
 from portal.core.clock import now
+from portal.core.ids import parse_id
 from portal.models.dto import Actor
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import LimitLevel, OrderRole, Role
@@ -45,17 +46,6 @@ LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
 def clean_text(value, *, limit: int) -> str:
     """Stripped text cut one past ``limit``, so a length check can still tell it was too long."""
     return value.strip()[: limit + 1] if isinstance(value, str) else ""
-
-
-def parse_id(value) -> int | None:
-    """An id from a form or an argument: an int, or a string of digits; anything else is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def require_role(actor: Actor | None, *roles: str) -> Actor:
@@ -186,8 +176,15 @@ def record_event(
     detail: str = "",
     data: dict | None = None,
     moment: datetime | None = None,
+    *,
+    public: bool | str = False,
 ) -> None:
-    """Append the action to the demand's hash-chained timeline."""
+    """Append the action to the demand's hash-chained timeline.
+
+    ``public`` decides what the enterprise sees (DESIGN §8): False (the default, so a new action is
+    staff-only until someone decides otherwise) hides the event; True shows ``detail``; a string shows
+    that wording instead, for events the enterprise should know of without the staff's words."""
+    public_detail = None if public is False else (detail if public is True else public)
     timeline.append(
         session,
         demand_id=demand.id,
@@ -195,6 +192,7 @@ def record_event(
         actor_label=actor_label(session, actor),
         action=action,
         detail=detail,
+        public_detail=public_detail,
         data=data or {},
         created_at=moment or now(),
     )

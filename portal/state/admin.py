@@ -7,10 +7,10 @@ from datetime import date
 import reflex as rx
 
 from portal import routes
+from portal.core.ids import parse_id
 from portal.models.dto import Actor, UnitOption, UserRow, YearStatus
 from portal.models.enums import Role
 from portal.services import calendar_admin, reference, staff_accounts
-from portal.services.workflow import parse_id
 from portal.state.base import PageState, text_of
 
 
@@ -56,10 +56,8 @@ class AdminState(PageState):
     def set_user_active(self, user_id: int, active: bool):
         """停用 / 启用 an account."""
         return self._act(
-            lambda a: staff_accounts.set_user_active(
-                actor=a, user_id=user_id if isinstance(user_id, int) else -1, active=bool(active)
-            ),
-            "已启用" if active else "已停用",
+            lambda a: staff_accounts.set_user_active(actor=a, user_id=parse_id(user_id) or -1, active=active is True),
+            "已启用" if active is True else "已停用",
             Role.ADMIN,
             after=self._reload,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.core.ids import parse_id
 from portal.models.dto import (
     Actor,
     AttachmentRow,
@@ -25,8 +26,7 @@ from portal.state.uploads import StagedUploadsMixin
 
 
 def _id_in_path(path: str) -> int:
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isascii() and last.isdigit() and len(last) <= 9 else 0
+    return parse_id(path.rstrip("/").rsplit("/", 1)[-1]) or 0
 
 
 class DemandDetailState(StagedUploadsMixin, PageState):

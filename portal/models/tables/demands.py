@@ -118,6 +118,10 @@ class TimelineEvent(SQLModel, table=True):
     actor_label: str = Field(default="", max_length=100)
     action: str = Field(max_length=30)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # Decided by the service that writes the event: "public" events are shown to the enterprise with
+    # ``public_detail`` (which may be a gentler wording than ``detail``); "staff" events only to staff.
+    visibility: str = Field(default="staff", max_length=10)
+    public_detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = timestamp_field(default=True)
     prev_hash: str = Field(default="", max_length=64)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.core.settings import get_settings
 from portal.services.navigation import enterprise_nav
 from portal.state.auth import AuthState
 
@@ -18,6 +19,22 @@ BRAND = "#b91c1c"
 
 def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, color="white", weight="medium", underline="none", white_space="nowrap")
+
+
+def demo_banner() -> rx.Component:
+    """A strip on every page while demo mode is on (decided when the app is compiled, which
+    ``reflex run`` does at every start), so nobody mistakes a demo for the real service."""
+    if not get_settings().demo_mode:
+        return rx.fragment()
+    return rx.box(
+        rx.text("演示环境:数据为虚构,演示账号的密码是公开的,请勿录入真实信息", size="2", weight="medium"),
+        role="note",
+        background="#fef3c7",
+        color="#78350f",
+        text_align="center",
+        padding_y="4px",
+        padding_x="12px",
+    )
 
 
 def _header_bar(home: str, *right: rx.Component) -> rx.Component:
@@ -33,6 +50,7 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
         underline="none",
     )
     return rx.el.header(
+        demo_banner(),
         rx.flex(
             brand,
             rx.spacer(),
@@ -44,7 +62,7 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
             padding_y="12px",
             background=BRAND,
             width="100%",
-        )
+        ),
     )
 
 
