@@ -188,19 +188,20 @@ def _password_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="portal")
+    # No abbreviations: "--password" must not be read as "--password-stdin".
+    parser = argparse.ArgumentParser(prog="portal", allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate").set_defaults(run=run_migrate)
     seed = sub.add_parser("seed-demo")
     seed.add_argument("--if-empty", action="store_true", help="only when the database has no users yet")
     seed.set_defaults(run=run_seed_demo)
     sub.add_parser("seed-reference").set_defaults(run=run_seed_reference)
-    admin = sub.add_parser("create-admin")
+    admin = sub.add_parser("create-admin", allow_abbrev=False)
     admin.add_argument("--username", required=True)
     admin.add_argument("--name", default="系统管理员")
     _password_flags(admin)
     admin.set_defaults(run=run_create_admin)
-    user = sub.add_parser("create-user")
+    user = sub.add_parser("create-user", allow_abbrev=False)
     user.add_argument("--username", required=True)
     user.add_argument("--name", required=True)
     user.add_argument("--role", required=True, choices=["dispatcher", "handler", "leader", "admin"])

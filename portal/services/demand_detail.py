@@ -12,6 +12,7 @@ from portal import routes
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
+from portal.core.ids import parse_id
 from portal.models.dto import (
     Actor,
     AttachmentRow,
@@ -205,7 +206,7 @@ def _verification_info(verification: Verification | None) -> VerificationInfo:
 
 def demand_detail(*, actor: Actor, demand_id) -> DemandDetail:
     """The detail page's content for ``actor``; ``NotFound`` for a demand they may not see."""
-    demand_id = demand_id if isinstance(demand_id, int) and not isinstance(demand_id, bool) else None
+    demand_id = parse_id(demand_id)
     with session_scope() as session:
         demand = session.get(Demand, demand_id) if demand_id else None
         if demand is None or not visible(session, actor, demand):
@@ -311,7 +312,7 @@ def attachment_for_download(*, actor: Actor | None, attachment_id: int) -> Attac
     if actor is None:
         raise Forbidden("请先登录")
     with session_scope() as session:
-        attachment = session.get(Attachment, attachment_id)
+        attachment = session.get(Attachment, attachment_id) if (attachment_id := parse_id(attachment_id)) else None
         if attachment is None or attachment.demand_id is None:
             raise NotFound()
         demand = session.get(Demand, attachment.demand_id)

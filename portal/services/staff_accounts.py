@@ -62,10 +62,10 @@ def create_staff_user(
 def set_user_active(*, actor: Actor, user_id: int, active: bool) -> None:
     if actor.role != Role.ADMIN:
         raise Forbidden()
-    if not isinstance(user_id, int) or user_id == actor.user_id:
+    if user_id == actor.user_id:
         raise Forbidden("不能停用自己的账号")
     with session_scope() as session:
-        user = session.get(User, user_id)
+        user = session.get(User, user_id) if (user_id := parse_id(user_id)) else None
         if user is None:
             raise ValidationFailed({"user": "用户不存在"})
         user.is_active = bool(active)

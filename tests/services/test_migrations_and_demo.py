@@ -65,3 +65,73 @@ def test_demo_world_has_a_demand_in_every_status(db):
     from portal.seed.demo_demands import seed_demo_demands
 
     assert seed_demo_demands() == 0  # idempotent
+
+
+def test_migration_0006_keys_intact_chains_and_keeps_broken_ones_broken(db):
+    """Old timelines (unkeyed SHA-256, no visibility) upgrade to keyed chains with staff-only events;
+    a chain tampered with before the upgrade still reads as broken after it."""
+    import hashlib
+    import json
+
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from alembic import command
+    from portal.core.settings import PROJECT_ROOT
+    from portal.models.tables import TimelineEvent
+    from portal.services import timeline
+
+    demo_service.seed_demo_world()
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    command.downgrade(config, "0005")
+    # Rewrite every chain as the 0005 code did: SHA-256 over the event without visibility.
+    with get_engine().begin() as connection:
+        rows = connection.execute(text("SELECT id, demand_id, seq FROM timeline_event ORDER BY demand_id, seq")).all()
+    import sqlalchemy as sa
+
+    from portal.models.types import UTCDateTime
+
+    old = sa.table(
+        "timeline_event",
+        *(sa.column(n, sa.Integer) for n in ("id", "demand_id", "seq", "actor_id")),
+        *(sa.column(n, sa.String) for n in ("actor_label", "action", "detail", "prev_hash", "hash")),
+        sa.column("data", sa.JSON),
+        sa.column("created_at", UTCDateTime),
+    )
+    with get_engine().begin() as session:
+        prev_of: dict[int, str] = {}
+        for row_id, demand_id, _seq in rows:
+            event = session.execute(sa.select(old).where(old.c.id == row_id)).one()
+            body = {
+                "demand_id": event.demand_id,
+                "seq": event.seq,
+                "actor_id": event.actor_id,
+                "actor_label": event.actor_label,
+                "action": event.action,
+                "detail": event.detail,
+                "data": event.data or {},
+                "created_at": event.created_at.isoformat(timespec="microseconds"),
+                "prev_hash": prev_of.get(demand_id, ""),
+            }
+            digest = hashlib.sha256(
+                json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+            ).hexdigest()
+            session.execute(
+                sa.update(old).where(old.c.id == row_id).values(hash=digest, prev_hash=prev_of.get(demand_id, ""))
+            )
+            prev_of[demand_id] = digest
+    tampered = rows[-1][1]
+    with get_engine().begin() as connection:
+        connection.execute(
+            text("UPDATE timeline_event SET detail = '改过' WHERE demand_id = :d AND seq = 1"), {"d": tampered}
+        )
+    command.upgrade(config, "head")
+    reports = {r.demand_id: r for r in timeline.verify_all()}
+    assert not reports[tampered].ok
+    assert all(r.ok for d, r in reports.items() if d != tampered)
+    with session_scope() as session:
+        returns = session.exec(select(TimelineEvent).where(TimelineEvent.action == "退回")).all()
+        assert returns and all(e.visibility == "staff" for e in returns)
+        submits = session.exec(select(TimelineEvent).where(TimelineEvent.action == "提交诉求")).all()
+        assert all(e.visibility == "public" and e.public_detail == e.detail for e in submits)
