@@ -40,6 +40,10 @@ class Settings:
     session_idle_minutes: int
     login_max_failures: int
     login_lock_minutes: int
+    login_max_failures_per_address: int
+    login_max_failures_per_username: int
+    registrations_per_address_hour: int
+    min_free_disk_mb: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,4 +77,9 @@ def get_settings() -> Settings:
         session_idle_minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120),
         login_max_failures=_int("PORTAL_LOGIN_MAX_FAILURES", 5),
         login_lock_minutes=_int("PORTAL_LOGIN_LOCK_MINUTES", 15),
+        login_max_failures_per_address=_int("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        login_max_failures_per_username=_int("PORTAL_LOGIN_MAX_FAILURES_PER_USERNAME", 100),
+        registrations_per_address_hour=_int("PORTAL_REGISTRATIONS_PER_ADDRESS_HOUR", 10),
+        # Below this much free space on the upload disk, new uploads are refused with a message.
+        min_free_disk_mb=_int("PORTAL_MIN_FREE_DISK_MB", 1024),
     )

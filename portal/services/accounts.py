@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.core import security
+from portal.core.clock import now
 from portal.core.db import session_scope
+from portal.core.ids import parse_id
 from portal.core.settings import get_settings
 from portal.models.dto import Actor, UserPublic
 from portal.models.enums import INDUSTRIES, ROLE_LABELS, EnterpriseScale, Role, UnitKind
 from portal.models.tables import Enterprise, Unit, User
-from portal.services.errors import Forbidden, ValidationFailed
-from portal.services.workflow import parse_id
+from portal.services.errors import Forbidden, ServiceError, ValidationFailed
+from portal.services.throttle import Limit, locked, record_failure, throttle_key
 
 # ── registration ────────────────────────────────────────────────────────────────────────────
 
@@ -63,6 +66,11 @@ def _registration_field_errors(
     return errors
 
 
+# The real enterprise must have a way in when someone else registered its code (or it forgot which
+# colleague did): the 推进中心 verifies the licence and reassigns the account (recorded in the audit).
+CREDIT_CODE_TAKEN = "该统一社会信用代码已注册。如非本企业人员所注册,请携营业执照联系推进中心核实后认领账号"
+
+
 def _registration_conflicts(session: Session, errors: dict[str, str], *, name: str, code: str, username: str) -> None:
     """Add the messages for a username, enterprise name or credit code that is already taken."""
     if "username" not in errors and username_taken(session, username):
@@ -73,7 +81,7 @@ def _registration_conflicts(session: Session, errors: dict[str, str], *, name: s
         "credit_code" not in errors
         and session.exec(select(Enterprise.id).where(Enterprise.credit_code == code)).first()
     ):
-        errors["credit_code"] = "该统一社会信用代码已注册"
+        errors["credit_code"] = CREDIT_CODE_TAKEN
 
 
 def _town_id(session: Session, raw, errors: dict[str, str]) -> int | None:
@@ -87,8 +95,24 @@ def _town_id(session: Session, raw, errors: dict[str, str]) -> int | None:
     return town.id
 
 
-def register_enterprise(*, form: EnterpriseRegistration) -> int:
-    """Create an enterprise and its first account in one transaction. Returns the new user's id."""
+REGISTRATION_THROTTLED = "注册尝试过于频繁,请一小时后再试"
+
+
+def _count_registration_attempt(client_address: str) -> None:
+    """Every well-formed attempt from an address counts, whatever its outcome: the answers for a taken
+    username, name or credit code are then no free oracle for enumerating them (DESIGN §8)."""
+    limit = Limit("register-addr", get_settings().registrations_per_address_hour, timedelta(hours=1))
+    key = throttle_key(limit.kind, (client_address or "")[:64])
+    moment = now()
+    with session_scope() as session:
+        if locked(session, key, moment):
+            raise ServiceError(REGISTRATION_THROTTLED)
+        record_failure(session, key, limit, moment)
+
+
+def register_enterprise(*, form: EnterpriseRegistration, client_address: str = "") -> int:
+    """Create an enterprise and its first account in one transaction. Returns the new user's id.
+    Hashes a password (argon2): callers on an event loop run it in a thread."""
     name, contact, username = clean(form.enterprise_name), clean(form.contact_name), clean(form.username)
     code = security.normalise_credit_code(clean(form.credit_code))
     phone = security.normalise_phone(clean(form.contact_phone))
@@ -96,6 +120,8 @@ def register_enterprise(*, form: EnterpriseRegistration) -> int:
     errors = _registration_field_errors(
         form, name=name, code=code, contact=contact, phone=phone, username=username, password=password
     )
+    if not errors:
+        _count_registration_attempt(client_address)
     with session_scope() as session:
         town_id = _town_id(session, form.town_unit_id, errors)
         _registration_conflicts(session, errors, name=name, code=code, username=username)

@@ -4,12 +4,16 @@ demand they belong to."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import filetype
@@ -153,33 +157,98 @@ def path_of(storage_key: str) -> Path:
 
 
 # ── staging: files chosen in a form before it is submitted ────────────────────────────────────
+#
+# Staged files live in staging/<user id>/<random>: bound to the user who chose them, capped per user
+# across all of that user's tabs and connections (a lock file serialises the check between workers),
+# refused when the disk is nearly full, and removed by the scheduler after STAGING_MAX_AGE.
+
+MAX_STAGED_FILES_PER_USER = 10
+MAX_STAGED_BYTES_PER_USER = 60 * 1024 * 1024
+STAGING_MAX_AGE = timedelta(hours=6)
+DISK_FULL = "服务器存储空间不足,暂时无法上传附件,请稍后再试或联系管理员"
 
 
-def stage(filename: str, data: bytes) -> tuple[str, str]:
-    """Check a file as soon as it is chosen and park it privately. Returns (token, safe filename).
+def _staging_root() -> Path:
+    return storage_dir() / "staging"
 
-    The state keeps the token in a backend-only var, so a browser can neither name nor read another
-    person's staged file; ``take`` hands the bytes to the service and removes them.
-    """
+
+def _user_staging(owner_id: int) -> Path:
+    if not isinstance(owner_id, int) or isinstance(owner_id, bool) or owner_id <= 0:
+        raise ValueError("bad owner")
+    directory = _staging_root() / str(owner_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+@contextmanager
+def _user_lock(directory: Path) -> Iterator[None]:
+    with open(directory / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _staged_files(directory: Path) -> list[Path]:
+    return [p for p in directory.iterdir() if p.is_file() and p.name.isalnum()]
+
+
+def stage(filename: str, data: bytes, *, owner_id: int) -> tuple[str, str]:
+    """Check a file as soon as it is chosen and park it for ``owner_id``. Returns (token, safe name).
+
+    The state keeps the token in a backend-only var, so a browser can neither name nor read a staged
+    file; and a token only opens a file in its owner's folder (``read_staged``)."""
     check_file(filename, data)
-    token = uuid.uuid4().hex
-    directory = storage_dir() / "staging"
-    directory.mkdir(exist_ok=True)
-    with open(directory / token, "xb") as handle:
-        handle.write(data)
+    directory = _user_staging(owner_id)
+    if shutil.disk_usage(directory).free - len(data) < get_settings().min_free_disk_mb * 1024 * 1024:
+        raise ValidationFailed({"files": DISK_FULL})
+    with _user_lock(directory):
+        held = _staged_files(directory)
+        if len(held) >= MAX_STAGED_FILES_PER_USER:
+            raise ValidationFailed({"files": f"待提交的附件已达{MAX_STAGED_FILES_PER_USER}个,请先提交或移除"})
+        if sum(p.stat().st_size for p in held) + len(data) > MAX_STAGED_BYTES_PER_USER:
+            raise ValidationFailed({"files": f"待提交的附件合计不能超过{MAX_STAGED_BYTES_PER_USER // 1024 // 1024}MB"})
+        token = uuid.uuid4().hex
+        with open(directory / token, "xb") as handle:
+            handle.write(data)
     return token, _safe_name(filename)
 
 
-def read_staged(token: str) -> bytes:
-    if not token.isalnum():
+def _staged_path(token: str, owner_id: int) -> Path:
+    if not isinstance(token, str) or not token.isalnum() or not token.isascii():
         raise ValueError("bad token")
-    return (storage_dir() / "staging" / token).read_bytes()
+    return _user_staging(owner_id) / token
 
 
-def drop_staged(tokens: list[str]) -> None:
+def read_staged(token: str, *, owner_id: int) -> bytes:
+    """The bytes of ``owner_id``'s staged file; a missing one (purged, or never theirs) is a clear
+    message, not a traceback."""
+    try:
+        return _staged_path(token, owner_id).read_bytes()
+    except FileNotFoundError as exc:
+        raise ValidationFailed({"files": "待提交的附件已过期,请重新选择"}) from exc
+
+
+def drop_staged(tokens: list[str], *, owner_id: int) -> None:
     for token in tokens:
-        if token.isalnum():
-            try:
-                (storage_dir() / "staging" / token).unlink()
-            except FileNotFoundError:
-                pass
+        try:
+            _staged_path(token, owner_id).unlink()
+        except (FileNotFoundError, ValueError):
+            pass
+
+
+def purge_staged(*, max_age: timedelta = STAGING_MAX_AGE) -> int:
+    """Remove staged files older than ``max_age`` (forms abandoned in a tab; a scheduler job)."""
+    root = _staging_root()
+    if not root.exists():
+        return 0
+    cutoff = time.time() - max_age.total_seconds()
+    removed = 0
+    for directory in (d for d in root.iterdir() if d.is_dir()):
+        with _user_lock(directory):
+            for path in _staged_files(directory):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    return removed

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.settings import get_settings
 from portal.models.dto import Actor, UserPublic
-from portal.models.tables import LoginThrottle, User, UserSession
+from portal.models.tables import User, UserSession
 from portal.services.accounts import clean, public_user
 from portal.services.errors import LoginFailed
+from portal.services.throttle import Limit, clear, locked, record_failure, throttle_key
 
 WRONG_CREDENTIALS = "用户名或密码错误"
 
@@ -33,35 +34,50 @@ class LoginResult:
     user: UserPublic
 
 
-def login(*, username: str, password: str, user_agent: str = "") -> LoginResult:
-    """Check the password, count failures per typed username, open a session.
-
-    Raises ``LoginFailed`` with the same words whether the user is unknown or the password wrong.
-    """
+def _login_limits() -> tuple[Limit, Limit, Limit]:
+    """Per username at one address (the usual lockout), per address across usernames (spraying) and
+    per username across addresses (a high ceiling against a distributed guess)."""
     settings = get_settings()
+    window = timedelta(minutes=settings.login_lock_minutes)
+    return (
+        Limit("login-pair", settings.login_max_failures, window),
+        Limit("login-addr", settings.login_max_failures_per_address, window),
+        Limit("login-user", settings.login_max_failures_per_username, window),
+    )
+
+
+def login(*, username: str, password: str, client_address: str = "", user_agent: str = "") -> LoginResult:
+    """Check the password and open a session, counting failures so that guessing is slow.
+
+    A lock on one username from one address does not lock the real user out at another address.
+    Raises ``LoginFailed`` with the same words whether the user is unknown or the password wrong; this
+    hashes (argon2, ~50 ms), so callers on an event loop run it in a thread.
+    """
     username = clean(username)[:64]
     password = password if isinstance(password, str) else ""
     if not username or not password:
         raise LoginFailed("请输入用户名和密码")
-    key = username.lower()
+    name = username.lower()
+    address = (client_address or "")[:64]
+    pair, per_address, per_user = _login_limits()
+    keys = {
+        pair: throttle_key(pair.kind, name, address),
+        per_address: throttle_key(per_address.kind, address),
+        per_user: throttle_key(per_user.kind, name),
+    }
     moment = now()
     with session_scope() as session:
-        throttle = session.get(LoginThrottle, key)
-        if throttle and throttle.locked_until and throttle.locked_until > moment:
+        if any(locked(session, key, moment) for key in keys.values()):
             raise LoginFailed(locked_message())
         from sqlalchemy import func
 
-        user = session.exec(select(User).where(func.lower(User.username) == key)).first()
+        user = session.exec(select(User).where(func.lower(User.username) == name)).first()
         ok, new_hash = security.verify_password(password, user.password_hash if user else None)
         if not ok or user is None or not user.is_active:
-            _record_failure(session, key, moment)
+            now_locked = [record_failure(session, key, limit, moment) for limit, key in keys.items()]
             session.commit()
-            locked = session.get(LoginThrottle, key)
-            if locked and locked.locked_until and locked.locked_until > moment:
-                raise LoginFailed(locked_message())
-            raise LoginFailed(WRONG_CREDENTIALS)
-        if throttle:
-            session.delete(throttle)
+            raise LoginFailed(locked_message() if any(now_locked) else WRONG_CREDENTIALS)
+        clear(session, keys[pair])
         if new_hash:
             user.password_hash = new_hash
         user.last_login_at = moment
@@ -72,28 +88,13 @@ def login(*, username: str, password: str, user_agent: str = "") -> LoginResult:
                 user_id=user.id,
                 created_at=moment,
                 last_seen_at=moment,
-                expires_at=moment + timedelta(hours=settings.session_hours),
+                expires_at=moment + timedelta(hours=get_settings().session_hours),
                 user_agent=(user_agent or "")[:200],
             )
         )
         session.add(user)
         session.flush()
         return LoginResult(token=token, user=public_user(session, user))
-
-
-def _record_failure(session: Session, key: str, moment: datetime) -> None:
-    settings = get_settings()
-    throttle = session.get(LoginThrottle, key)
-    if throttle is None:
-        throttle = LoginThrottle(username=key, failures=0)
-    if throttle.locked_until and throttle.locked_until <= moment:
-        throttle.failures = 0  # the previous lock has run out: start counting afresh
-        throttle.locked_until = None
-    throttle.failures += 1
-    throttle.updated_at = moment
-    if throttle.failures >= settings.login_max_failures:
-        throttle.locked_until = moment + timedelta(minutes=settings.login_lock_minutes)
-    session.add(throttle)
 
 
 _TOUCH_EVERY = timedelta(minutes=1)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from portal import routes
 from portal.models.dto import UnitOption
 from portal.services import accounts, reference, sessions
 from portal.services.accounts import EnterpriseRegistration
-from portal.services.errors import LoginFailed, ValidationFailed
+from portal.services.errors import LoginFailed, ServiceError, ValidationFailed
 from portal.services.navigation import home_for
 from portal.state.auth import AuthState
 from portal.state.base import text_of
@@ -19,17 +21,23 @@ class LoginState(AuthState):
     busy: bool = False
 
     @rx.event
-    def login(self, form: dict):
-        """登录: start a session and open the role's home."""
+    async def login(self, form: dict):
+        """登录: start a session and open the role's home. The password hash runs in a thread, so a
+        client hammering this handler slows only itself, not the worker's other users."""
         self.login_error = ""
         try:
             user_agent = self.router.headers.user_agent if self.router else ""
-            result = sessions.login(
-                username=text_of(form, "username"), password=text_of(form, "password"), user_agent=user_agent or ""
+            result = await asyncio.to_thread(
+                sessions.login,
+                username=text_of(form, "username"),
+                password=text_of(form, "password"),
+                client_address=self._client_address(),
+                user_agent=user_agent or "",
             )
         except LoginFailed as exc:
             self.login_error = exc.message
             return None
+        await self._forget_everything()  # a previous user of this tab leaves nothing behind
         self.session_token = result.token
         self.viewer = dict(result.user)
         return rx.redirect(home_for(result.user["role"]))
@@ -62,15 +70,22 @@ class RegisterState(AuthState):
         self.done = False
 
     @rx.event
-    def register_enterprise(self, form: dict):
-        """注册: create the enterprise and its account, then go to 登录."""
+    async def register_enterprise(self, form: dict):
+        """注册: create the enterprise and its account, then go to 登录 (hashing off the event loop)."""
         values = {k: text_of(form, k) for k in REGISTER_FIELDS}
         town = values.pop("town_unit_id")
         try:
-            accounts.register_enterprise(form=EnterpriseRegistration(**values, town_unit_id=town or None))
+            await asyncio.to_thread(
+                accounts.register_enterprise,
+                form=EnterpriseRegistration(**values, town_unit_id=town or None),
+                client_address=self._client_address(),
+            )
         except ValidationFailed as exc:
             self.errors = exc.errors
             return None
+        except ServiceError as exc:  # too many attempts from this address
+            self.errors = {}
+            return rx.toast.error(exc.message)
         self.errors = {}
         self.done = True
         return [rx.toast.success("注册成功,请登录"), rx.redirect(routes.LOGIN)]

@@ -7,6 +7,8 @@ Only a display projection of the current user (``viewer``) is ever sent to the b
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from portal import routes
@@ -41,6 +43,25 @@ class AuthState(rx.State):
         if actor is None or (roles and actor.role not in roles):
             return None
         return actor
+
+    def _client_address(self) -> str:
+        """The peer address of this socket, as Reflex derived it server-side (X-Forwarded-For counts
+        only through ``trusted_proxy_hops``; a client cannot set it)."""
+        return (self.router.session.client_ip or "") if self.router else ""
+
+    async def _forget_everything(self) -> None:
+        """Reset this state and every page state below it to their defaults, loading the ones this
+        worker does not hold yet, so nothing of the previous user (lists, a demand, phone numbers,
+        staged files' tokens) survives into the next one in the same tab (DESIGN §8)."""
+        pending = list(AuthState.get_substates())
+        while pending:
+            cls = pending.pop()
+            pending.extend(cls.get_substates())
+            substate = await self.get_state(cls)
+            if hasattr(substate, "_clear_staged"):
+                substate._clear_staged()  # the files too, not only the tokens
+            substate.reset()
+        self.reset()
 
     def _refresh_viewer(self, actor: Actor | None) -> None:
         viewer = accounts.get_public_user(actor.user_id) if actor else None
@@ -91,9 +112,8 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def logout(self):
-        """退出: revoke the session server-side and forget the cookie."""
-        sessions.logout(self.session_token)
-        self.session_token = ""
-        self.viewer = dict(_EMPTY_VIEWER)
+    async def logout(self):
+        """退出: revoke the session server-side, forget the cookie and everything shown to this user."""
+        await asyncio.to_thread(sessions.logout, self.session_token)
+        await self._forget_everything()
         return rx.redirect(routes.LOGIN)

@@ -196,7 +196,7 @@ class HandlerDemandActions(_DemandActions):
                 reply=text_of(form, "reply"),
                 method=text_of(form, "method"),
                 solved=_YES_NO.get(text_of(form, "solved")),
-                attachments_in=d._take_staged(),
+                attachments_in=d._take_staged(a),
             ),
             "办理结果已提交",
             Role.HANDLER,
@@ -207,7 +207,7 @@ class HandlerDemandActions(_DemandActions):
         """上传审核反馈表 (exactly one staged file)."""
 
         def call(actor: Actor, detail: DemandDetailState) -> None:
-            staged = detail._take_staged()
+            staged = detail._take_staged(actor)
             if len(staged) != 1:
                 raise ValidationFailed({"files": "请上传一份审核反馈表"})
             verification.upload_review_form(

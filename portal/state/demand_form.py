@@ -30,6 +30,8 @@ class NewDemandState(StagedUploadsMixin, PageState):
         """on_load: the form's options and the contact prefilled from the enterprise's profile."""
         actor = self._actor_with_role(Role.ENTERPRISE)
         if actor is None:
+            self._clear_staged()
+            self.reset()
             return
         options = reference.form_options()
         self.topics, self.units = options["topics"], options["units"]
@@ -46,7 +48,9 @@ class NewDemandState(StagedUploadsMixin, PageState):
             return rx.toast.error(NOT_ALLOWED)
         values = {key: text_of(form, key) for key in FORM_FIELDS}
         try:
-            demand_id = intake.submit_demand(actor=actor, form=intake.DemandForm(**values, files=self._take_staged()))
+            demand_id = intake.submit_demand(
+                actor=actor, form=intake.DemandForm(**values, files=self._take_staged(actor))
+            )
         except ServiceError as exc:
             return self._fail(exc)
         self._clear_staged()

@@ -5,10 +5,11 @@ from sqlmodel import func, select
 
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
-from portal.models.tables import Enterprise, LoginThrottle, User, UserSession
+from portal.models.tables import Enterprise, Throttle, User, UserSession
 from portal.services import accounts, sessions, staff_accounts
 from portal.services.accounts import EnterpriseRegistration
 from portal.services.errors import Forbidden, LoginFailed, ValidationFailed
+from portal.services.throttle import throttle_key
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -125,7 +126,7 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
         with use_clock(fixed(T0 + timedelta(minutes=15, seconds=1))):
             assert sessions.login(username=username, password="Passw0rd").token
         with session_scope() as session:
-            assert session.get(LoginThrottle, "testco") is None  # success clears the count
+            assert session.get(Throttle, throttle_key("login-pair", "testco", "")) is None  # success clears it
 
 
 def test_session_expiry_idle_timeout_and_logout(seeded):

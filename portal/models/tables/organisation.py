@@ -70,15 +70,16 @@ class UserSession(SQLModel, table=True):
     user_agent: str = Field(default="", max_length=200)
 
 
-class LoginThrottle(SQLModel, table=True):
-    """Failed logins per typed username, kept whether or not the account exists, so that the lockout
-    message (5 failures → 15 minutes) cannot be used to find out which usernames are real."""
+class Throttle(SQLModel, table=True):
+    """Failure counters for login and registration (``portal.services.throttle``). The key is a kind
+    and a hash of what is counted (a typed username, a client address, or both), so the table neither
+    reveals which usernames are real nor keeps client addresses in clear."""
 
-    __tablename__ = "login_throttle"
-    username: str = Field(primary_key=True, max_length=64)
+    __tablename__ = "throttle"
+    key: str = Field(primary_key=True, max_length=64)
     failures: int = Field(default=0)
     locked_until: Optional[datetime] = timestamp_field()
-    updated_at: datetime = timestamp_field(default=True)
+    updated_at: datetime = timestamp_field(default=True, index=True)
 
 
 # ── catalogue, rules, calendar ──────────────────────────────────────────────────────────────

@@ -1,0 +1,174 @@
+"""Issue #7 items 2 and 5 at the service layer: staged uploads bound and capped per user, purged and
+refused on a nearly full disk; login throttled per username + address, per address and per username;
+registration limited per address. Each test performs the abuse and shows the refusal."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import namedtuple
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from portal.core.clock import fixed, use_clock
+from portal.core.db import session_scope
+from portal.core.settings import get_settings
+from portal.models.tables import Throttle, User
+from portal.services import accounts, attachments, sessions, throttle
+from portal.services.errors import LoginFailed, ServiceError, ValidationFailed
+from tests.services.test_accounts import T0, form
+
+PDF = b"%PDF-1.4\n%demo\n" + b"0" * 64
+
+
+@pytest.fixture
+def upload_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_PRIVATE_UPLOAD_DIR", str(tmp_path / "uploads"))
+    get_settings.cache_clear()
+    yield tmp_path / "uploads"
+    get_settings.cache_clear()
+
+
+# ── 2. staged uploads ────────────────────────────────────────────────────────────────────────
+
+
+def test_staged_files_are_bound_to_their_owner(upload_dir):
+    token, name = attachments.stage("材料.pdf", PDF, owner_id=7)
+    assert name == "材料.pdf" and attachments.read_staged(token, owner_id=7) == PDF
+    with pytest.raises(ValidationFailed):  # another user holding the token reads nothing
+        attachments.read_staged(token, owner_id=8)
+    attachments.drop_staged([token], owner_id=8)  # nor can they delete it
+    assert attachments.read_staged(token, owner_id=7) == PDF
+    for forged in ("../7/" + token, "..", token + "/x", "A" * 5000 + "²"):
+        with pytest.raises((ValueError, ValidationFailed)):
+            attachments.read_staged(forged, owner_id=7)
+
+
+def test_the_per_user_cap_holds_across_tabs(upload_dir, monkeypatch):
+    # Ten files from "different tabs" (no shared state at all): the eleventh is refused.
+    for _ in range(attachments.MAX_STAGED_FILES_PER_USER):
+        attachments.stage("a.pdf", PDF, owner_id=3)
+    with pytest.raises(ValidationFailed) as refused:
+        attachments.stage("a.pdf", PDF, owner_id=3)
+    assert "已达10个" in refused.value.errors["files"]
+    attachments.stage("a.pdf", PDF, owner_id=4)  # another user is not affected
+    monkeypatch.setattr(attachments, "MAX_STAGED_BYTES_PER_USER", len(PDF) * 2)
+    attachments.stage("a.pdf", PDF, owner_id=5)
+    attachments.stage("a.pdf", PDF, owner_id=5)
+    with pytest.raises(ValidationFailed) as refused:
+        attachments.stage("a.pdf", PDF, owner_id=5)
+    assert "合计不能超过" in refused.value.errors["files"]
+    assert len(list((upload_dir / "staging" / "5").glob("[0-9a-f]*"))) == 2
+
+
+def test_abandoned_staging_is_purged(upload_dir):
+    old, _ = attachments.stage("old.pdf", PDF, owner_id=3)
+    fresh, _ = attachments.stage("new.pdf", PDF, owner_id=3)
+    path = upload_dir / "staging" / "3" / old
+    seven_hours_ago = time.time() - 7 * 3600
+    os.utime(path, (seven_hours_ago, seven_hours_ago))
+    assert attachments.purge_staged() == 1
+    assert not path.exists() and attachments.read_staged(fresh, owner_id=3) == PDF
+    with pytest.raises(ValidationFailed) as gone:  # a form that still names the purged file
+        attachments.read_staged(old, owner_id=3)
+    assert "已过期" in gone.value.errors["files"]
+
+
+def test_uploads_are_refused_when_the_disk_is_nearly_full(upload_dir, monkeypatch):
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(attachments.shutil, "disk_usage", lambda _path: usage(100 << 30, 99 << 30, 500 << 20))
+    with pytest.raises(ValidationFailed) as refused:
+        attachments.stage("a.pdf", PDF, owner_id=3)
+    assert refused.value.errors["files"] == attachments.DISK_FULL
+    assert not list((upload_dir / "staging" / "3").glob("[0-9a-f]*"))
+    monkeypatch.setenv("PORTAL_MIN_FREE_DISK_MB", "100")
+    get_settings.cache_clear()
+    attachments.stage("a.pdf", PDF, owner_id=3)  # the floor is configurable
+
+
+# ── 5. login and registration abuse ──────────────────────────────────────────────────────────
+
+
+def _fail(username: str, address: str) -> str:
+    with pytest.raises(LoginFailed) as caught:
+        sessions.login(username=username, password="Wrong1234", client_address=address)
+    return caught.value.message
+
+
+def test_a_lock_from_one_address_does_not_lock_the_real_user_elsewhere(seeded):
+    accounts.register_enterprise(form=form())
+    with use_clock(fixed(T0)):
+        messages = [_fail("testco", "203.0.113.9") for _ in range(5)]
+        assert "15分钟" in messages[-1]
+        with pytest.raises(LoginFailed):  # the attacker's address is locked even with the right password
+            sessions.login(username="testco", password="Passw0rd", client_address="203.0.113.9")
+        assert sessions.login(username="testco", password="Passw0rd", client_address="198.51.100.7").token
+
+
+def test_password_spraying_from_one_address_is_slowed(seeded, monkeypatch):
+    monkeypatch.setenv("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "8")
+    get_settings.cache_clear()
+    accounts.register_enterprise(form=form())
+    with use_clock(fixed(T0)):
+        messages = [_fail(f"victim{i:02d}", "203.0.113.9") for i in range(8)]
+        assert messages[:7] == [sessions.WRONG_CREDENTIALS] * 7 and "15分钟" in messages[7]
+        with pytest.raises(LoginFailed) as caught:  # a ninth username, even a real one with its password
+            sessions.login(username="testco", password="Passw0rd", client_address="203.0.113.9")
+        assert "15分钟" in caught.value.message
+    with use_clock(fixed(T0 + timedelta(minutes=15, seconds=1))):
+        assert sessions.login(username="testco", password="Passw0rd", client_address="203.0.113.9").token
+    get_settings.cache_clear()
+
+
+def test_a_distributed_guess_meets_the_per_username_ceiling(seeded, monkeypatch):
+    monkeypatch.setenv("PORTAL_LOGIN_MAX_FAILURES_PER_USERNAME", "12")
+    get_settings.cache_clear()
+    accounts.register_enterprise(form=form())
+    with use_clock(fixed(T0)):
+        for i in range(12):
+            _fail("testco", f"198.51.100.{i}")
+        with pytest.raises(LoginFailed) as caught:
+            sessions.login(username="testco", password="Passw0rd", client_address="192.0.2.1")
+        assert "15分钟" in caught.value.message
+    get_settings.cache_clear()
+
+
+def test_old_failures_are_forgotten_and_idle_counters_purged(seeded):
+    with use_clock(fixed(T0)):
+        for _ in range(4):
+            _fail("nobody01", "203.0.113.9")
+    with use_clock(fixed(T0 + timedelta(minutes=16))):  # a quiet window: counting starts afresh
+        assert _fail("nobody01", "203.0.113.9") == sessions.WRONG_CREDENTIALS
+    with session_scope() as session:
+        stored = session.exec(select(Throttle)).all()
+    assert stored and all("nobody01" not in row.key and "203.0.113" not in row.key for row in stored)
+    with use_clock(fixed(T0 + timedelta(hours=25))):
+        assert throttle.purge_throttles() == len(stored)
+
+
+def test_registration_is_limited_per_address(seeded, monkeypatch):
+    monkeypatch.setenv("PORTAL_REGISTRATIONS_PER_ADDRESS_HOUR", "3")
+    get_settings.cache_clear()
+    with use_clock(fixed(T0)):
+        accounts.register_enterprise(form=form(), client_address="203.0.113.9")
+        for probe in ("probe01", "probe02"):  # probing for taken credit codes counts too
+            with pytest.raises(ValidationFailed) as taken:
+                accounts.register_enterprise(
+                    form=form(username=probe, enterprise_name=f"{probe}公司"), client_address="203.0.113.9"
+                )
+            assert "联系推进中心" in taken.value.errors["credit_code"]
+        with pytest.raises(ServiceError) as refused:
+            accounts.register_enterprise(
+                form=form(username="fresh01", enterprise_name="新公司", credit_code="91330100799655058B"),
+                client_address="203.0.113.9",
+            )
+        assert refused.value.message == accounts.REGISTRATION_THROTTLED
+        accounts.register_enterprise(  # another address is unaffected
+            form=form(username="fresh01", enterprise_name="新公司", credit_code="91330100799655058B"),
+            client_address="198.51.100.7",
+        )
+    with session_scope() as session:
+        assert session.exec(select(func.count()).select_from(User)).one() == 2
+    get_settings.cache_clear()
