@@ -19,6 +19,7 @@ from portal.state.centre_queues import CentreQueuesState
 from portal.state.demand_detail import DemandDetailState
 from portal.state.demand_form import NewDemandState
 from portal.state.demand_lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
+from portal.state.failures import on_backend_exception
 from portal.state.notifications import NotificationsState
 from portal.state.profile import ProfileState
 from portal.state.workbench import WorkbenchState
@@ -72,6 +73,7 @@ app = rx.App(
     ],
     stylesheets=["/print.css"],
     api_transformer=[build_api(), limit_upload_size],
+    backend_exception_handler=on_backend_exception,
 )
 
 for entry in PAGES:

@@ -64,6 +64,8 @@ class StagedUploadsMixin(rx.State, mixin=True):
         actor = self._actor_with_role(*self._uploader_roles())
         if actor is None:
             return rx.toast.error(NOT_ALLOWED)
+        if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
+            return rx.toast.error("上传的内容不是文件")  # a raw socket event, not the upload endpoint
         await self._stage_uploads(actor.user_id, files)
         return None
 

@@ -27,10 +27,12 @@ UPDATE_VARS = "reflex___state____state.reflex___state____update_vars_internal_st
 class RawClient:
     """A socket.io client speaking Reflex's event protocol directly."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None):
         self.client_token = str(uuid.uuid4())
         self.deltas: list[dict] = []
-        self.sio = socketio.Client(reconnection=False)
+        # An explicit Origin replaces the one the websocket library would send (the connection URL).
+        suppress = {"suppress_origin": True} if headers and "Origin" in headers else {}
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options=suppress)
         # Reflex's client connects to the URL ".../_event": socket.io path and namespace are both /_event.
         self.sio.on("event", self.deltas.append, namespace=NAMESPACE)
         self.sio.connect(
@@ -38,10 +40,11 @@ class RawClient:
             socketio_path="/_event",
             namespaces=[NAMESPACE],
             transports=["websocket"],
+            headers=headers or {},
             wait_timeout=20,
         )
 
-    def send(self, name: str, payload: dict, path: str = "/admin") -> None:
+    def send(self, name: str, payload: dict, path: str = "/admin", quiet: float = 0.5, timeout: float = 15) -> None:
         before = len(self.deltas)
         self.sio.emit(
             "event",
@@ -49,12 +52,12 @@ class RawClient:
             namespace=NAMESPACE,
         )
         # Wait for the answer: at least one update, then a quiet half second.
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + timeout
         seen, quiet_since = before, time.monotonic()
         while time.monotonic() < deadline:
             if len(self.deltas) != seen:
                 seen, quiet_since = len(self.deltas), time.monotonic()
-            elif seen > before and time.monotonic() - quiet_since > 0.5:
+            elif seen > before and time.monotonic() - quiet_since > quiet:
                 return
             time.sleep(0.05)
         raise AssertionError(f"no answer to {name}")
