@@ -32,6 +32,11 @@ ADMIN = "/admin"
 
 HEALTH_API = "/api/health"
 FILES_API = "/api/files"
+# Plain HTTP, so the session cookie can be HttpOnly (README § 安全): a login ticket is exchanged for the
+# cookie, and 退出 clears it.
+SESSION_START_API = "/api/session/start"
+SESSION_END_API = "/api/session/end"
+SESSION_COOKIE = "qs_session"
 
 # Areas that need a session (the page guard sends anyone else to LOGIN).
 PRIVATE_PREFIXES = ("/my", "/staff", "/admin")
@@ -45,6 +50,11 @@ def my_demand(demand_id: int) -> str:
 def staff_demand(demand_id: int) -> str:
     """The staff page of one demand."""
     return f"{STAFF_DEMANDS}/{demand_id}"
+
+
+def session_start(ticket: str) -> str:
+    """Where the browser goes after a successful login to receive its HttpOnly session cookie."""
+    return f"{SESSION_START_API}?ticket={ticket}"
 
 
 def attachment_file(attachment_id: int) -> str:

@@ -37,7 +37,7 @@ async def download(request: Request):
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
     if attachment_id is None:
         return PlainTextResponse("附件不存在", status_code=404)
-    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get("qs_session"))
+    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     try:
@@ -85,4 +85,13 @@ def limit_upload_size(app):
 
 
 def build_api() -> Starlette:
-    return Starlette(routes=[Route(routes.HEALTH_API, health), Route(routes.FILES_API + "/{attachment_id}", download)])
+    from portal.api import session_routes
+
+    return Starlette(
+        routes=[
+            Route(routes.HEALTH_API, health),
+            Route(routes.FILES_API + "/{attachment_id}", download),
+            Route(routes.SESSION_START_API, session_routes.start),
+            Route(routes.SESSION_END_API, session_routes.end),
+        ]
+    )

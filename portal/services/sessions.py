@@ -28,9 +28,13 @@ def locked_message() -> str:
 # ── login, sessions ──────────────────────────────────────────────────────────────────────────
 
 
+TICKET_SECONDS = 60
+
+
 @dataclass(frozen=True)
 class LoginResult:
-    token: str
+    token: str  # the session itself (API clients, tests); a browser never receives it over the socket
+    ticket: str  # one-time, TICKET_SECONDS: the browser exchanges it for the HttpOnly cookie
     user: UserPublic
 
 
@@ -81,7 +85,7 @@ def login(*, username: str, password: str, client_address: str = "", user_agent:
         if new_hash:
             user.password_hash = new_hash
         user.last_login_at = moment
-        token = security.new_session_token()
+        token, ticket = security.new_session_token(), security.new_session_token()
         session.add(
             UserSession(
                 token_hash=security.hash_token(token),
@@ -90,11 +94,44 @@ def login(*, username: str, password: str, client_address: str = "", user_agent:
                 last_seen_at=moment,
                 expires_at=moment + timedelta(hours=get_settings().session_hours),
                 user_agent=(user_agent or "")[:200],
+                ticket_hash=security.hash_token(ticket),
+                ticket_expires_at=moment + timedelta(seconds=TICKET_SECONDS),
             )
         )
         session.add(user)
         session.flush()
-        return LoginResult(token=token, user=public_user(session, user))
+        return LoginResult(token=token, ticket=ticket, user=public_user(session, user))
+
+
+def redeem_ticket(ticket: str | None) -> tuple[str, str] | None:
+    """Exchange a login ticket, once and within TICKET_SECONDS, for a fresh session token (the one
+    ``login`` returned stops working). Returns (token, role), or None for an unknown, used or stale
+    ticket. One conditional UPDATE, so two racing redemptions cannot both succeed."""
+    if not isinstance(ticket, str) or not (20 <= len(ticket) <= 128):
+        return None
+    moment = now()
+    token = security.new_session_token()
+    with session_scope() as session:
+        ticket_hash = security.hash_token(ticket)
+        row = session.exec(select(UserSession).where(UserSession.ticket_hash == ticket_hash)).first()
+        if row is None:
+            return None
+        result = session.exec(
+            update(UserSession)
+            .where(
+                UserSession.id == row.id,
+                UserSession.ticket_hash == ticket_hash,
+                UserSession.ticket_expires_at > moment,
+                UserSession.revoked_at.is_(None),
+            )
+            .values(
+                token_hash=security.hash_token(token), ticket_hash=None, ticket_expires_at=None, last_seen_at=moment
+            )
+        )
+        if result.rowcount != 1:
+            return None
+        user = session.get(User, row.user_id)
+        return token, user.role
 
 
 _TOUCH_EVERY = timedelta(minutes=1)

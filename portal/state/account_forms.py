@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
@@ -11,7 +12,6 @@ from portal.models.dto import UnitOption
 from portal.services import accounts, reference, sessions
 from portal.services.accounts import EnterpriseRegistration
 from portal.services.errors import LoginFailed, ServiceError, ValidationFailed
-from portal.services.navigation import home_for
 from portal.state.auth import AuthState
 from portal.state.base import text_of
 
@@ -38,9 +38,9 @@ class LoginState(AuthState):
             self.login_error = exc.message
             return None
         await self._forget_everything()  # a previous user of this tab leaves nothing behind
-        self.session_token = result.token
-        self.viewer = dict(result.user)
-        return rx.redirect(home_for(result.user["role"]))
+        # The socket never carries the session token: the browser fetches its HttpOnly cookie with the
+        # one-time ticket, in a full page load whose new socket then presents the cookie.
+        return rx.call_script(f"window.location.assign({json.dumps(routes.session_start(result.ticket))})")
 
 
 REGISTER_FIELDS = (

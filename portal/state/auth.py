@@ -1,18 +1,22 @@
 """Session handling shared by every page.
 
-The browser holds an opaque session token in a cookie; every handler turns it back into an ``Actor``
-with ``sessions.resolve_session`` (one indexed lookup) instead of trusting anything kept in the state.
-Only a display projection of the current user (``viewer``) is ever sent to the browser.
+The browser holds an opaque session token in an HttpOnly cookie set over plain HTTP
+(``portal.api.session_routes``); the socket's handshake carries it, and Reflex keeps the handshake's
+headers server-side (it never sends the cookie header to the page). Every handler turns the cookie back
+into an ``Actor`` with ``sessions.resolve_session`` (one indexed lookup) instead of trusting anything
+kept in the state; no state var ever holds the token. Only a display projection of the current user
+(``viewer``) is sent to the browser.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
 from portal import routes
-from portal.core.settings import get_settings
 from portal.models.dto import Actor, NavItem, UserPublic
 from portal.services import accounts, navigation, notices, sessions
 
@@ -22,21 +26,22 @@ _EMPTY_VIEWER = UserPublic(username="", display_name="", role="", role_label="",
 class AuthState(rx.State):
     """Root of the portal's states: the session cookie and who is looking."""
 
-    session_token: str = rx.Cookie(
-        "",
-        name="qs_session",
-        path="/",
-        same_site="strict",
-        max_age=get_settings().session_hours * 3600,
-        secure=bool(get_settings().public_origin and get_settings().public_origin.startswith("https")),
-    )
     viewer: UserPublic = dict(_EMPTY_VIEWER)
     unread: int = 0
 
     # ── helpers (underscore: not callable from the browser) ──
 
+    def _session_token(self) -> str:
+        """The session cookie from this socket's handshake ("" when there is none)."""
+        raw = (self.router.headers.cookie or "") if self.router else ""
+        try:
+            morsel = SimpleCookie(raw).get(routes.SESSION_COOKIE)
+        except CookieError:
+            return ""
+        return morsel.value if morsel else ""
+
     def _actor(self) -> Actor | None:
-        return sessions.resolve_session(self.session_token)
+        return sessions.resolve_session(self._session_token())
 
     def _actor_with_role(self, *roles: str) -> Actor | None:
         actor = self._actor()
@@ -99,8 +104,6 @@ class AuthState(rx.State):
         self._refresh_viewer(actor)
         needs_login = route.startswith(routes.PRIVATE_PREFIXES)
         if actor is None:
-            if self.session_token:
-                self.session_token = ""  # expired or revoked: forget it
             if needs_login:
                 return rx.redirect(routes.LOGIN)
             return None
@@ -113,7 +116,8 @@ class AuthState(rx.State):
 
     @rx.event
     async def logout(self):
-        """退出: revoke the session server-side, forget the cookie and everything shown to this user."""
-        await asyncio.to_thread(sessions.logout, self.session_token)
+        """退出: revoke the session, forget everything shown to this user, and let the HTTP endpoint
+        clear the HttpOnly cookie (a full page load, so the next socket starts without it)."""
+        await asyncio.to_thread(sessions.logout, self._session_token())
         await self._forget_everything()
-        return rx.redirect(routes.LOGIN)
+        return rx.call_script(f"window.location.assign({json.dumps(routes.SESSION_END_API)})")

@@ -104,8 +104,10 @@ def test_logout_ends_the_session_and_the_old_token_is_dead(new_page, browser, po
     page = new_page()
     login(page, "zhujianju")
     expect(page).to_have_url(path_is("/staff"))
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "qs_session")
-    assert len(token) >= 40
+    cookie = next(c for c in page.context.cookies() if c["name"] == "qs_session")
+    token = cookie["value"]
+    assert len(token) >= 40 and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find(token) == -1  # no script on the page can read it
     page.get_by_role("button", name="退出").click()
     expect(page).to_have_url(path_is("/login"))
     # Replaying the old cookie in a fresh browser does not get in.

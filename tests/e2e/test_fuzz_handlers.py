@@ -12,12 +12,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import inspect as sa_inspect
 
-from portal.state.auth import AuthState
-from tests.e2e.test_hostile_client import UPDATE_VARS, RawClient, _login_token
+from tests.e2e.test_hostile_client import RawClient, _login_token
 from tests.e2e.test_hostile_demands import secret_demand  # noqa: F401
 
 pytestmark = pytest.mark.e2e
-SESSION_VAR = f"{AuthState.get_full_name()}.session_token"
 
 # Tables a junk call may touch by design: sessions (last seen), throttles (failed logins count).
 EXCLUDED_TABLES = {"user_session", "throttle", "alembic_version"}
@@ -97,13 +95,13 @@ def test_junk_to_every_handler_changes_nothing_and_leaks_nothing(portal_server, 
     before = _snapshot(portal_server.database_url)
     log_before = portal_server.log_path.read_text(errors="replace").count("Traceback")
     client = RawClient(portal_server.url)
+    if token:
+        client.use_session(token)  # the cookie rides in the handshake; no event can take it away
     try:
         for state, name, params in portal_handlers():
             if who and name == "logout":
                 continue  # ends the session by design; tested on its own
             for payload in _payloads(params, seed=len(name)):
-                if token:
-                    client.send(UPDATE_VARS, {"vars": {SESSION_VAR: token}}, quiet=0.1)
                 try:
                     client.send(
                         f"{state}.{name}",

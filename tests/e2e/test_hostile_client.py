@@ -16,7 +16,6 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from portal.state.admin import AdminState
-from portal.state.auth import AuthState
 
 pytestmark = pytest.mark.e2e
 
@@ -28,19 +27,23 @@ class RawClient:
     """A socket.io client speaking Reflex's event protocol directly."""
 
     def __init__(self, base_url: str, headers: dict[str, str] | None = None):
+        self.base_url = base_url
         self.client_token = str(uuid.uuid4())
         self.deltas: list[dict] = []
+        self._connect(headers or {})
+
+    def _connect(self, headers: dict[str, str]) -> None:
         # An explicit Origin replaces the one the websocket library would send (the connection URL).
-        suppress = {"suppress_origin": True} if headers and "Origin" in headers else {}
+        suppress = {"suppress_origin": True} if "Origin" in headers else {}
         self.sio = socketio.Client(reconnection=False, websocket_extra_options=suppress)
         # Reflex's client connects to the URL ".../_event": socket.io path and namespace are both /_event.
         self.sio.on("event", self.deltas.append, namespace=NAMESPACE)
         self.sio.connect(
-            f"{base_url}?token={self.client_token}",
+            f"{self.base_url}?token={self.client_token}",
             socketio_path="/_event",
             namespaces=[NAMESPACE],
             transports=["websocket"],
-            headers=headers or {},
+            headers=headers,
             wait_timeout=20,
         )
 
@@ -63,7 +66,10 @@ class RawClient:
         raise AssertionError(f"no answer to {name}")
 
     def use_session(self, session_token: str) -> None:
-        self.send(UPDATE_VARS, {"vars": {f"{AuthState.get_full_name()}.session_token": session_token}})
+        """Present the session cookie the way a browser does: in the socket's handshake (the same
+        client token, so the tab's state carries on)."""
+        self.sio.disconnect()
+        self._connect({"Cookie": f"qs_session={session_token}"})
 
     def close(self) -> None:
         self.sio.disconnect()

@@ -81,10 +81,8 @@ def test_logout_leaves_nothing_of_the_user_in_the_tab(portal_server, secret_dema
         client.deltas.clear()
         client.send(HYDRATE, {}, path="/staff")
         before = client.text()
-        # 10: the raw token sits in the cookie var only (which hydrate empties until the browser sends
-        # the cookie again), not in any other var of the whole state tree.
+        # 10: the token is in no var of the whole state tree (it lives in the HttpOnly cookie only).
         assert token not in before and "机密诉求甲乙丙" in before
-        client.use_session(token)  # hydrate empties cookie vars until the browser sends them again
         client.send(f"{AuthState.get_full_name()}.logout", {}, path="/staff")
         client.deltas.clear()
         client.send(HYDRATE, {}, path="/login")  # what a reload of the tab would get
@@ -136,7 +134,7 @@ def test_a_lock_from_one_address_spares_the_real_user_at_another(portal_server, 
         real_user.send(login, {"form": {"username": "qiye2", "password": "Demo@2026"}}, path="/login")
     finally:
         real_user.close()
-    assert "登录失败次数过多" not in real_user.text() and "/my/demands" in real_user.text()
+    assert "登录失败次数过多" not in real_user.text() and "/api/session/start?ticket=" in real_user.text()
 
 
 def test_login_and_registration_handlers_hash_off_the_event_loop():
@@ -269,3 +267,40 @@ def test_an_extension_to_9999_is_refused_through_the_handler(portal_server, on_p
     )
     assert count == 0
     assert "最多60个工作日" in client.text()
+
+
+# ── 10. the session cookie is HttpOnly and only a same-site ticket makes one ─────────────────
+
+
+def test_the_session_endpoint_refuses_replayed_cross_site_and_forged_tickets(portal_server, on_portal_db):
+    from portal.services import sessions
+
+    with on_portal_db():
+        login = sessions.login(username="qiye1", password="Demo@2026")
+        cross_site = sessions.login(username="qiye1", password="Demo@2026")
+    start = f"{portal_server.url}/api/session/start"
+    # Another site cannot log a visitor into this account (login CSRF): the ticket is refused…
+    refused = httpx.get(start, params={"ticket": cross_site.ticket}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert (
+        refused.status_code == 303 and refused.headers["location"] == "/login" and "set-cookie" not in refused.headers
+    )
+    granted = httpx.get(start, params={"ticket": login.ticket}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert granted.status_code == 303 and granted.headers["location"] == "/my/demands"
+    cookie = granted.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    token = granted.cookies["qs_session"]
+    replay = httpx.get(start, params={"ticket": login.ticket})
+    assert replay.headers["location"] == "/login" and "set-cookie" not in replay.headers
+    forged = httpx.get(start, params={"ticket": "A" * 43})
+    assert forged.headers["location"] == "/login"
+    # The cookie works for the socket; 退出 over HTTP revokes it and clears it.
+    client = RawClient(portal_server.url)
+    client.use_session(token)
+    try:
+        client.send(f"{NewDemandState.get_full_name()}.load", {}, path="/my/demands/new")
+    finally:
+        client.close()
+    assert "王经理" in client.text()
+    ended = httpx.get(f"{portal_server.url}/api/session/end", cookies={"qs_session": token})
+    assert ended.headers["location"] == "/login" and 'qs_session=""' in ended.headers["set-cookie"]
+    assert _scalar(portal_server.database_url, "SELECT count(*) FROM user_session WHERE revoked_at IS NOT NULL") >= 1

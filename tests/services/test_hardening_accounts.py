@@ -172,3 +172,26 @@ def test_registration_is_limited_per_address(seeded, monkeypatch):
     with session_scope() as session:
         assert session.exec(select(func.count()).select_from(User)).one() == 2
     get_settings.cache_clear()
+
+
+# ── 10. the browser's session comes from a one-time ticket ───────────────────────────────────
+
+
+def test_a_login_ticket_is_one_time_short_lived_and_not_a_session(seeded):
+    accounts.register_enterprise(form=form())
+    with use_clock(fixed(T0)):
+        first = sessions.login(username="testco", password="Passw0rd")
+        assert sessions.resolve_session(first.ticket) is None  # a ticket opens nothing by itself
+        token, role = sessions.redeem_ticket(first.ticket)
+        assert role == "enterprise" and sessions.resolve_session(token).username == "testco"
+        assert sessions.resolve_session(first.token) is None  # the login's own token was replaced
+        assert sessions.redeem_ticket(first.ticket) is None  # once only
+        second = sessions.login(username="testco", password="Passw0rd")
+    with use_clock(fixed(T0 + timedelta(seconds=sessions.TICKET_SECONDS + 1))):
+        assert sessions.redeem_ticket(second.ticket) is None  # too late
+    with use_clock(fixed(T0)):
+        third = sessions.login(username="testco", password="Passw0rd")
+        sessions.logout(third.token)
+        assert sessions.redeem_ticket(third.ticket) is None  # a revoked login cannot be redeemed
+    for junk in (None, "", "x" * 500, 42):
+        assert sessions.redeem_ticket(junk) is None

@@ -57,7 +57,8 @@ class User(SQLModel, table=True):
 
 
 class UserSession(SQLModel, table=True):
-    """A login. Only the SHA-256 of the random token is stored, so a leaked table opens nothing."""
+    """A login. Only the SHA-256 of the random token is stored, so a leaked table opens nothing. A
+    browser login first gets a one-time ticket (60 s), exchanged over HTTP for the HttpOnly cookie."""
 
     __tablename__ = "user_session"
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -68,6 +69,8 @@ class UserSession(SQLModel, table=True):
     last_seen_at: datetime = timestamp_field(default=True)
     revoked_at: Optional[datetime] = timestamp_field()
     user_agent: str = Field(default="", max_length=200)
+    ticket_hash: Optional[str] = Field(default=None, max_length=64, unique=True)
+    ticket_expires_at: Optional[datetime] = timestamp_field()
 
 
 class Throttle(SQLModel, table=True):
