@@ -58,24 +58,14 @@ def run_seed_reference(_args: argparse.Namespace) -> int:
     return 0
 
 
-def generated_password() -> str:
-    """20 characters from the OS generator, with a letter and a digit so it passes password_error."""
-    import secrets
-    import string
-
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(20))
-        if any(c.isalpha() for c in candidate) and any(c.isdigit() for c in candidate):
-            return candidate
-
-
 def read_password(args: argparse.Namespace) -> str | None:
     """The new account's password, by the means the flags chose; None when the prompts disagree."""
     import getpass
 
     if args.generate_password:
-        return generated_password()
+        from portal.core.security import generate_password
+
+        return generate_password()
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("密码: ")

@@ -10,7 +10,7 @@ import reflex as rx
 from portal import routes as r
 from portal.api.routes import build_api, limit_upload_size
 from portal.core.settings import get_settings
-from portal.pages import admin, demand_detail, enterprise, my_demands, public, staff, work
+from portal.pages import admin, demand_detail, enterprise, enterprises, my_demands, public, staff, work
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
@@ -19,6 +19,7 @@ from portal.state.centre_queues import CentreQueuesState
 from portal.state.demand_detail import DemandDetailState
 from portal.state.demand_form import NewDemandState
 from portal.state.demand_lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
+from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
 from portal.state.notifications import NotificationsState
 from portal.state.profile import ProfileState
@@ -59,7 +60,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_SUPERVISION, "督办", staff.placeholder("督办")),
     PageEntry(r.STAFF_REPORTS, "统计通报", staff.placeholder("统计通报")),
     PageEntry(r.STAFF_POLICIES, "政策管理", staff.placeholder("政策管理")),
-    PageEntry(r.STAFF_ENTERPRISES, "企业台账", staff.placeholder("企业台账")),
+    PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
     PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load,)),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import string
 
 from passlib.context import CryptContext
 
@@ -40,6 +41,15 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
 def new_session_token() -> str:
     """256 bits from the OS generator; the client keeps it, the database keeps only its hash."""
     return secrets.token_urlsafe(32)
+
+
+def generate_password() -> str:
+    """20 characters from the OS generator, with a letter and a digit so that it passes password_error."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(20))
+        if any(c.isalpha() for c in candidate) and any(c.isdigit() for c in candidate):
+            return candidate
 
 
 def hash_token(token: str) -> str:

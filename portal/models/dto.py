@@ -295,3 +295,18 @@ class DemandDetail(TypedDict):
     my_order_id: int
     pending_extension_id: int
     revisit_task_id: int
+
+
+class EnterpriseAccountRow(TypedDict):
+    username: str
+    display_name: str
+    is_active: bool
+
+
+class ClaimableEnterprise(TypedDict):
+    """An enterprise found by its 统一社会信用代码 for 账号认领 (staff only)."""
+
+    name: str
+    credit_code: str
+    contact_name: str
+    accounts: list[EnterpriseAccountRow]

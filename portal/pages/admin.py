@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import data_table
+from portal.pages.components.widgets import active_badge, data_table
 from portal.state.admin import AdminState
 
 _ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
@@ -18,9 +18,7 @@ def _user_row(user: rx.Var) -> rx.Component:
         rx.table.cell(user["display_name"]),
         rx.table.cell(user["role_label"]),
         rx.table.cell(user["unit_name"]),
-        rx.table.cell(
-            rx.cond(user["is_active"], rx.badge("正常", color_scheme="green"), rx.badge("已停用", color_scheme="gray"))
-        ),
+        rx.table.cell(active_badge(user["is_active"])),
         rx.table.cell(
             rx.button(
                 rx.cond(user["is_active"], "停用", "启用"),

@@ -195,3 +195,50 @@ def test_a_login_ticket_is_one_time_short_lived_and_not_a_session(seeded):
         assert sessions.redeem_ticket(third.ticket) is None  # a revoked login cannot be redeemed
     for junk in (None, "", "x" * 500, 42):
         assert sessions.redeem_ticket(junk) is None
+
+
+# ── 5. a credit code registered by someone else: the 推进中心 hands the real enterprise an account ──
+
+
+def test_the_centre_reassigns_a_squatted_enterprise_and_the_audit_records_it(demo_accounts):
+    from portal.models.tables import AuditEntry, UserSession
+    from portal.services import enterprise_claims
+    from portal.services.errors import Forbidden, NotFound
+    from tests.services.test_lifecycle import actor
+
+    squatter = accounts.register_enterprise(form=form(username="squatter1"))
+    squatter_token = sessions.login(username="squatter1", password="Passw0rd").token
+    dispatcher, handler, enterprise = actor("zhongxin"), actor("dongjie"), actor("qiye1")
+    claim = dict(
+        credit_code="914403001922038216",
+        contact_name="真老板",
+        contact_phone="13805389999",
+        username="realowner",
+        evidence="营业执照原件、法定代表人身份证",
+    )
+    for intruder in (handler, enterprise):  # nobody but the centre, however they call it
+        with pytest.raises(Forbidden):
+            enterprise_claims.reassign_account(actor=intruder, **claim)
+        with pytest.raises(Forbidden):
+            enterprise_claims.find_claimable(actor=intruder, credit_code=claim["credit_code"])
+    with pytest.raises(NotFound):
+        enterprise_claims.find_claimable(actor=dispatcher, credit_code="91330100799655058B")
+    with pytest.raises(ValidationFailed) as bad:
+        enterprise_claims.reassign_account(
+            actor=dispatcher, **dict(claim, username="qiye1", evidence="", contact_phone="1")
+        )
+    assert set(bad.value.errors) == {"username", "evidence", "contact_phone"}
+    found = enterprise_claims.find_claimable(actor=dispatcher, credit_code=claim["credit_code"].lower())
+    assert [a["username"] for a in found["accounts"]] == ["squatter1"]
+    username, password = enterprise_claims.reassign_account(actor=dispatcher, **claim)
+    assert sessions.resolve_session(squatter_token) is None  # the squatter is out at once
+    with pytest.raises(LoginFailed):
+        sessions.login(username="squatter1", password="Passw0rd")
+    owner = sessions.login(username=username, password=password)
+    assert owner.user["enterprise_name"] == "泰安测试机械有限公司"
+    with session_scope() as session:
+        entry = session.exec(select(AuditEntry)).one()
+        assert entry.action == "企业账号认领" and entry.actor_id == dispatcher.user_id
+        assert "squatter1" in entry.detail and "realowner" in entry.detail and "营业执照" in entry.detail
+        assert session.get(User, squatter).is_active is False
+        assert session.exec(select(func.count()).select_from(UserSession)).one() >= 2

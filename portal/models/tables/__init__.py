@@ -24,6 +24,7 @@ from portal.models.tables.demands import (
     WorkOrder,
 )
 from portal.models.tables.organisation import (
+    AuditEntry,
     CalendarYear,
     DispatchRule,
     Enterprise,
@@ -46,6 +47,7 @@ from portal.models.tables.oversight import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Attachment",
     "BulletinSnapshot",
     "CalendarYear",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 from portal.models.tables.base import timestamp_field
@@ -139,3 +139,17 @@ class CalendarYear(SQLModel, table=True):
     official: bool = Field(default=False)
     source: str = Field(default="", max_length=20)
     updated_at: datetime = timestamp_field(default=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to accounts and settings, outside any demand's timeline (an account reassigned to
+    the real enterprise, and later every /admin change). Append-only; shown under /admin."""
+
+    __tablename__ = "audit_entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    created_at: datetime = timestamp_field(default=True, index=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    actor_label: str = Field(default="", max_length=100)
+    action: str = Field(max_length=40)
+    target: str = Field(default="", max_length=200)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -131,3 +131,8 @@ def data_table(headers: list[str], rows, render) -> rx.Component:
         overflow_x="auto",
         width="100%",
     )
+
+
+def active_badge(is_active: rx.Var) -> rx.Component:
+    """正常 / 已停用 for an account."""
+    return rx.cond(is_active, rx.badge("正常", color_scheme="green"), rx.badge("已停用", color_scheme="gray"))
