@@ -21,10 +21,9 @@ PUBLIC = "public"
 STAFF = "staff"
 
 
-def _digest(event: TimelineEvent, key: bytes | None = None) -> str:
-    """HMAC-SHA-256 (keyed by ``timeline_key()`` unless ``key`` is given) over the event's content and
-    the previous event's hash."""
-    body = json.dumps(
+def chain_body(event: TimelineEvent) -> bytes:
+    """What the chain covers of one event: its content (both wordings, the visibility) and the link."""
+    return json.dumps(
         {
             "demand_id": event.demand_id,
             "seq": event.seq,
@@ -41,8 +40,12 @@ def _digest(event: TimelineEvent, key: bytes | None = None) -> str:
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
-    )
-    return hmac.new(key or timeline_key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
+    ).encode("utf-8")
+
+
+def _digest(event: TimelineEvent, key: bytes | None = None) -> str:
+    """HMAC-SHA-256 of ``chain_body``, keyed by ``timeline_key()`` unless ``key`` is given."""
+    return hmac.new(key or timeline_key(), chain_body(event), hashlib.sha256).hexdigest()
 
 
 def append(

@@ -177,20 +177,7 @@ def _forge(demand_id: int, key: bytes | None) -> None:
         prev = ""
         for event in events:
             event.prev_hash = prev
-            payload = {
-                "demand_id": event.demand_id,
-                "seq": event.seq,
-                "actor_id": event.actor_id,
-                "actor_label": event.actor_label,
-                "action": event.action,
-                "detail": event.detail,
-                "visibility": event.visibility,
-                "public_detail": event.public_detail,
-                "data": event.data or {},
-                "created_at": event.created_at.isoformat(timespec="microseconds"),
-                "prev_hash": prev,
-            }
-            raw = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+            raw = timeline.chain_body(event)
             event.hash = hmac.new(key, raw, hashlib.sha256).hexdigest() if key else hashlib.sha256(raw).hexdigest()
             prev = event.hash
             session.add(event)
