@@ -195,9 +195,3 @@ def public_user(session: Session, user: User) -> UserPublic:
         unit_name=unit.name if unit else "",
         enterprise_name=enterprise.name if enterprise else "",
     )
-
-
-def get_public_user(user_id: int) -> UserPublic | None:
-    with session_scope() as session:
-        user = session.get(User, user_id)
-        return public_user(session, user) if user else None

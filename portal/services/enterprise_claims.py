@@ -15,6 +15,7 @@ from portal.core.db import session_scope
 from portal.models.dto import Actor, ClaimableEnterprise, EnterpriseAccountRow
 from portal.models.enums import Role
 from portal.models.tables import Enterprise, User, UserSession
+from portal.services import sessions
 from portal.services.accounts import clean, username_taken
 from portal.services.audit import record_audit
 from portal.services.errors import NotFound, ValidationFailed
@@ -110,4 +111,6 @@ def reassign_account(*, actor: Actor, credit_code, contact_name, contact_phone, 
             f"{enterprise.name}({enterprise.credit_code})",
             f"停用账号:{'、'.join(u.username for u in old) or '无'};新账号:{username}({contact_name});核验:{evidence}",
         )
+        old_ids = [u.id for u in old]
+    sessions.forget_cached(user_ids=old_ids)
     return username, password

@@ -12,6 +12,7 @@ from portal.core.ids import parse_id
 from portal.models.dto import Actor, UserRow
 from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind
 from portal.models.tables import Unit, User, UserSession
+from portal.services import sessions
 from portal.services.accounts import clean, username_taken
 from portal.services.errors import Forbidden, ValidationFailed
 
@@ -76,6 +77,7 @@ def set_user_active(*, actor: Actor, user_id: int, active: bool) -> None:
                 .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
                 .values(revoked_at=now())
             )
+    sessions.forget_cached(user_ids=[user_id])  # this worker at once; others within CACHE_SECONDS
 
 
 def list_users(*, actor: Actor, limit: int = 200) -> list[UserRow]:

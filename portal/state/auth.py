@@ -18,7 +18,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.dto import Actor, NavItem, UserPublic
-from portal.services import accounts, navigation, notices, sessions
+from portal.services import navigation, notices, sessions
 
 _EMPTY_VIEWER = UserPublic(username="", display_name="", role="", role_label="", unit_name="", enterprise_name="")
 
@@ -68,8 +68,7 @@ class AuthState(rx.State):
             substate.reset()
         self.reset()
 
-    def _refresh_viewer(self, actor: Actor | None) -> None:
-        viewer = accounts.get_public_user(actor.user_id) if actor else None
+    def _refresh_viewer(self, viewer: UserPublic | None) -> None:
         new = dict(viewer) if viewer else dict(_EMPTY_VIEWER)
         if new != self.viewer:
             self.viewer = new
@@ -100,8 +99,9 @@ class AuthState(rx.State):
     def guard(self, route: str):
         """on_load of every page: refresh the viewer, send away whoever may not open ``route``."""
         route = route if isinstance(route, str) else routes.HOME
-        actor = self._actor()
-        self._refresh_viewer(actor)
+        resolved = sessions.resolve_viewer(self._session_token())  # cached: usually no query at all
+        actor = resolved[0] if resolved else None
+        self._refresh_viewer(resolved[1] if resolved else None)
         needs_login = route.startswith(routes.PRIVATE_PREFIXES)
         if actor is None:
             if needs_login:

@@ -1,0 +1,71 @@
+"""The resolved-session cache (issue #8): it saves the queries, never the checks that matter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from portal.core.clock import fixed, use_clock
+from portal.core.db import get_engine
+from portal.services import accounts, sessions, staff_accounts
+from tests.services.test_accounts import T0, form
+
+
+def _count_queries(fn) -> int:
+    from sqlalchemy import event
+
+    seen = []
+    engine = get_engine()
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_a_cached_session_costs_no_query_and_ends_with_its_limits(seeded):
+    accounts.register_enterprise(form=form())
+    with use_clock(fixed(T0)):
+        token = sessions.login(username="testco", password="Passw0rd").token
+        assert sessions.resolve_session(token).username == "testco"
+        assert _count_queries(lambda: sessions.resolve_session(token)) == 0
+    # Another worker revokes it in the database: trusted for at most CACHE_SECONDS more.
+    with get_engine().begin() as connection:
+        connection.execute(text("UPDATE user_session SET revoked_at = :t"), {"t": T0})
+    with use_clock(fixed(T0 + timedelta(seconds=sessions.CACHE_SECONDS - 1))):
+        assert sessions.resolve_session(token) is not None
+    with use_clock(fixed(T0 + timedelta(seconds=sessions.CACHE_SECONDS))):
+        assert sessions.resolve_session(token) is None
+
+
+def test_logout_and_deactivation_in_this_worker_take_effect_at_once(demo):
+    from tests.services.test_lifecycle import actor
+
+    token = sessions.login(username="dongjie", password="Demo@2026").token
+    assert sessions.resolve_session(token) is not None
+    staff_accounts.set_user_active(actor=actor("admin"), user_id=actor("dongjie").user_id, active=False)
+    assert sessions.resolve_session(token) is None
+    other = sessions.login(username="qiye1", password="Demo@2026").token
+    assert sessions.resolve_session(other) is not None
+    sessions.logout(other)
+    assert sessions.resolve_session(other) is None
+
+
+def test_the_cache_never_outlives_the_idle_limit(seeded, monkeypatch):
+    from portal.core.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "1")
+    get_settings.cache_clear()
+    try:
+        accounts.register_enterprise(form=form())
+        with use_clock(fixed(T0)):
+            token = sessions.login(username="testco", password="Passw0rd").token
+        with use_clock(fixed(T0 + timedelta(seconds=58))):  # cached, not touched (touches are a minute apart)
+            assert sessions.resolve_session(token) is not None
+        with use_clock(fixed(T0 + timedelta(seconds=61))):  # idle since T0: over, though cached 3 s ago
+            assert sessions.resolve_session(token) is None
+    finally:
+        get_settings.cache_clear()
