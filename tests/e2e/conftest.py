@@ -35,6 +35,7 @@ class PortalServer:
     url: str
     database_url: str
     log_path: Path
+    pgid: int = 0  # the server's process group (bench/bench_ui.py reads its CPU time and memory)
 
 
 def _free_port() -> int:
@@ -100,7 +101,7 @@ def start_portal(workdir: Path, extra_env: dict[str, str] | None = None):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log_path)
-        yield PortalServer(url=url, database_url=database_url, log_path=log_path)
+        yield PortalServer(url=url, database_url=database_url, log_path=log_path, pgid=process.pid)
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
