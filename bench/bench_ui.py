@@ -355,6 +355,7 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser.add_argument("--url", help="an already running portal (with --database-url and --pgid)")
     parser.add_argument("--database-url")
     parser.add_argument("--pgid", type=int, default=0)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL: the run uses a fresh database on it")
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.levels.split(",")]
     if args.url:
@@ -362,15 +363,29 @@ def main(argv: list[str] | None = None) -> list[str]:
     from tests.e2e.conftest import start_portal
 
     workdir = Path(tempfile.mkdtemp(prefix="qs-bench-ui-"))
-    server = start_portal(workdir, {"GRANIAN_WORKERS": "1"})
+    extra = {"GRANIAN_WORKERS": "1"}
+    if args.postgres:
+        import tests.conftest as test_db  # its helper makes a UTF-8 database as the suite does
+
+        test_db.PG_URL = args.postgres
+        pg_name = f"qs_bench_ui_{os.getpid()}"
+        extra["PORTAL_DATABASE_URL"] = test_db.create_pg_database(pg_name)
+    server = start_portal(workdir, extra)
     portal = next(server)
+    database_url = extra.get("PORTAL_DATABASE_URL", portal.database_url)
     try:
-        os.environ["PORTAL_DATABASE_URL"] = portal.database_url
+        os.environ["PORTAL_DATABASE_URL"] = database_url
         bulk_demands(args.demands)
-        print(f"SQLite, {args.demands} demands, {args.seconds:.0f} s per level and side", flush=True)
-        return benchmark(portal.url, portal.database_url, portal.pgid, levels, args.seconds)
+        kind = "PostgreSQL" if args.postgres else "SQLite"
+        print(f"{kind}, {args.demands} demands, {args.seconds:.0f} s per level and side", flush=True)
+        return benchmark(portal.url, database_url, portal.pgid, levels, args.seconds)
     finally:
         server.close()
+        if args.postgres:
+            from sqlalchemy import create_engine
+
+            create_engine(database_url).dispose()
+            test_db.drop_pg_database(pg_name)
 
 
 if __name__ == "__main__":

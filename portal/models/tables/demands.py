@@ -27,6 +27,8 @@ class Demand(SQLModel, table=True):
         # Lists order by (created_at, id): with id in the index a page is read straight off it, no sort.
         Index("ix_demand_status_created", "status", "created_at", "id"),
         Index("ix_demand_enterprise_created", "enterprise_id", "created_at", "id"),
+        # The unfiltered staff list (newest first): walked backwards, no sort of the whole table per page.
+        Index("ix_demand_created", "created_at", "id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
