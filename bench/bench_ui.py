@@ -382,9 +382,6 @@ def main(argv: list[str] | None = None) -> list[str]:
     finally:
         server.close()
         if args.postgres:
-            from sqlalchemy import create_engine
-
-            create_engine(database_url).dispose()
             test_db.drop_pg_database(pg_name)
 
 
