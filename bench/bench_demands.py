@@ -21,6 +21,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
+def demand_row(code: str, *, enterprise_id: int, topic_id: int, status: str, title: str, content: str, moment) -> dict:
+    """The columns of one bulk-loaded demand (what the services would have written, minus the timeline)."""
+    from portal.services.search import cjk_bigrams
+
+    return dict(
+        code=code,
+        enterprise_id=enterprise_id,
+        kind="求助",
+        topic_id=topic_id,
+        title=title,
+        content=content,
+        contact_name="张三",
+        contact_phone="13800000000",
+        status=status,
+        round=1,
+        channel="线上提交",
+        created_at=moment,
+        updated_at=moment,
+        search_tokens=cjk_bigrams(f"{title} {content}"),
+        version=1,
+        instant_answer="",
+        reject_reason="",
+        closed_unrated=False,
+    )
+
+
 def timed(fn, repeat: int = 20) -> tuple[float, float]:
     samples = []
     for _ in range(repeat):
@@ -50,7 +76,6 @@ def main() -> None:
     from portal.models.tables import Demand, Enterprise, Topic, User
     from portal.seed.demo import seed_demo_world
     from portal.services import demand_detail, demand_lists, intake
-    from portal.services.search import cjk_bigrams
 
     migrate()
     seed_demo_world()
@@ -95,25 +120,14 @@ def main() -> None:
         title = "".join(rng.sample(words, 2)) + f"问题{i}"
         content = "企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。"
         rows.append(
-            dict(
-                code=f"QB{i:012d}",
+            demand_row(
+                f"QB{i:012d}",
                 enterprise_id=rng.choice(enterprise_ids),
-                kind="求助",
                 topic_id=rng.choice(topic_ids),
+                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
                 title=title,
                 content=content,
-                contact_name="张三",
-                contact_phone="13800000000",
-                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                round=1,
-                channel="线上提交",
-                created_at=moment,
-                updated_at=moment,
-                search_tokens=cjk_bigrams(f"{title} {content}"),
-                version=1,
-                instant_answer="",
-                reject_reason="",
-                closed_unrated=False,
+                moment=moment,
             )
         )
     with session_scope() as session:

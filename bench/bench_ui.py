@@ -235,10 +235,10 @@ def bulk_demands(count: int) -> None:
     """``count`` plain demands so the list has pages to turn (the demo world has 14)."""
     from sqlalchemy import insert, select
 
+    from bench.bench_demands import demand_row
     from portal.core.clock import now
     from portal.core.db import session_scope
     from portal.models.tables import Demand, Enterprise, Topic
-    from portal.services.search import cjk_bigrams
 
     rng, moment = random.Random(7), now()
     with session_scope() as session:
@@ -247,25 +247,14 @@ def bulk_demands(count: int) -> None:
             list(session.exec(select(Enterprise.id)).scalars()),
         )
         rows = [
-            dict(
-                code=f"QU{i:012d}",
+            demand_row(
+                f"QU{i:012d}",
                 enterprise_id=rng.choice(enterprises),
-                kind="求助",
                 topic_id=rng.choice(topics),
+                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
                 title=f"基准诉求{i}",
                 content="企业反映用地规划、施工许可方面的困难,请协调解决。",
-                contact_name="张三",
-                contact_phone="13800000000",
-                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                round=1,
-                channel="线上提交",
-                created_at=moment,
-                updated_at=moment,
-                search_tokens=cjk_bigrams(f"基准诉求{i}"),
-                version=1,
-                instant_answer="",
-                reject_reason="",
-                closed_unrated=False,
+                moment=moment,
             )
             for i in range(count)
         ]
