@@ -9,6 +9,7 @@ from sqlmodel import Session
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
+from portal.core.ids import parse_id
 from portal.models.dto import Actor
 from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, Role, UnitKind
 from portal.models.enums import DemandStatus as S
@@ -23,7 +24,6 @@ from portal.services.workflow import (
     due_after,
     get_demand,
     limit_days,
-    parse_id,
     record_event,
     require_role,
     transactional,

@@ -20,7 +20,6 @@ from portal.state.admin import AdminState
 pytestmark = pytest.mark.e2e
 
 NAMESPACE = "/_event"
-UPDATE_VARS = "reflex___state____state.reflex___state____update_vars_internal_state.update_vars_internal"
 
 
 class RawClient:
