@@ -7,7 +7,7 @@ PORT ?= 3000
 export REFLEX_USE_NPM := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint install browser migrate seed jobs
+.PHONY: run test lint install browser axe migrate seed jobs
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ install: $(VENV)/.installed
 run: install
 	PORT=$(PORT) bash scripts/run.sh
 
-## make test: everything the suite needs (venv, Debian chromium + CJK fonts), then the whole suite.
-test: install browser
+## make test: everything the suite needs (venv, Debian chromium + CJK fonts, axe-core), then the whole suite.
+test: install browser axe
 	bash scripts/test.sh
 
 ## make lint: ruff (lint + format check) and the structure bounds of tests/test_structure.py; `make test` runs both too.
@@ -31,6 +31,9 @@ lint: install
 
 browser:
 	@bash scripts/ensure_browser.sh
+
+axe: install
+	@bash scripts/ensure_axe.sh
 
 migrate: install
 	$(BIN)/python -m portal.cli migrate

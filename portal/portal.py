@@ -19,6 +19,7 @@ from portal.state.centre_queues import CentreQueuesState
 from portal.state.demand_detail import DemandDetailState
 from portal.state.demand_form import NewDemandState
 from portal.state.demand_lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
+from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
 from portal.state.notifications import NotificationsState
@@ -71,8 +72,9 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="description", content=SITE_NAME),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.script(APPLY_ON_LOAD),  # 长者模式 before the first paint (portal.state.display)
     ],
-    stylesheets=["/print.css"],
+    stylesheets=["/a11y.css", "/print.css"],
     api_transformer=[build_api(), limit_upload_size],
     backend_exception_handler=on_backend_exception,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.forms import select_field, text_field
+from portal.pages.components.forms import date_field, select_field, text_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge, data_table
 from portal.state.admin import AdminState
@@ -48,7 +48,7 @@ def admin_page() -> rx.Component:
                 rx.vstack(rx.foreach(AdminState.years, _year_card), width="100%"),
                 rx.form(
                     rx.flex(
-                        text_field("日期", "day", type="date", errors=AdminState.day_errors),
+                        date_field("日期", "day", errors=AdminState.day_errors),
                         select_field(
                             "类型",
                             "kind",

@@ -7,7 +7,7 @@ import reflex as rx
 
 from portal.models.enums import DemandAction as A
 from portal.models.enums import Satisfaction
-from portal.pages.components.forms import select_field, text_field, textarea_field
+from portal.pages.components.forms import choice_cards, date_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import file_picker
 from portal.state.demand_actions import DispatcherDemandActions as X
@@ -15,7 +15,7 @@ from portal.state.demand_actions import EnterpriseDemandActions as E
 from portal.state.demand_actions import HandlerDemandActions as H
 from portal.state.demand_detail import DemandDetailState as D
 
-_SATISFACTION = [(s.value, s.value) for s in Satisfaction]
+_SATISFACTION = [s.value for s in Satisfaction]
 _YES_NO = [("是", "是"), ("否", "否")]
 
 
@@ -52,7 +52,7 @@ def enterprise_actions() -> rx.Component:
             _has(A.RATE),
             _form_card(
                 "满意度评价",
-                select_field("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
+                choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                 select_field(
                     "是否已与您联系",
                     "contacted",
@@ -162,7 +162,7 @@ def dispatcher_actions() -> rx.Component:
             rx.vstack(
                 _form_card(
                     "登记回访(代企业评价)",
-                    select_field("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
+                    choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                     select_field("是否已与您联系", "contacted", _YES_NO, errors=D.errors),
                     textarea_field("意见建议", "comment", errors=D.errors, rows="2", max_length=1000),
                     handler=X.record_revisit,
@@ -245,7 +245,7 @@ def handler_actions() -> rx.Component:
             _form_card(
                 "申请延期",
                 textarea_field("延期原因", "extension_reason", errors=D.errors, rows="2", max_length=500),
-                text_field("延期至", "extension_due", type="date", errors=D.errors),
+                date_field("延期至", "extension_due", errors=D.errors),
                 handler=H.request_extension,
                 button="申请延期",
             ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.pages.components.layout import card, enterprise_page, staff_page
-from portal.pages.components.widgets import kv, status_badge
+from portal.pages.components.widgets import kv, loading_or, status_badge
 from portal.pages.demand_actions import dispatcher_actions, enterprise_actions, handler_actions
 from portal.state.demand_detail import DemandDetailState as D
 
@@ -134,59 +134,62 @@ def _summary(staff: bool) -> rx.Component:
 
 def _detail_body(staff: bool) -> rx.Component:
     actions = rx.fragment(dispatcher_actions(), handler_actions()) if staff else enterprise_actions()
-    return rx.cond(
-        D.not_found,
-        rx.callout("诉求不存在或无权查看", icon="circle-alert", color_scheme="red"),
-        rx.flex(
-            rx.vstack(
-                _summary(staff),
-                rx.cond(
-                    D.orders.length() > 0,
-                    card(
-                        rx.heading("办理情况", size="4", margin_bottom="8px"),
-                        rx.vstack(rx.foreach(D.orders, _order_card), width="100%"),
+    return loading_or(
+        D.loaded,
+        rx.cond(
+            D.not_found,
+            rx.callout("诉求不存在或无权查看", icon="circle-alert", color_scheme="red"),
+            rx.flex(
+                rx.vstack(
+                    _summary(staff),
+                    rx.cond(
+                        D.orders.length() > 0,
+                        card(
+                            rx.heading("办理情况", size="4", margin_bottom="8px"),
+                            rx.vstack(rx.foreach(D.orders, _order_card), width="100%"),
+                        ),
+                        rx.fragment(),
                     ),
-                    rx.fragment(),
-                ),
-                rx.cond(
-                    D.ratings.length() > 0,
-                    card(
-                        rx.heading("评价记录", size="4", margin_bottom="8px"),
-                        rx.foreach(
-                            D.ratings,
-                            lambda r: rx.text(
-                                "第",
-                                r["round"],
-                                "轮:",
-                                r["satisfaction"],
-                                "(",
-                                r["contacted"],
-                                ",",
-                                r["source"],
-                                ")",
-                                r["comment"],
-                                size="2",
+                    rx.cond(
+                        D.ratings.length() > 0,
+                        card(
+                            rx.heading("评价记录", size="4", margin_bottom="8px"),
+                            rx.foreach(
+                                D.ratings,
+                                lambda r: rx.text(
+                                    "第",
+                                    r["round"],
+                                    "轮:",
+                                    r["satisfaction"],
+                                    "(",
+                                    r["contacted"],
+                                    ",",
+                                    r["source"],
+                                    ")",
+                                    r["comment"],
+                                    size="2",
+                                ),
                             ),
                         ),
+                        rx.fragment(),
                     ),
-                    rx.fragment(),
+                    actions,
+                    spacing="4",
+                    flex="3",
+                    min_width="0",
+                    width="100%",
                 ),
-                actions,
-                spacing="4",
-                flex="3",
-                min_width="0",
+                card(
+                    rx.heading("办理时间线", size="4", margin_bottom="8px"),
+                    rx.vstack(rx.foreach(D.timeline, _timeline_item), spacing="3", width="100%"),
+                    flex="2",
+                    min_width="0",
+                    align_self="flex-start",
+                ),
+                gap="4",
+                direction=rx.breakpoints(initial="column", md="row"),
                 width="100%",
             ),
-            card(
-                rx.heading("办理时间线", size="4", margin_bottom="8px"),
-                rx.vstack(rx.foreach(D.timeline, _timeline_item), spacing="3", width="100%"),
-                flex="2",
-                min_width="0",
-                align_self="flex-start",
-            ),
-            gap="4",
-            direction=rx.breakpoints(initial="column", md="row"),
-            width="100%",
         ),
     )
 

@@ -8,7 +8,7 @@ from portal import routes
 from portal.models.enums import DemandKind, DemandStatus
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, enterprise_page
-from portal.pages.components.widgets import data_table, empty, file_picker, pager, status_badge
+from portal.pages.components.widgets import data_table, empty, file_picker, loading_or, pager, status_badge
 from portal.state.demand_form import NewDemandState
 from portal.state.demand_lists import MyDemandsState
 
@@ -38,6 +38,7 @@ def my_demands() -> rx.Component:
                         size="1",
                         type="button",
                         variant=rx.cond(MyDemandsState.status_filter == value, "solid", "soft"),
+                        aria_pressed=rx.cond(MyDemandsState.status_filter == value, "true", "false"),
                         on_click=MyDemandsState.set_status_filter(value),
                     )
                     for value, label in statuses
@@ -45,12 +46,16 @@ def my_demands() -> rx.Component:
                 gap="2",
                 wrap="wrap",
                 margin_bottom="12px",
+                role="group",
                 aria_label="状态筛选",
             ),
-            rx.cond(
-                MyDemandsState.total > 0,
-                data_table(["编号", "标题", "类型", "状态", "承办单位", "提交时间"], MyDemandsState.rows, _my_row),
-                empty("暂无诉求。点击“提交诉求”向我们反映问题。"),
+            loading_or(
+                MyDemandsState.loaded,
+                rx.cond(
+                    MyDemandsState.total > 0,
+                    data_table(["编号", "标题", "类型", "状态", "承办单位", "提交时间"], MyDemandsState.rows, _my_row),
+                    empty("暂无诉求。点击“提交诉求”向我们反映问题。"),
+                ),
             ),
             pager(MyDemandsState),
         ),

@@ -48,6 +48,7 @@ def workbench() -> rx.Component:
             gap="3",
             wrap="wrap",
             margin_top="16px",
+            role="group",
             aria_label="待办统计",
         ),
     )

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from portal.core.clock import now
+from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
 from portal.core.ids import parse_id
@@ -211,10 +212,7 @@ EARLIEST_SEARCH_DAY = date(2000, 1, 1)
 
 
 def _day(raw) -> date | None:
-    try:
-        day = date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
-    except ValueError:
-        return None
+    day = parse_day(raw)
     latest = date(now().year + 1, 12, 31)
     return day if day is not None and EARLIEST_SEARCH_DAY <= day <= latest else None
 

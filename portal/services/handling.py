@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from portal.core.calendar import end_of_local_day, local_date
 from portal.core.clock import now
+from portal.core.dates import DATE_HINT, parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.models.dto import Actor
@@ -106,10 +107,9 @@ MAX_EXTENSION_WORKING_DAYS = 60
 def _wanted_due_date(session: Session, order: WorkOrder, raw) -> tuple[date | None, str]:
     """The requested new due date, or None and the message to show. At most MAX_EXTENSION_WORKING_DAYS
     beyond the current due date; the calendar-day check first, so no date makes the calendar walk far."""
-    try:
-        wanted = raw if isinstance(raw, date) else date.fromisoformat(str(raw)[:10])
-    except ValueError:
-        return None, "请选择延期至日期"
+    wanted = parse_day(raw)
+    if wanted is None:
+        return None, f"请填写延期至日期({DATE_HINT})"
     current = local_date(order.due_at)
     if wanted <= current:
         return None, "延期至日期须晚于当前办理期限"

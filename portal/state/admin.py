@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import reflex as rx
 
 from portal import routes
+from portal.core.dates import DATE_HINT, parse_day
 from portal.core.ids import parse_id
 from portal.models.dto import Actor, UnitOption, UserRow, YearStatus
 from portal.models.enums import Role
@@ -65,10 +64,9 @@ class AdminState(PageState):
     @rx.event
     def set_day(self, form: dict):
         """Save one holiday or 调休 workday."""
-        try:
-            day = date.fromisoformat(text_of(form, "day"))
-        except ValueError:
-            self.day_errors = {"day": "请选择日期"}
+        day = parse_day(text_of(form, "day"))
+        if day is None:
+            self.day_errors = {"day": f"请填写日期({DATE_HINT})"}
             return None
         result = self._act(
             lambda a: calendar_admin.set_day(

@@ -39,6 +39,7 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     verification: VerificationInfo = {}
     actions: list[str] = []
     not_found: bool = False
+    loaded: bool = False  # False while a demand is being fetched: the page shows 加载中, not the last one
     units: list[UnitChoice] = []
     suggestion: DispatchSuggestion = {}
     _demand_id: int = 0
@@ -87,9 +88,13 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     @rx.event
     def load(self):
         """on_load: the demand named in the URL, or 诉求不存在或无权查看."""
+        if self.loaded:
+            self.loaded = False
+            yield  # the previous demand leaves the screen before this one is fetched
         actor = self._actor()
         if actor is None:
             self._clear()
+            self.loaded = True
             return
         self._demand_id = _id_in_path(str(self.router.url.path or ""))
         self.errors = {}
@@ -97,3 +102,4 @@ class DemandDetailState(StagedUploadsMixin, PageState):
         self._refresh(actor)
         if DemandAction.DISPATCH in self.actions:
             self._prepare_dispatch_form()
+        self.loaded = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.core.dates import DATE_HINT, parse_day
 from portal.models.dto import Actor, DemandRow, OrderRow, Page, UnitOption
 from portal.models.enums import DemandStatus, Role
 from portal.services import demand_lists, reference
@@ -22,6 +23,7 @@ class PagedListMixin(rx.State, mixin=True):
     pages: int = 1
     total: int = 0
     total_label: str = "0"
+    loaded: bool = False  # the page shows 加载中, not "no rows", until the first answer
 
     def _allowed_roles(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -33,10 +35,12 @@ class PagedListMixin(rx.State, mixin=True):
         actor = self._actor_with_role(*self._allowed_roles())
         if actor is None:
             self.rows, self.total, self.total_label, self.page, self.pages = [], 0, "0", 1, 1
+            self.loaded = True
             return
         result = self._fetch(actor, self.page)
         self.rows, self.total, self.total_label = result["rows"], result["total"], result["total_label"]
         self.pages, self.page = result["pages"], result["page"]
+        self.loaded = True
 
     @rx.event
     def goto_page(self, page: int):
@@ -146,8 +150,17 @@ class StaffSearchState(PagedListMixin, PageState):
 
     @rx.event
     def search(self, form: dict):
-        """搜索 with the form's filters."""
-        self._filters = {key: text_of(form, key)[:100] for key in SEARCH_FIELDS}
+        """搜索 with the form's filters. A date that cannot be read stops the search with a message beside
+        its field, rather than being silently ignored."""
+        filters = {key: text_of(form, key)[:100] for key in SEARCH_FIELDS}
+        self.errors = {
+            key: f"日期无法识别({DATE_HINT})"
+            for key in ("date_from", "date_to")
+            if filters[key].strip() and parse_day(filters[key]) is None
+        }
+        if self.errors:
+            return rx.toast.error("请检查提交日期")
+        self._filters = filters
         self._filters["overdue_only"] = checked(form, "overdue_only")
         self.page = 1
         self._reload()

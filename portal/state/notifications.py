@@ -11,12 +11,14 @@ from portal.state.base import PageState
 
 class NotificationsState(PageState):
     items: list[NotificationRow] = []
+    loaded: bool = False  # 加载中 until the first answer
 
     @rx.event
     def load(self):
         """on_load: the newest notices."""
         actor = self._actor()
         self.items = notices.list_notifications(actor=actor) if actor else []
+        self.loaded = True
 
     @rx.event
     def mark_all_read(self):

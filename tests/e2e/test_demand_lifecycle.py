@@ -4,6 +4,7 @@ parties' screens."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ def test_full_loop_with_extension_redo_and_verification(parties):
         _open(ent, demand_id, staff=False)
         _status(ent, "待评价")
         expect(ent.get_by_text(f"第{round_no}次答复").first).to_be_visible()
-        ent.get_by_label("满意度").select_option("不满意")
+        ent.get_by_label("不满意", exact=True).check()
         ent.get_by_label("是否已与您联系").select_option("是")
         ent.get_by_label("意见建议").fill("许可证仍未拿到")
         ent.get_by_role("button", name="提交评价").click()
@@ -143,7 +144,7 @@ def test_instant_answer_then_very_satisfied(parties):
     _status(disp, "待评价")
     _open(ent, demand_id, staff=False)
     expect(ent.get_by_text("即时答复:请对照")).to_be_visible()
-    ent.get_by_label("满意度").select_option("非常满意")
+    ent.get_by_label("非常满意", exact=True).check()
     ent.get_by_label("是否已与您联系").select_option("是")
     ent.get_by_role("button", name="提交评价").click()
     _status(ent, "已办结")
@@ -167,7 +168,7 @@ def test_return_then_redispatch(parties, new_page):
     town.get_by_role("button", name="退回").click()
     expect(town.get_by_text("退回原因:申请提级").first).to_be_visible()
     disp.goto("/staff/dispatch")
-    disp.get_by_role("button", name="退回待派").click()
+    disp.get_by_role("tab", name="退回待派").click()
     disp.get_by_role("link", name="厂区门前道路积水严重").click()
     _status(disp, "退回待派")
     disp.get_by_label("承办单位").select_option(label="市住房和城乡建设局")
@@ -206,7 +207,7 @@ def test_phone_revisit_from_the_queue(new_page):
     _status(disp, "待评价")
     disp.get_by_role("button", name="记录未接通").click()
     expect(disp.get_by_text("第1次回访未接通")).to_be_visible()
-    disp.get_by_label("满意度").select_option("基本满意")
+    disp.get_by_label("基本满意", exact=True).check()
     disp.get_by_label("是否已与您联系").select_option("是")
     disp.get_by_role("button", name="登记回访").click()
     _status(disp, "已办结")
@@ -227,11 +228,23 @@ def test_staff_search_and_unit_queue(new_page):
     disp.get_by_role("button", name="搜索").click()
     expect(disp.get_by_role("link", name="厂房不动产权证办理")).to_be_visible()
     expect(disp.get_by_text(re.compile(r"超期\d+个工作日")).first).to_be_visible()
+    # Dates are typed 年-月-日 (any browser language); one that cannot be read is named, not ignored.
+    disp.get_by_label("只看超期").uncheck()
+    since, until = date.today() - timedelta(days=400), date.today() + timedelta(days=1)
+    disp.get_by_label("提交日期自").fill(f"{since.year}年{since.month}月{since.day}日")
+    disp.get_by_label("提交日期至").fill(until.strftime("%m/%d/%Y"))
+    disp.get_by_role("button", name="搜索").click()
+    expect(disp.get_by_text("日期无法识别(格式:年-月-日,如 2026-12-01)")).to_be_visible()
+    expect(disp.get_by_role("link", name="厂房不动产权证办理")).to_be_visible()  # the last results stay
+    disp.get_by_label("提交日期至").fill(until.isoformat())
+    disp.get_by_role("button", name="搜索").click()
+    expect(disp.get_by_text("日期无法识别")).to_have_count(0)
+    expect(disp.get_by_role("link", name="社区周边停车位不足")).to_be_visible()
 
     unit = new_page()
     login(unit, "ziguiju")
     unit.goto("/staff/orders")
-    unit.get_by_role("button", name=re.compile("^办理中")).click()
+    unit.get_by_role("tab", name=re.compile("^办理中")).click()
     expect(unit.get_by_role("link", name="厂房不动产权证办理")).to_be_visible()
     expect(unit.get_by_text(re.compile(r"超期\d+个工作日")).first).to_be_visible()
     unit.goto("/staff/demands")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.core.dates import DATE_HINT
+
 _SELECT_STYLE = {
     "height": "var(--space-6)",
     "border": "1px solid var(--gray-7)",
@@ -39,6 +41,8 @@ def text_field(
 ) -> rx.Component:
     field_id = f"f-{name}"
     extra = {"max_length": max_length} if max_length else {}
+    if hint:
+        extra["aria_describedby"] = f"{name}-hint"
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
         rx.input(
@@ -51,11 +55,35 @@ def text_field(
             width="100%",
             **extra,
         ),
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        rx.text(hint, size="1", color_scheme="gray", id=f"{name}-hint") if hint else rx.fragment(),
         _error(errors, name),
         spacing="1",
         width="100%",
         align="stretch",
+    )
+
+
+def date_field(label: str, name: str, *, errors: rx.Var | None = None, required: bool = False) -> rx.Component:
+    """A date typed as 年-月-日 (``portal.core.dates.parse_day`` reads it). Not ``type=date``: the browser's
+    picker follows the system language (mm/dd/yyyy on an English system) and is awkward by keyboard."""
+    return text_field(
+        label, name, errors=errors, placeholder="年-月-日", required=required, max_length=20, hint=DATE_HINT
+    )
+
+
+def choice_cards(legend: str, name: str, options: list[str], *, errors: rx.Var | None = None) -> rx.Component:
+    """One large, labelled card per choice (native radio buttons: arrow keys, Space and touch work as
+    everywhere; drawn by assets/a11y.css ``.rating-choices``). Used for the 好差评 rating."""
+    return rx.el.fieldset(
+        rx.el.legend(legend),
+        *[
+            rx.el.label(
+                rx.el.input(type="radio", name=name, value=option), rx.el.span(option), class_name="rating-choice"
+            )
+            for option in options
+        ],
+        _error(errors, name),
+        class_name="rating-choices",
     )
 
 

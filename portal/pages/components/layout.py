@@ -12,6 +12,7 @@ from portal import routes
 from portal.core.settings import get_settings
 from portal.services.navigation import enterprise_nav
 from portal.state.auth import AuthState
+from portal.state.display import DisplayState
 
 SITE_NAME = "企业诉求接诉即办服务平台"
 BRAND = "#b91c1c"
@@ -37,6 +38,24 @@ def demo_banner() -> rx.Component:
     )
 
 
+def _elder_toggle() -> rx.Component:
+    """长者模式 on every page: a toggle button (aria-pressed) that the browser remembers."""
+    return rx.button(
+        rx.icon("type", size=16, aria_hidden="true"),
+        "长者模式",
+        on_click=DisplayState.toggle_elder_mode,
+        aria_pressed=rx.cond(DisplayState.elder_on, "true", "false"),
+        title="放大字体、加深颜色,再按一次恢复",
+        size="1",
+        type="button",
+        style=_ON_RED_BUTTON,
+    )
+
+
+# A white button on the red bar (Radix's soft grey on red is 2.3:1; this is 6.5:1 and ≥ 13:1 on the text).
+_ON_RED_BUTTON = {"background": "white", "color": BRAND, "font_weight": "500", "cursor": "pointer"}
+
+
 def _header_bar(home: str, *right: rx.Component) -> rx.Component:
     """The red bar on top of every page: the emblem and the portal's name, then ``right``."""
     brand = rx.link(
@@ -55,6 +74,7 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
             brand,
             rx.spacer(),
             *right,
+            _elder_toggle(),
             align="center",
             wrap="wrap",
             gap="3",
@@ -67,7 +87,7 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
 
 
 def _logout_button() -> rx.Component:
-    return rx.button("退出", on_click=AuthState.logout, size="1", variant="soft", color_scheme="gray")
+    return rx.button("退出", on_click=AuthState.logout, size="1", type="button", style=_ON_RED_BUTTON)
 
 
 def public_header() -> rx.Component:
@@ -80,7 +100,7 @@ def public_header() -> rx.Component:
                 AuthState.logged_in,
                 rx.fragment(
                     _nav_link(rx.cond(AuthState.is_enterprise, "我的诉求", "工作台"), AuthState.home_route),
-                    rx.text(AuthState.viewer["display_name"], color="white", opacity="0.85", white_space="nowrap"),
+                    rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
                     _logout_button(),
                 ),
                 rx.fragment(_nav_link("登录", routes.LOGIN), _nav_link("注册", routes.REGISTER)),
@@ -194,23 +214,25 @@ def _staff_header() -> rx.Component:
         rx.hstack(
             rx.icon("bell", size=16, color="white"),
             rx.cond(
-                AuthState.unread > 0, rx.badge(AuthState.unread.to_string(), color_scheme="amber", variant="solid"), ""
+                AuthState.unread > 0,
+                rx.badge(AuthState.unread.to_string(), style={"background": "#fde68a", "color": "#1c1917"}),
+                "",
             ),
             align="center",
             spacing="1",
         ),
         href=routes.STAFF_NOTIFICATIONS,
-        aria_label="消息",
+        aria_label=rx.cond(AuthState.unread > 0, "消息," + AuthState.unread.to_string() + "条未读", "消息"),
     )
     return _header_bar(
         routes.STAFF,
         rx.hstack(
             bell,
             rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
-            rx.badge(AuthState.viewer["role_label"], variant="surface"),
+            rx.badge(AuthState.viewer["role_label"], style={"background": "white", "color": BRAND}),
             rx.cond(
                 AuthState.viewer["unit_name"] != "",
-                rx.text(AuthState.viewer["unit_name"], color="white", opacity="0.8", size="2"),
+                rx.text(AuthState.viewer["unit_name"], color="white", size="2"),
                 rx.fragment(),
             ),
             _logout_button(),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import reflex as rx
 
 STATUS_COLORS = {
@@ -47,6 +50,41 @@ def due_text(row) -> rx.Component:
     )
 
 
+def tabbed(state, tabs: list[str], panel: Callable[[], rx.Component], *, label: str, counts=None) -> rx.Component:
+    """Radix tabs over a server-side list: ``state.tab`` is the selected tab, ``state.set_tab`` loads it.
+    Real tablist semantics (role tab, aria-selected, arrow keys between tabs; manual activation, so
+    moving through the tabs by keyboard does not load each one). ``panel()`` draws the list."""
+
+    def trigger(tab: str) -> rx.Component:
+        text = rx.text.span(tab, " (", counts[tab].to_string(), ")") if counts is not None else tab
+        return rx.tabs.trigger(text, value=tab)
+
+    return rx.tabs.root(
+        rx.tabs.list(*[trigger(tab) for tab in tabs], aria_label=label, margin_bottom="12px", wrap="wrap"),
+        *[rx.tabs.content(panel(), value=tab) for tab in tabs],
+        value=state.tab,
+        on_change=state.set_tab,
+        activation_mode="manual",
+    )
+
+
+def loading_or(loaded, content: rx.Component) -> rx.Component:
+    """``content`` once the server has answered; until then a busy marker that screen readers announce
+    (and the tests wait on), never an empty-list message that is not yet true."""
+    return rx.cond(
+        loaded,
+        content,
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text("加载中…", size="2"),
+            role="status",
+            aria_busy="true",
+            align="center",
+            padding="16px",
+        ),
+    )
+
+
 def pager(state) -> rx.Component:
     return rx.hstack(
         rx.button(
@@ -67,25 +105,45 @@ def pager(state) -> rx.Component:
     )
 
 
+def _keyboard_file_input(upload: rx.Component, name: str) -> rx.Component:
+    """Make react-dropzone's hidden file input the keyboard control, with an accessible name: it takes
+    the Tab focus (the zone shows the focus ring, assets/a11y.css) and Enter or Space opens the file
+    chooser natively. ``rx.upload`` spreads ``getInputProps()`` without arguments; it accepts props to
+    merge, so the call is rewritten with them. The zone itself stays a mouse and drop target only
+    (``no_keyboard``), so there is one focus stop and no control inside another."""
+    props = json.dumps({"aria-label": name, "tabIndex": 0}, ensure_ascii=False)
+    pending = [upload]
+    while pending:
+        component = pending.pop()
+        pending.extend(getattr(component, "children", []))
+        if getattr(component, "tag", "") != "input":
+            continue
+        specials = component.special_props or []
+        for i, special in enumerate(specials):
+            if str(special).endswith("()"):
+                specials[i] = rx.Var(_js_expr=f"{str(special)[:-2]}({props})", _var_data=special._get_all_var_data())
+    return upload
+
+
 def file_picker(state, upload_id: str, label: str = "附件") -> rx.Component:
     """Files are checked and parked privately the moment they are chosen; the list shows what will go."""
+    hint = "选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)"
     return rx.vstack(
         rx.text(label, weight="medium", size="2"),
-        rx.upload(
-            rx.hstack(
-                rx.icon("paperclip", size=16),
-                rx.text("选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)", size="2"),
-                align="center",
+        _keyboard_file_input(
+            rx.upload(
+                rx.hstack(rx.icon("paperclip", size=16, aria_hidden="true"), rx.text(hint, size="2"), align="center"),
+                id=upload_id,
+                multiple=True,
+                max_files=5,
+                border="1px dashed var(--gray-7)",
+                padding="10px",
+                border_radius="8px",
+                width="100%",
+                cursor="pointer",
+                on_drop=state.upload(rx.upload_files(upload_id=upload_id)),
             ),
-            id=upload_id,
-            multiple=True,
-            max_files=5,
-            border="1px dashed var(--gray-7)",
-            padding="10px",
-            border_radius="8px",
-            width="100%",
-            cursor="pointer",
-            on_drop=state.upload(rx.upload_files(upload_id=upload_id)),
+            f"{label}:{hint}",
         ),
         rx.foreach(
             state.staged_names,
