@@ -16,13 +16,20 @@ from portal.core.ids import parse_bounded_int, parse_id
 
 
 async def health(_request: Request) -> JSONResponse:
+    """The database answers, and every scheduler job has succeeded within three of its intervals."""
+    from starlette.concurrency import run_in_threadpool
+
+    from portal.services.job_runs import scheduler_health
+
     try:
         with get_engine().connect() as connection:
             connection.execute(text("SELECT 1"))
+        scheduler = await run_in_threadpool(scheduler_health)
     except Exception:  # noqa: BLE001 - the health check reports any failure as "down"
         return JSONResponse({"status": "down", "database": False}, status_code=503)
+    body = {"status": "ok" if scheduler["ok"] else "unhealthy", "database": True, "scheduler": scheduler}
     # The worker's pid lets an operator (and the multi-worker test) see which process answered.
-    return JSONResponse({"status": "ok", "database": True}, headers={"X-Portal-Pid": str(os.getpid())})
+    return JSONResponse(body, status_code=200 if scheduler["ok"] else 503, headers={"X-Portal-Pid": str(os.getpid())})
 
 
 async def download(request: Request):

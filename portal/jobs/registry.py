@@ -1,37 +1,67 @@
-"""Which jobs run when. Each job calls a service function and logs what it did."""
+"""Which jobs run when. Each job calls service functions; every run logs one line (counts, duration)
+and is recorded for /api/health (``services.job_runs``)."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from portal.services import attachments, sessions, sweeps, throttle
+from apscheduler.triggers.cron import CronTrigger
+
+from portal.core.clock import now
+from portal.services import attachments, figures, job_runs, sessions, supervision, sweeps, throttle
 
 log = logging.getLogger("portal.jobs")
 
 
-def purge_sessions() -> None:
-    removed = sessions.purge_expired_sessions()
-    if removed:
-        log.info("purged %s ended sessions", removed)
+def _summary(result) -> str:
+    if isinstance(result, dict):
+        return ", ".join(f"{k}={v}" for k, v in sorted(result.items())) or "nothing due"
+    return str(result)
 
 
-def purge_throttles_and_staging() -> None:
-    counters = throttle.purge_throttles()
-    files = attachments.purge_staged()
-    if counters or files:
-        log.info("purged %s idle throttle counters and %s abandoned staged files", counters, files)
+def run_job(job_id: str, interval_seconds: int, work: Callable[[], object]) -> None:
+    """Run ``work``, log one line and record the outcome; an exception is logged and recorded, never
+    raised into the scheduler (the next run tries again)."""
+    started, clock = now(), time.monotonic()
+    try:
+        summary = _summary(work())
+    except Exception as exc:  # noqa: BLE001 - recorded for /api/health and logged with its traceback
+        log.exception("job %s failed", job_id)
+        job_runs.record_run(job_id, interval_seconds, started, "", f"{type(exc).__name__}: {exc}")
+        return
+    log.info("job %s: %s (%.0f ms)", job_id, summary, (time.monotonic() - clock) * 1000)
+    job_runs.record_run(job_id, interval_seconds, started, summary)
 
 
-def open_revisits() -> None:
-    created = sweeps.open_due_revisits()
-    if created:
-        log.info("opened %s revisit tasks", created)
+def _housekeeping() -> dict:
+    return {
+        "sessions": sessions.purge_expired_sessions(),
+        "throttles": throttle.purge_throttles(),
+        "staged_files": attachments.purge_staged(),
+    }
+
+
+# job id, seconds between runs (for health), the work, the trigger
+JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
+    ("supervise_orders", 60, lambda: dict(supervision.sweep_work_orders()), {"trigger": "interval", "minutes": 1}),
+    ("open_revisits", 600, lambda: {"revisits": sweeps.open_due_revisits()}, {"trigger": "interval", "minutes": 10}),
+    ("expire_policies", 3600, lambda: {"expired": sweeps.expire_policies()}, {"trigger": "interval", "hours": 1}),
+    (
+        "daily_digest",
+        86400,
+        lambda: {"digests": sweeps.send_daily_digests()},
+        {"trigger": CronTrigger(hour=8, minute=30)},
+    ),
+    ("monthly_bulletin", 86400, lambda: {"rows": figures.take_monthly_bulletin()}, {"trigger": CronTrigger(hour=1)}),
+    ("purge_housekeeping", 3600, _housekeeping, {"trigger": "interval", "hours": 1}),
+]
 
 
 def register_jobs(scheduler) -> None:
-    scheduler.add_job(open_revisits, "interval", minutes=10, id="open_revisits", next_run_time=datetime.now(UTC))
-    scheduler.add_job(purge_sessions, "interval", hours=1, id="purge_sessions", next_run_time=datetime.now(UTC))
-    scheduler.add_job(
-        purge_throttles_and_staging, "interval", hours=1, id="purge_housekeeping", next_run_time=datetime.now(UTC)
-    )
+    """Every job, first run at start (catching up after downtime), then on its trigger. The digest and the
+    bulletin are idempotent by key, so running them at start is harmless."""
+    for job_id, interval, work, trigger in JOBS:
+        scheduler.add_job(run_job, args=(job_id, interval, work), id=job_id, next_run_time=datetime.now(UTC), **trigger)

@@ -291,6 +291,7 @@ def submit_feedback(*, actor: Actor, order_id, reply: str, method: str, solved, 
             solved=solved,
             feedback_at=moment,
             next_check_at=None,
+            working_days_used=max(0, get_calendar(session).working_days_between(order.dispatched_at, moment)),
         )
         rate_due = due_after(session, moment, LimitLevel.RATE)
         advance_demand(session, demand, status=S.FEEDBACK, rate_due_at=rate_due, moment=moment)

@@ -20,4 +20,11 @@ def test_only_one_leader_at_a_time(db):
 def test_jobs_are_registered_with_safe_defaults(db):
     scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1})
     register_jobs(scheduler)
-    assert {job.id for job in scheduler.get_jobs()} == {"purge_sessions", "open_revisits", "purge_housekeeping"}
+    assert {job.id for job in scheduler.get_jobs()} == {
+        "supervise_orders",
+        "open_revisits",
+        "expire_policies",
+        "daily_digest",
+        "monthly_bulletin",
+        "purge_housekeeping",
+    }

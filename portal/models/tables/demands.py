@@ -29,6 +29,8 @@ class Demand(SQLModel, table=True):
         Index("ix_demand_enterprise_created", "enterprise_id", "created_at", "id"),
         # The unfiltered staff list (newest first): walked backwards, no sort of the whole table per page.
         Index("ix_demand_created", "created_at", "id"),
+        # The revisit sweep: demands still 待评价 past their rating window.
+        Index("ix_demand_status_rate_due", "status", "rate_due_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
@@ -65,7 +67,11 @@ class WorkOrder(SQLModel, table=True):
     __tablename__ = "work_order"
     # Not unique per (demand, unit, round): a unit that returned an order may get the demand again
     # after the dispatcher re-routes it; the demand's version check keeps one live order per unit.
-    __table_args__ = (Index("ix_work_order_unit_status", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_work_order_unit_status", "unit_id", "status"),
+        Index("ix_work_order_status_due", "status", "due_at"),  # the supervision board's overdue list
+        Index("ix_work_order_dispatched", "dispatched_at"),  # figures per period
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
     unit_id: int = Field(foreign_key="unit.id")
@@ -92,6 +98,8 @@ class WorkOrder(SQLModel, table=True):
     suspected_false_feedback: bool = Field(default=False)
     next_check_at: Optional[datetime] = timestamp_field(index=True)
     version: int = Field(default=1)
+    # Working days from dispatch to feedback, fixed when the reply is given (figures: 实际用时).
+    working_days_used: Optional[int] = Field(default=None)
 
 
 class ExtensionRequest(SQLModel, table=True):

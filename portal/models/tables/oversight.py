@@ -25,21 +25,48 @@ class SupervisionNotice(SQLModel, table=True):
     message: str = Field(default="", max_length=500)
     unique_key: str = Field(max_length=120, unique=True)
     created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    created_at: datetime = timestamp_field(default=True)
+    created_at: datetime = timestamp_field(default=True, index=True)
 
 
 class Card(SQLModel, table=True):
-    """黄牌/红牌 of a unit in a month (seed 001's ladder: every 2nd yellow → red, every 2nd red → 约谈)."""
+    """A 黄牌 of a unit in a month, one per overdue lead order and round. Red cards and 约谈 follow from the
+    month's count of yellow cards not revoked (seed 001's ladder, thresholds in ``rule_setting``), so a
+    revoked yellow card takes its consequences with it."""
 
-    __table_args__ = (Index("ix_card_unit_month", "unit_id", "month"),)
+    __table_args__ = (Index("ix_card_unit_month", "unit_id", "month"), Index("ix_card_month", "month"))
     id: Optional[int] = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")
-    month: str = Field(max_length=7)  # YYYY-MM in the configured zone
+    month: str = Field(max_length=7)  # YYYY-MM in the configured zone: the month the order fell overdue
     color: str = Field(max_length=10)
     reason: str = Field(default="", max_length=500)
     work_order_id: Optional[int] = Field(default=None, foreign_key="work_order.id")
     unique_key: str = Field(max_length=120, unique=True)
     created_at: datetime = timestamp_field(default=True)
+    revoked_at: Optional[datetime] = timestamp_field()
+    revoked_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    revoke_reason: str = Field(default="", max_length=500)
+
+
+class RuleSetting(SQLModel, table=True):
+    """Supervision thresholds that are not working-day limits (those are ``time_limit_rule``)."""
+
+    __tablename__ = "rule_setting"
+    key: str = Field(primary_key=True, max_length=40)
+    value: int
+    description: str = Field(default="", max_length=200)
+
+
+class JobRun(SQLModel, table=True):
+    """The scheduler's last run of each job, for /api/health (a job silent for 3 intervals is unhealthy)."""
+
+    __tablename__ = "job_run"
+    job_id: str = Field(primary_key=True, max_length=40)
+    interval_seconds: int
+    last_started_at: Optional[datetime] = timestamp_field()
+    last_success_at: Optional[datetime] = timestamp_field()
+    last_duration_ms: int = Field(default=0)
+    last_summary: str = Field(default="", max_length=500)
+    last_error: str = Field(default="", max_length=500)
 
 
 class BulletinSnapshot(SQLModel, table=True):

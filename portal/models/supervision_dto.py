@@ -1,0 +1,90 @@
+"""Records the supervision board, the reports page and the bulletins expose (TypedDicts, like ``dto``)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class UnitFigures(TypedDict):
+    """One unit's figures for a period (DESIGN §4; rates are shown as text, "—" when undefined)."""
+
+    rank: int
+    unit_id: int
+    unit: str
+    received: int
+    signed_on_time: int
+    closed: int
+    closed_on_time: int
+    overdue: int
+    returned: int
+    promised_days: str
+    avg_days: str
+    max_days: int
+    rated: int
+    satisfied: int
+    sign_rate: str
+    close_rate: str
+    satisfaction_rate: str
+    yellow: int
+    red: int
+
+
+class BoardUnit(TypedDict):
+    unit_id: int
+    unit: str
+    kind: str
+    color: str  # 绿牌 | 黄牌 | 红牌
+    yellow: int
+    red: int
+    interviews: int
+    overdue: int
+    pending: int
+
+
+class OverdueRow(TypedDict):
+    order_id: int
+    demand_id: int
+    code: str
+    title: str
+    unit: str
+    order_role: str
+    due_at: str
+    days_overdue: int
+    urged: int
+
+
+class SupervisionNoticeRow(TypedDict):
+    notice_id: int
+    at: str
+    unit: str
+    kind: str
+    code: str
+    demand_id: int
+    message: str
+    read: bool
+
+
+class CardRow(TypedDict):
+    card_id: int
+    unit: str
+    month: str
+    color: str
+    reason: str
+    at: str
+    revoked: bool
+    revoke_reason: str
+
+
+class SuspectRow(TypedDict):
+    order_id: int
+    demand_id: int
+    code: str
+    title: str
+    unit: str
+    feedback_at: str
+
+
+class BulletinRow(TypedDict):
+    period: str
+    units: int
+    taken_at: str

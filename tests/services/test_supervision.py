@@ -1,0 +1,276 @@
+"""督办 by the scheduler (issue #10): each rule with the clock moved across the 2026 National Day holiday
+and its 调休 Saturday, idempotence, concurrency, catch-up without stale warnings, failure isolation, the
+card ladder, revocation, 催办 and the figures of a scenario worked out by hand."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from portal.core.clock import fixed, use_clock
+from portal.core.db import session_scope
+from portal.models.tables import AuditEntry, Card, Notification, SupervisionNotice, TimelineEvent, WorkOrder
+from portal.services import dispatching, figures, handling, intake, rating, supervision, supervision_board, sweeps
+from portal.services.errors import Conflict, Forbidden, ValidationFailed
+from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
+
+# Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a 调休 working day. 一般 = 5 working days:
+# 8, 9, 10 (Sat), 12, 13 Oct → due at the end of Tue 13 Oct; 签收 by the end of Thu 8 Oct.
+DISPATCHED = datetime(2026, 9, 30, 9, 0, tzinfo=SH)
+
+
+@pytest.fixture
+def people(demo_accounts):
+    return {name: actor(name) for name in ("qiye1", "zhongxin", "ziguiju", "zhujianju", "lingdao")}
+
+
+def dispatched_order(people, *, unit="市自然资源和规划局", at=DISPATCHED, co=None, title="厂房施工许可办理咨询"):
+    with use_clock(fixed(at)):
+        demand_id = intake.submit_demand(actor=people["qiye1"], form=form(title=title))
+        dispatching.dispatch(
+            actor=people["zhongxin"],
+            demand_id=demand_id,
+            lead_unit_id=unit_id(unit),
+            co_unit_ids=[unit_id(co)] if co else [],
+            level="一般",
+        )
+    return orders(demand_id)
+
+
+def sweep_at(moment: datetime):
+    with use_clock(fixed(moment)):
+        return supervision.sweep_work_orders()
+
+
+def notices(kind: str | None = None) -> list[SupervisionNotice]:
+    with session_scope() as session:
+        query = select(SupervisionNotice).order_by(SupervisionNotice.id)
+        return session.exec(query.where(SupervisionNotice.kind == kind) if kind else query).all()
+
+
+def cards() -> list[Card]:
+    with session_scope() as session:
+        return session.exec(select(Card).order_by(Card.id)).all()
+
+
+def test_each_rule_at_its_moment_across_the_holiday(people):
+    (order,) = dispatched_order(people)
+    assert order.due_at == datetime(2026, 10, 13, 23, 59, 59, 999999, tzinfo=SH)
+    assert sweep_at(DISPATCHED + timedelta(minutes=1)) == {}  # nothing due yet
+    with session_scope() as session:  # the next look is the sign deadline, not every minute
+        assert session.get(WorkOrder, order.id).next_check_at > datetime(2026, 10, 8, 23, 59, tzinfo=SH)
+
+    assert sweep_at(datetime(2026, 10, 9, 9, 0, tzinfo=SH)) == {"签收超时": 1}
+    assert {n.unit_id for n in notices("签收超时")} == {order.unit_id, unit_id("市政府事务推进中心")}
+    with use_clock(fixed(datetime(2026, 10, 9, 10, 0, tzinfo=SH))):
+        handling.sign(actor=people["ziguiju"], order_id=order.id)
+
+    # Sat 10 Oct is a working day, so on Sunday 11 Oct two working days (12, 13) are still left.
+    assert sweep_at(datetime(2026, 10, 11, 12, 0, tzinfo=SH)) == {}
+    assert sweep_at(datetime(2026, 10, 12, 8, 0, tzinfo=SH)) == {"预警": 1}
+    assert sweep_at(datetime(2026, 10, 13, 18, 0, tzinfo=SH)) == {}
+    assert sweep_at(datetime(2026, 10, 14, 9, 0, tzinfo=SH)) == {"超期": 1}
+    (card,) = cards()
+    assert (card.unit_id, card.month, card.color) == (order.unit_id, "2026-10", "黄牌")
+    with session_scope() as session:
+        inbox = session.exec(select(Notification.kind).where(Notification.unit_id == order.unit_id)).all()
+        assert {"签收超时", "预警", "超期催办"} <= set(inbox)
+        assert session.get(WorkOrder, order.id).next_check_at is None
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {}  # nothing more, ever
+
+
+def test_catch_up_after_downtime_sends_only_the_overdue_notice(people):
+    (order,) = dispatched_order(people)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 1}
+    assert [n.kind for n in notices()] == ["超期催办"]  # no late 签收超时 or 预警
+    assert len(cards()) == 1
+
+
+def test_running_twice_or_concurrently_duplicates_nothing(people):
+    for i in range(4):
+        dispatched_order(people, title=f"并发测试诉求{i}", unit="市住房和城乡建设局", co="市自然资源和规划局")
+    moment = datetime(2026, 10, 20, 9, 0, tzinfo=SH)
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(sweep_at(moment))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    total = sum((r for r in results), start=type(results[0])())
+    assert total["超期"] == 4 and total["协办超时"] == 4
+    assert len(cards()) == 4
+    assert len({n.unique_key for n in notices()}) == len(notices())
+    assert sweep_at(moment) == {}
+
+
+def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
+    first = dispatched_order(people, title="第一件诉求")[0]
+    second = dispatched_order(people, title="第二件诉求")[0]
+    original = supervision._SEND["超期"]
+
+    def broken(session, order, *args):
+        if order.id == first.id:
+            raise RuntimeError("simulated failure")
+        return original(session, order, *args)
+
+    monkeypatch.setitem(supervision._SEND, "超期", broken)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 1, "failed": 1}
+    assert [c.work_order_id for c in cards()] == [second.id]
+    with session_scope() as session:  # the failed order keeps its moment and is tried again
+        assert session.get(WorkOrder, first.id).next_check_at is not None
+    monkeypatch.setitem(supervision._SEND, "超期", original)
+    assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
+    assert sorted(c.work_order_id for c in cards()) == sorted([first.id, second.id])
+
+
+def test_card_ladder_red_then_interview_and_revocation(people):
+    for i in range(4):
+        dispatched_order(people, title=f"超期诉求{i}")
+    sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH))
+    unit = unit_id("市自然资源和规划局")
+    with session_scope() as session:
+        assert supervision.active_yellow_count(session, unit, "2026-10") == 4
+    assert len([n for n in notices("红牌") if n.unit_id == unit]) == 2  # at the 2nd and the 4th yellow
+    assert len([n for n in notices("约谈") if n.unit_id == unit]) == 1  # at the 2nd red
+    with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
+        row = next(u for u in supervision_board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
+    assert (row["color"], row["yellow"], row["red"], row["interviews"]) == ("红牌", 4, 2, 1)
+
+    card_id = cards()[0].id
+    with pytest.raises(ValidationFailed):
+        supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
+    with pytest.raises(Forbidden):
+        supervision.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
+    supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+    with pytest.raises(Conflict):
+        supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+    with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
+        row = next(u for u in supervision_board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
+    assert (row["yellow"], row["red"], row["interviews"]) == (3, 1, 0)
+    with session_scope() as session:
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "撤销黄牌")).one()
+
+
+def test_urge_reaches_the_unit_and_the_timeline(people):
+    (order,) = dispatched_order(people)
+    with pytest.raises(Forbidden):
+        supervision.urge(actor=people["ziguiju"], order_id=order.id)
+    with pytest.raises(ValidationFailed):
+        supervision.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
+    supervision.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
+    supervision.urge(actor=people["zhongxin"], order_id=order.id)  # a second urge is a second notice
+    assert [n.kind for n in notices()] == ["催办", "催办"]
+    with session_scope() as session:
+        inbox = session.exec(
+            select(Notification).where(Notification.unit_id == order.unit_id, Notification.kind == "催办")
+        ).all()
+        assert len(inbox) == 2 and "请于今日内反馈" in inbox[0].body
+        event = session.exec(select(TimelineEvent).where(TimelineEvent.action == "催办")).first()
+        assert event.visibility == "staff"
+    with pytest.raises(Exception):  # noqa: B017 - a foreign or junk id is refused, nothing written
+        supervision.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
+    assert len(notices()) == 2
+
+
+def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
+    ids = []
+    for i in range(3):
+        with use_clock(fixed(DISPATCHED)):
+            demand_id = intake.submit_demand(actor=people["qiye1"], form=form(kind="咨询", title=f"咨询{i}"))
+            dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按申报指南办理即可。")
+        ids.append(demand_id)
+    original = sweeps._open_revisit
+
+    def collide_on_second(session, demand_id, moment):
+        if demand_id == ids[1]:
+            raise Conflict()
+        return original(session, demand_id, moment)
+
+    monkeypatch.setattr(sweeps, "_open_revisit", collide_on_second)
+    with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
+        assert sweeps.open_due_revisits() == 2  # counted only what was made; the others kept
+    monkeypatch.setattr(sweeps, "_open_revisit", original)
+    with use_clock(fixed(datetime(2026, 10, 20, 9, 10, tzinfo=SH))):
+        assert sweeps.open_due_revisits() == 1
+        assert sweeps.open_due_revisits() == 0
+
+
+def test_daily_digest_once_per_working_day(people):
+    dispatched_order(people)
+    with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
+        assert sweeps.send_daily_digests() == 1
+        assert sweeps.send_daily_digests() == 0
+    with use_clock(fixed(datetime(2026, 10, 11, 9, 0, tzinfo=SH))):  # Sunday
+        assert sweeps.send_daily_digests() == 0
+    with use_clock(fixed(datetime(2026, 10, 12, 7, 0, tzinfo=SH))):  # before the morning
+        assert sweeps.send_daily_digests() == 0
+
+
+def test_figures_of_a_scenario_worked_by_hand(people):
+    monday = datetime(2026, 11, 2, 9, 0, tzinfo=SH)
+    good, late = (dispatched_order(people, at=monday, title=t)[0] for t in ("按时办结的诉求", "超期未办的诉求"))
+    with use_clock(fixed(monday + timedelta(hours=1))):
+        handling.sign(actor=people["ziguiju"], order_id=good.id)  # sign due: end of Tue 3 Nov
+    with use_clock(fixed(datetime(2026, 11, 4, 10, 0, tzinfo=SH))):  # 2 working days after dispatch
+        handling.submit_feedback(
+            actor=people["ziguiju"], order_id=good.id, reply="已办理完毕,许可证已发放。", method="现场办理", solved=True
+        )
+        rating.rate(actor=people["qiye1"], demand_id=good.demand_id, satisfaction="非常满意", contacted=True)
+    with use_clock(fixed(datetime(2026, 11, 5, 10, 0, tzinfo=SH))):
+        handling.sign(actor=people["ziguiju"], order_id=late.id)  # two days late
+    sweep_at(datetime(2026, 11, 20, 9, 0, tzinfo=SH))  # late is past its 9 Nov due date: one yellow card
+    with use_clock(fixed(datetime(2026, 11, 20, 9, 0, tzinfo=SH))):
+        rows = figures.figures_for(
+            actor=people["lingdao"], start=datetime(2026, 11, 1).date(), end=datetime(2026, 12, 1).date()
+        )
+    row = next(r for r in rows if r["unit"] == "市自然资源和规划局")
+    assert {k: row[k] for k in ("received", "signed_on_time", "closed", "closed_on_time", "overdue", "returned")} == {
+        "received": 2,
+        "signed_on_time": 1,
+        "closed": 1,
+        "closed_on_time": 1,
+        "overdue": 1,
+        "returned": 0,
+    }
+    assert (row["sign_rate"], row["close_rate"], row["satisfaction_rate"]) == ("50.0%", "50.0%", "100.0%")
+    assert (row["promised_days"], row["avg_days"], row["max_days"]) == ("5.0", "2.0", 2)
+    assert (row["yellow"], row["red"], row["rank"]) == (1, 0, 1)
+    idle = next(r for r in rows if r["unit"] == "市住房和城乡建设局")
+    assert (idle["received"], idle["close_rate"]) == (0, "—")
+    with pytest.raises(Forbidden):
+        figures.figures_for(
+            actor=people["ziguiju"], start=datetime(2026, 11, 1).date(), end=datetime(2026, 12, 1).date()
+        )
+
+    # The bulletin freezes November once; later changes never alter it.
+    with use_clock(fixed(datetime(2026, 12, 1, 1, 0, tzinfo=SH))):
+        stored = figures.take_monthly_bulletin()
+        assert stored == len(rows) and figures.take_monthly_bulletin() == 0
+    supervision.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
+    frozen = figures.bulletin(actor=people["lingdao"], period="2026-11")
+    assert next(r for r in frozen if r["unit"] == "市自然资源和规划局")["yellow"] == 1
+    assert figures.bulletins(actor=people["zhongxin"])[0]["period"] == "2026-11"
+
+
+def test_period_bounds():
+    day = datetime(2026, 8, 15).date()
+    assert figures.period_bounds("month", day)[:2] == (datetime(2026, 8, 1).date(), datetime(2026, 9, 1).date())
+    assert figures.period_bounds("quarter", day)[2] == "2026年第3季度"
+    assert figures.period_bounds("half", day)[:2] == (datetime(2026, 7, 1).date(), datetime(2027, 1, 1).date())
+    assert figures.period_bounds("year", day)[2] == "2026年"
+
+
+def count_rows(model) -> int:
+    with session_scope() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
