@@ -10,7 +10,18 @@ import reflex as rx
 from portal import routes as r
 from portal.api.routes import build_api, limit_upload_size
 from portal.core.settings import get_settings
-from portal.pages import admin, demand_detail, enterprise, enterprises, my_demands, public, staff, work
+from portal.pages import (
+    admin,
+    demand_detail,
+    enterprise,
+    enterprises,
+    my_demands,
+    public,
+    reports,
+    staff,
+    supervision,
+    work,
+)
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
@@ -24,6 +35,8 @@ from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
 from portal.state.notifications import NotificationsState
 from portal.state.profile import ProfileState
+from portal.state.reports import ReportsState
+from portal.state.supervision import SupervisionState
 from portal.state.workbench import WorkbenchState
 
 if reason := get_settings().unsafe_demo_reason():
@@ -58,8 +71,8 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_REVISITS, "回访", work.revisits, (CentreQueuesState.load_revisits,)),
     PageEntry(r.STAFF_VERIFICATIONS, "办结核查", work.verifications, (CentreQueuesState.load_verifications,)),
     PageEntry(r.STAFF_NOTIFICATIONS, "消息", work.staff_notifications, (NotificationsState.load,)),
-    PageEntry(r.STAFF_SUPERVISION, "督办", staff.placeholder("督办")),
-    PageEntry(r.STAFF_REPORTS, "统计通报", staff.placeholder("统计通报")),
+    PageEntry(r.STAFF_SUPERVISION, "督办", supervision.supervision_page, (SupervisionState.load,)),
+    PageEntry(r.STAFF_REPORTS, "统计通报", reports.reports_page, (ReportsState.load,)),
     PageEntry(r.STAFF_POLICIES, "政策管理", staff.placeholder("政策管理")),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),

@@ -59,6 +59,7 @@ class SupervisionNoticeRow(TypedDict):
     unit: str
     kind: str
     code: str
+    title: str
     demand_id: int
     message: str
     read: bool

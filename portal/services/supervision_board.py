@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.core.formatting import format_instant
+from portal.core.formatting import format_instant, local_zone
 from portal.models.dto import Actor
 from portal.models.enums import Role, UnitKind
 from portal.models.supervision_dto import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
@@ -20,6 +20,16 @@ from portal.services.supervision import OPEN_STATUSES, RED, YELLOW, month_of, ru
 from portal.services.workflow import require_role
 
 LIST_LIMIT = 100
+
+
+def recent_months(count: int = 12) -> list[str]:
+    """This month and the ones before it, newest first (YYYY-MM, local)."""
+    local = now().astimezone(local_zone())
+    year, month, found = local.year, local.month, []
+    for _ in range(count):
+        found.append(f"{year}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found
 
 
 def board_units(*, actor: Actor, month: str | None = None) -> list[BoardUnit]:
@@ -118,7 +128,7 @@ def recent_notices(*, actor: Actor) -> list[SupervisionNoticeRow]:
     require_role(actor, Role.DISPATCHER, Role.LEADER)
     with session_scope() as session:
         rows = session.exec(
-            select(SupervisionNotice, Unit.name, Demand.code, Demand.id, Notification.read_at)
+            select(SupervisionNotice, Unit.name, Demand.code, Demand.title, Demand.id, Notification.read_at)
             .join(Unit, Unit.id == SupervisionNotice.unit_id)
             .join(WorkOrder, WorkOrder.id == SupervisionNotice.work_order_id)
             .join(Demand, Demand.id == WorkOrder.demand_id)
@@ -134,11 +144,12 @@ def recent_notices(*, actor: Actor) -> list[SupervisionNoticeRow]:
             unit=unit,
             kind=n.kind,
             code=code,
+            title=title,
             demand_id=demand_id,
             message=n.message,
             read=read_at is not None,
         )
-        for n, unit, code, demand_id, read_at in rows
+        for n, unit, code, title, demand_id, read_at in rows
     ]
 
 
