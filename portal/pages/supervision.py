@@ -130,81 +130,85 @@ def _revoke_form() -> rx.Component:
     )
 
 
+def _board_card() -> rx.Component:
+    return card(
+        rx.hstack(
+            rx.heading("亮牌情况", size="4", as_="h2"),
+            rx.spacer(),
+            rx.el.label("月份", html_for="f-board-month", style={"fontSize": "14px"}),
+            rx.el.select(
+                rx.foreach(S.months, lambda m: rx.el.option(m, value=m)),
+                id="f-board-month",
+                value=S.month,
+                on_change=S.set_month,
+                style={"height": "var(--space-6)", "border": "1px solid var(--gray-7)"},
+            ),
+            align="center",
+            width="100%",
+            margin_bottom="8px",
+        ),
+        _board(),
+    )
+
+
+def _suspect_row(r) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(r["code"]),
+        rx.table.cell(_demand_link(r)),
+        rx.table.cell(r["unit"]),
+        rx.table.cell(r["feedback_at"]),
+    )
+
+
+def _listing(title: str, rows, headers: list[str], render, label: str, none: str, *extra) -> rx.Component:
+    return _section(
+        title,
+        *extra[:1],
+        rx.cond(rows.length() > 0, data_table(headers, rows, render, label=label), empty(none)),
+        *extra[1:],
+    )
+
+
 def supervision_page() -> rx.Component:
     return staff_page(
         "督办",
         loading_or(
             S.loaded,
             rx.fragment(
-                card(
-                    rx.hstack(
-                        rx.heading("亮牌情况", size="4", as_="h2"),
-                        rx.spacer(),
-                        rx.el.label("月份", html_for="f-board-month", style={"fontSize": "14px"}),
-                        rx.el.select(
-                            rx.foreach(S.months, lambda m: rx.el.option(m, value=m)),
-                            id="f-board-month",
-                            value=S.month,
-                            on_change=S.set_month,
-                            style={"height": "var(--space-6)", "border": "1px solid var(--gray-7)"},
-                        ),
-                        align="center",
-                        width="100%",
-                        margin_bottom="8px",
-                    ),
-                    _board(),
-                ),
-                _section(
+                _board_card(),
+                _listing(
                     "超期工单",
-                    rx.cond(
-                        S.overdue.length() > 0,
-                        data_table(
-                            ["编号", "标题", "承办单位", "办理期限", "超期", "已催办", "操作"], S.overdue, _overdue_row
-                        ),
-                        empty("没有超期工单"),
-                    ),
+                    S.overdue,
+                    ["编号", "标题", "承办单位", "办理期限", "超期", "已催办", "操作"],
+                    _overdue_row,
+                    "超期工单列表",
+                    "没有超期工单",
                 ),
-                _section(
+                _listing(
                     "督办通知",
-                    rx.cond(
-                        S.notices.length() > 0,
-                        data_table(
-                            ["时间", "单位", "类型", "诉求", "内容", "阅读"],
-                            S.notices,
-                            _notice_row,
-                            label="督办通知列表",
-                        ),
-                        empty("暂无督办通知"),
-                    ),
+                    S.notices,
+                    ["时间", "单位", "类型", "诉求", "内容", "阅读"],
+                    _notice_row,
+                    "督办通知列表",
+                    "暂无督办通知",
                 ),
-                _section(
+                _listing(
                     "疑似虚假反馈",
+                    S.suspects,
+                    ["编号", "标题", "承办单位", "反馈时间"],
+                    _suspect_row,
+                    "疑似虚假反馈列表",
+                    "没有疑似虚假反馈",
                     rx.text("企业评价时表示承办单位未与其联系的工单,请核实。", size="2", color_scheme="gray"),
-                    rx.cond(
-                        S.suspects.length() > 0,
-                        data_table(
-                            ["编号", "标题", "承办单位", "反馈时间"],
-                            S.suspects,
-                            lambda r: rx.table.row(
-                                rx.table.cell(r["code"]),
-                                rx.table.cell(_demand_link(r)),
-                                rx.table.cell(r["unit"]),
-                                rx.table.cell(r["feedback_at"]),
-                            ),
-                            label="疑似虚假反馈列表",
-                        ),
-                        empty("没有疑似虚假反馈"),
-                    ),
                 ),
-                _section(
+                _listing(
                     "亮牌记录",
-                    rx.cond(
-                        S.cards.length() > 0,
-                        data_table(
-                            ["月份", "单位", "牌", "事由", "时间", "状态"], S.cards, _card_row, label="亮牌记录列表"
-                        ),
-                        empty("暂无亮牌记录"),
-                    ),
+                    S.cards,
+                    ["月份", "单位", "牌", "事由", "时间", "状态"],
+                    _card_row,
+                    "亮牌记录列表",
+                    "暂无亮牌记录",
+                    rx.fragment(),
                     _revoke_form(),
                 ),
             ),

@@ -5,7 +5,7 @@ them read for all)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlmodel import Session, select
 
 from portal import routes
@@ -30,12 +30,20 @@ def notify(
     user_id: int | None = None,
     unit_id: int | None = None,
 ) -> None:
-    """Idempotent by ``key``: sending the same notice twice stores it once."""
-    if session.exec(select(Notification.id).where(Notification.unique_key == key)).first():
+    """Idempotent by ``key``: sending the same notice twice stores it once. A plain INSERT, not an ORM
+    object: the scheduler sends hundreds in a catch-up run and nothing reads them back in the session."""
+    if session.exec(select(Notification.id).where(Notification.unique_key == key[:120])).first():
         return
-    session.add(
-        Notification(
-            user_id=user_id, unit_id=unit_id, kind=kind, title=title, body=body[:1000], link=link, unique_key=key[:120]
+    session.exec(
+        insert(Notification).values(
+            user_id=user_id,
+            unit_id=unit_id,
+            kind=kind,
+            title=title[:100],
+            body=body[:1000],
+            link=link,
+            unique_key=key[:120],
+            created_at=now(),
         )
     )
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -76,6 +77,16 @@ def warning_moment(calendar: WorkingCalendar, due_at: datetime, warning_days: in
 # ── the sweep ───────────────────────────────────────────────────────────────────────────────
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every check of one batch shares, read once per batch."""
+
+    moment: datetime
+    calendar: WorkingCalendar
+    thresholds: dict[str, int]
+    centre_id: int | None
+
+
 def sweep_work_orders(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> Counter:
     """Check every order whose moment has come, in batches, until none is due or the time budget is
     spent (the rest waits for the next run). Returns what was done, by kind."""
@@ -89,10 +100,11 @@ def sweep_work_orders(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> Counte
                 .order_by(WorkOrder.next_check_at, WorkOrder.id)
                 .limit(SWEEP_BATCH)
             ).all()
+            context = _Context(moment, get_calendar(session), rules(session), _centre_id(session))
         for order_id, seen in due:
             try:
                 with session_scope() as session:
-                    done.update(_check_order(session, order_id, seen, moment))
+                    done.update(_check_order(session, order_id, seen, context))
             except Exception:  # one order's failure must not stop (or undo) the others
                 log.exception("supervision check of work order %s failed", order_id)
                 failed.add(order_id)
@@ -102,12 +114,11 @@ def sweep_work_orders(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> Counte
     return done
 
 
-def _check_order(session: Session, order_id: int, seen: datetime, moment: datetime) -> Counter:
+def _check_order(session: Session, order_id: int, seen: datetime, context: _Context) -> Counter:
     order = session.get(WorkOrder, order_id)
     if order is None or order.next_check_at != seen:
         return Counter()
-    calendar, thresholds = get_calendar(session), rules(session)
-    steps, next_at = _plan(order, calendar, thresholds["warning_days"], moment)
+    steps, next_at = _plan(order, context.calendar, context.thresholds["warning_days"], context.moment)
     claimed = session.exec(
         update(WorkOrder)
         .where(WorkOrder.id == order.id, WorkOrder.next_check_at == seen, WorkOrder.version == order.version)
@@ -118,7 +129,7 @@ def _check_order(session: Session, order_id: int, seen: datetime, moment: dateti
     demand = session.get(Demand, order.demand_id)
     done = Counter()
     for step in steps:
-        if _SEND[step](session, order, demand, moment, thresholds):
+        if _SEND[step](session, order, demand, context):
             done[step] += 1
     return done
 
@@ -147,39 +158,54 @@ def _plan(order: WorkOrder, calendar: WorkingCalendar, warning_days: int, moment
 
 
 def _notice(
-    session: Session, order: WorkOrder, demand: Demand, kind: str, key: str, message: str, unit_id: int, by=None
+    session: Session,
+    order: WorkOrder,
+    demand: Demand,
+    kind: str,
+    key: str,
+    message: str,
+    unit_id: int,
+    by: int | None = None,
+    *,
+    contended: bool = False,
 ) -> bool:
-    """One supervision notice (unique by ``key``) and the unit's inbox notice under the same key."""
+    """One supervision notice (unique by ``key``) and the unit's inbox notice under the same key. Keys of
+    one order are only ever written by whoever claimed it; a ``contended`` key (a unit's red card, which
+    two schedulers handling two orders of one unit could both reach) goes in a savepoint, so losing that
+    race costs only the duplicate."""
     if session.exec(select(SupervisionNotice.id).where(SupervisionNotice.unique_key == key)).first():
         return False
-    try:
-        with session.begin_nested():
-            session.add(
-                SupervisionNotice(
-                    work_order_id=order.id,
-                    unit_id=unit_id,
-                    kind=kind,
-                    round=order.round,
-                    message=message,
-                    unique_key=key,
-                    created_at=now(),
-                    created_by_id=by,
-                )
-            )
-    except IntegrityError:
-        return False
+    values = dict(
+        work_order_id=order.id,
+        unit_id=unit_id,
+        kind=kind,
+        round=order.round,
+        message=message[:500],
+        unique_key=key,
+        created_at=now(),
+        created_by_id=by,
+    )
+    if contended:
+        try:
+            with session.begin_nested():
+                session.exec(insert(SupervisionNotice).values(**values))
+        except IntegrityError:
+            return False
+    else:
+        session.exec(insert(SupervisionNotice).values(**values))
     notify_unit(session, demand, key=key, kind=kind, unit_id=unit_id, title=f"{kind}:{demand.title}", body=message)
     return True
 
 
 def _centre_id(session: Session) -> int | None:
+    """The 推进中心 (it hears of every sign timeout and card)."""
     return session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
 
 
-def _send_sign_timeout(session, order, demand, moment, _rules) -> bool:
+def _send_sign_timeout(session, order, demand, context: _Context) -> bool:
     message = f"工单{demand.code}已超过签收时限({format_instant(order.sign_due_at)}),请立即签收。"
     sent = _notice(session, order, demand, "签收超时", f"o{order.id}:签收超时:{order.round}", message, order.unit_id)
-    centre = _centre_id(session)
+    centre = context.centre_id
     if sent and centre:
         unit = session.get(Unit, order.unit_id)
         _notice(
@@ -194,13 +220,13 @@ def _send_sign_timeout(session, order, demand, moment, _rules) -> bool:
     return sent
 
 
-def _send_warning(session, order, demand, moment, _rules) -> bool:
+def _send_warning(session, order, demand, context: _Context) -> bool:
     key = f"o{order.id}:预警:{order.round}:{local_date(order.due_at).isoformat()}"
     message = f"工单{demand.code}将于{format_instant(order.due_at)}到期,请抓紧办理并按时反馈。"
     return _notice(session, order, demand, "预警", key, message, order.unit_id)
 
 
-def _send_co_overdue(session, order, demand, moment, _rules) -> bool:
+def _send_co_overdue(session, order, demand, context: _Context) -> bool:
     message = f"工单{demand.code}的协办意见已超期({format_instant(order.due_at)}),请尽快提交。"
     sent = _notice(session, order, demand, "协办超时", f"o{order.id}:协办超时:{order.round}", message, order.unit_id)
     lead = session.exec(
@@ -225,7 +251,7 @@ def _send_co_overdue(session, order, demand, moment, _rules) -> bool:
     return sent
 
 
-def _send_overdue(session, order, demand, moment, thresholds) -> bool:
+def _send_overdue(session, order, demand, context: _Context) -> bool:
     """超期: 催办 to the unit and a 黄牌 in the month the order fell overdue, then the ladder."""
     message = f"工单{demand.code}已超过办理期限({format_instant(order.due_at)}),请立即办理并反馈。已亮黄牌。"
     sent = _notice(session, order, demand, "超期催办", f"o{order.id}:超期:{order.round}", message, order.unit_id)
@@ -233,43 +259,44 @@ def _send_overdue(session, order, demand, moment, thresholds) -> bool:
     key = f"o{order.id}:r{order.round}:{YELLOW}"
     if session.exec(select(Card.id).where(Card.unique_key == key)).first():
         return sent
-    try:
-        with session.begin_nested():
-            session.add(
-                Card(
-                    unit_id=order.unit_id,
-                    month=month,
-                    color=YELLOW,
-                    work_order_id=order.id,
-                    unique_key=key,
-                    reason=f"工单{demand.code}超期未反馈",
-                    created_at=moment,
-                )
-            )
-    except IntegrityError:
-        return sent
-    record_event(session, demand, None, "亮黄牌", f"承办单位超期未反馈,亮黄牌({month})", {"order_id": order.id}, moment)
-    _ladder(session, order, demand, month, thresholds)
+    session.exec(  # keyed by this order, which only this transaction holds (see _notice)
+        insert(Card).values(
+            unit_id=order.unit_id,
+            month=month,
+            color=YELLOW,
+            work_order_id=order.id,
+            unique_key=key,
+            reason=f"工单{demand.code}超期未反馈",
+            created_at=context.moment,
+            revoke_reason="",
+        )
+    )
+    record_event(
+        session, demand, None, "亮黄牌", f"承办单位超期未反馈,亮黄牌({month})", {"order_id": order.id}, context.moment
+    )
+    _ladder(session, order, demand, month, context)
     return sent
 
 
-def _ladder(session, order, demand, month, thresholds) -> None:
+def _ladder(session, order, demand, month, context: _Context) -> None:
     """After a new yellow card: a red card at every ``yellow_per_red``-th, an interview of the principal at
     every ``red_per_interview``-th red (notices to the unit and the centre, keyed by their count)."""
+    thresholds = context.thresholds
     yellows = active_yellow_count(session, order.unit_id, month)
     if yellows % thresholds["yellow_per_red"]:
         return
     reds = yellows // thresholds["yellow_per_red"]
     unit = session.get(Unit, order.unit_id)
-    centre = _centre_id(session)
     text = f"{unit.name}{month}月累计{yellows}张黄牌,升为第{reds}张红牌,约谈分管负责人。"
-    for target in filter(None, {order.unit_id, centre}):
-        _notice(session, order, demand, RED, f"u{order.unit_id}:{month}:{RED}:{reds}:{target}", text, target)
+    targets = [t for t in dict.fromkeys((order.unit_id, context.centre_id)) if t]
+    for target in targets:
+        key = f"u{order.unit_id}:{month}:{RED}:{reds}:{target}"
+        _notice(session, order, demand, RED, key, text, target, contended=True)
     if reds % thresholds["red_per_interview"] == 0:
         text = f"{unit.name}{month}月累计{reds}张红牌,约谈主要负责人。"
-        for target in filter(None, {order.unit_id, centre}):
+        for target in targets:
             key = f"u{order.unit_id}:{month}:约谈:{reds // thresholds['red_per_interview']}:{target}"
-            _notice(session, order, demand, "约谈", key, text, target)
+            _notice(session, order, demand, "约谈", key, text, target, contended=True)
 
 
 def active_yellow_count(session: Session, unit_id: int, month: str) -> int:

@@ -1,0 +1,206 @@
+"""Benchmark of the scheduler's jobs and the reports query at scale (issue #10).
+
+    .venv/bin/python bench/bench_supervision.py [--demands 1000000] [--open 100000] [--due 1000] [--postgres URL]
+
+Loads N demands with one lead work order each: ``--open`` of them still being handled (``--due`` of those
+past their due date and due for a check now, the rest due later), the others answered, half of those
+rated; ``--due`` demands wait for their rating past the window. Then times one run of every job and the
+figures for this month and this year. A job should cost what is due, not what exists: compare the run at
+100 000 and at 1 000 000 demands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+CHUNK = 20000
+
+
+def bulk_load(demands: int, open_orders: int, due: int) -> None:
+    """Demands, lead orders and ratings, inserted in chunks with explicit ids."""
+    from sqlalchemy import func, insert, text
+    from sqlmodel import select
+
+    from portal.core.clock import now
+    from portal.core.db import session_scope
+    from portal.models.enums import UnitKind
+    from portal.models.tables import Demand, Enterprise, Rating, Topic, Unit, WorkOrder
+
+    rng = random.Random(11)
+    moment = now()
+    with session_scope() as session:
+        units = list(session.exec(select(Unit.id).where(Unit.kind != UnitKind.CENTER)))
+        enterprise_ids = list(session.exec(select(Enterprise.id)))
+        topic_ids = list(session.exec(select(Topic.id)))
+        first_id = (session.exec(select(func.max(Demand.id))).one() or 0) + 1
+    for start in range(0, demands, CHUNK):
+        demand_rows, order_rows, rating_rows = [], [], []
+        for i in range(start, min(start + CHUNK, demands)):
+            demand_id = first_id + i
+            created = moment - timedelta(days=rng.randint(1, 720), minutes=rng.randint(0, 1440))
+            is_open, is_due, waiting_rating = i < open_orders, i < due, open_orders <= i < open_orders + due
+            status = "办理中" if is_open else ("待评价" if waiting_rating else "已办结")
+            unit = rng.choice(units)
+            demand_rows.append(
+                dict(
+                    id=demand_id,
+                    code=f"QB{demand_id:012d}",
+                    enterprise_id=rng.choice(enterprise_ids),
+                    kind="求助",
+                    topic_id=rng.choice(topic_ids),
+                    title=f"基准诉求{i}",
+                    content="基准测试诉求内容",
+                    contact_name="张三",
+                    contact_phone="13800000000",
+                    status=status,
+                    round=1,
+                    channel="线上提交",
+                    created_at=created,
+                    updated_at=created,
+                    search_tokens="",
+                    version=1,
+                    instant_answer="",
+                    reject_reason="",
+                    closed_unrated=False,
+                    lead_unit_id=unit,
+                    rate_due_at=moment - timedelta(hours=1) if waiting_rating else None,
+                )
+            )
+            due_at = moment - timedelta(days=2) if is_due else created + timedelta(days=7 if not is_open else 900)
+            answered = not is_open
+            feedback = created + timedelta(days=rng.randint(1, 9)) if answered else None
+            order_rows.append(
+                dict(
+                    demand_id=demand_id,
+                    unit_id=unit,
+                    order_role="主办",
+                    round=1,
+                    status="办理中" if is_open else "已反馈",
+                    level="一般",
+                    dispatched_at=created,
+                    sign_due_at=created + timedelta(days=1),
+                    signed_at=created + timedelta(hours=3),
+                    due_at=due_at,
+                    original_due_at=due_at,
+                    due_reason="一般(5个工作日)",
+                    feedback_at=feedback,
+                    reply_content="",
+                    solve_method="",
+                    co_opinion="",
+                    suspected_false_feedback=False,
+                    return_kind="",
+                    return_reason="",
+                    version=1,
+                    next_check_at=(moment - timedelta(minutes=1) if is_due else due_at) if is_open else None,
+                    working_days_used=rng.randint(1, 9) if answered else None,
+                )
+            )
+            if answered and not waiting_rating and i % 2 == 0:
+                rating_rows.append(
+                    dict(
+                        demand_id=demand_id,
+                        round=1,
+                        satisfaction=rng.choice(["非常满意", "比较满意", "不满意"]),
+                        contacted=True,
+                        comment="",
+                        source="线上评价",
+                        lead_unit_id=unit,
+                        created_at=feedback + timedelta(days=1),
+                    )
+                )
+        with session_scope() as session:
+            session.exec(insert(Demand), params=demand_rows)
+            session.exec(insert(WorkOrder), params=order_rows)
+            if rating_rows:
+                session.exec(insert(Rating), params=rating_rows)
+    with session_scope() as session:  # what autovacuum / a maintenance window would have done
+        session.exec(text("ANALYZE" if session.get_bind().dialect.name == "sqlite" else "ANALYZE demand"))
+        if session.get_bind().dialect.name == "postgresql":
+            session.exec(text("ANALYZE work_order"))
+            session.exec(text("ANALYZE rating"))
+
+
+def timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def run(args) -> list[str]:
+    from portal.cli import migrate
+    from portal.core.clock import now
+    from portal.core.db import session_scope
+    from portal.core.formatting import local_zone
+    from portal.jobs.registry import JOBS
+    from portal.seed.demo import seed_demo_world
+    from portal.services import figures, sweeps
+    from portal.services.calendar_store import get_calendar
+
+    migrate()
+    seed_demo_world(with_demands=False)
+    start = time.perf_counter()
+    bulk_load(args.demands, args.open, args.due)
+    load_s = time.perf_counter() - start
+    kind = "PostgreSQL" if os.environ["PORTAL_DATABASE_URL"].startswith("postgresql") else "SQLite"
+    lines = [
+        f"{kind}: {args.demands:,} demands, {args.open:,} open, {args.due:,} due now (load {load_s:.0f} s)",
+        "| job / query | ms | result |",
+        "|---|---|---|",
+    ]
+    today = now().astimezone(local_zone()).date()
+    with session_scope() as session:
+        workday = get_calendar(session).next_workday_on_or_after(today)
+    for job_id, _interval, work, _trigger in JOBS:
+        if job_id == "daily_digest":  # the job waits for 08:00; time the digest of a working day directly
+            work = lambda: {"digests": sweeps.send_daily_digests(day=workday)}  # noqa: E731
+        ms, result = timed(work)
+        lines.append(f"| {job_id} | {ms:.0f} | {result} |")
+    for label in ("month", "year"):
+        lo, hi, name = figures.period_bounds(label, today)
+        with session_scope() as session:
+            ms, rows = timed(lambda lo=lo, hi=hi: figures.unit_figures(session, lo, hi))
+        lines.append(f"| figures, {name} | {ms:.0f} | {len(rows)} units |")
+    ms, result = timed(JOBS[0][2])
+    lines.append(f"| supervise_orders again (nothing due) | {ms:.0f} | {result} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demands", type=int, default=1_000_000)
+    parser.add_argument("--open", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=1_000)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL: the run uses a fresh database on it")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="qs-bench-sup-")
+    os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
+    pg_name = None
+    if args.postgres:
+        import tests.conftest as test_db
+
+        test_db.PG_URL = args.postgres
+        pg_name = f"qs_bench_sup_{os.getpid()}"
+        os.environ["PORTAL_DATABASE_URL"] = test_db.create_pg_database(pg_name)
+    else:
+        os.environ["PORTAL_DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
+    try:
+        print("\n".join(run(args)))
+    finally:
+        if pg_name:
+            from portal.core.db import get_engine
+
+            get_engine().dispose()
+            test_db.drop_pg_database(pg_name)
+
+
+if __name__ == "__main__":
+    main()
