@@ -16,6 +16,8 @@ from portal.pages import (
     enterprise,
     enterprises,
     my_demands,
+    policies,
+    policy_admin,
     public,
     reports,
     staff,
@@ -34,6 +36,8 @@ from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
 from portal.state.notifications import NotificationsState
+from portal.state.policies import PolicyDetailState, PolicySearchState
+from portal.state.policy_admin import PolicyAdminState
 from portal.state.profile import ProfileState
 from portal.state.reports import ReportsState
 from portal.state.supervision import SupervisionState
@@ -54,7 +58,8 @@ class PageEntry:
 # Every page of the portal, once. The accessibility audit and the navigation read the same route constants.
 PAGES: list[PageEntry] = [
     PageEntry(r.HOME, "首页", public.index),
-    PageEntry(r.POLICIES, "惠企政策一站查", public.policies),
+    PageEntry(r.POLICIES, "惠企政策一站查", policies.policy_search_page, (PolicySearchState.load,)),
+    PageEntry(r.POLICY_DETAIL, "政策详情", policies.policy_detail_page, (PolicyDetailState.load,)),
     PageEntry(r.LOGIN, "登录", public.login),
     PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
     PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
@@ -73,7 +78,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_NOTIFICATIONS, "消息", work.staff_notifications, (NotificationsState.load,)),
     PageEntry(r.STAFF_SUPERVISION, "督办", supervision.supervision_page, (SupervisionState.load,)),
     PageEntry(r.STAFF_REPORTS, "统计通报", reports.reports_page, (ReportsState.load,)),
-    PageEntry(r.STAFF_POLICIES, "政策管理", staff.placeholder("政策管理")),
+    PageEntry(r.STAFF_POLICIES, "政策管理", policy_admin.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
     PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load,)),

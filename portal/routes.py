@@ -5,6 +5,7 @@ from __future__ import annotations
 
 HOME = "/"
 POLICIES = "/policies"
+POLICY_DETAIL = "/policies/[policy_id]"
 LOGIN = "/login"
 REGISTER = "/register"
 
@@ -55,6 +56,11 @@ def staff_demand(demand_id: int) -> str:
 def session_start(ticket: str) -> str:
     """Where the browser goes after a successful login to receive its HttpOnly session cookie."""
     return f"{SESSION_START_API}?ticket={ticket}"
+
+
+def policy(policy_id: int) -> str:
+    """The public page of one policy (stable and shareable)."""
+    return f"{POLICIES}/{policy_id}"
 
 
 def attachment_file(attachment_id: int) -> str:

@@ -3,9 +3,9 @@ autogenerate and the migration test leave them alone."""
 
 from __future__ import annotations
 
-FULLTEXT_PREFIXES = ("demand_fts",)
-FULLTEXT_INDEXES = {"ix_demand_search_tsv"}
-FULLTEXT_COLUMNS = {"search_tsv"}  # PostgreSQL's stored generated tsvector (migration 0004)
+FULLTEXT_PREFIXES = ("demand_fts", "policy_fts")
+FULLTEXT_INDEXES = {"ix_demand_search_tsv", "ix_policy_search_tsv"}
+FULLTEXT_COLUMNS = {"search_tsv"}  # PostgreSQL's stored generated tsvectors (migrations 0004, 0012)
 
 
 def include_name(name, type_, parent_names) -> bool:

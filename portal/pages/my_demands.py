@@ -60,6 +60,26 @@ def my_demands() -> rx.Component:
             pager(MyDemandsState),
         ),
         rx.link(rx.button("提交诉求", size="3"), href=routes.MY_DEMAND_NEW, margin_top="12px"),
+        rx.cond(
+            MyDemandsState.recommendations.length() > 0,
+            card(
+                rx.heading("为您推荐", size="4", as_="h2", margin_bottom="8px"),
+                rx.foreach(
+                    MyDemandsState.recommendations,
+                    lambda p: rx.hstack(
+                        rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string()),
+                        rx.text(p["reason"], size="1", color_scheme="gray"),
+                        wrap="wrap",
+                        align="center",
+                        padding_y="4px",
+                    ),
+                ),
+                margin_top="16px",
+                role="region",
+                aria_label="为您推荐的政策",
+            ),
+            rx.fragment(),
+        ),
     )
 
 

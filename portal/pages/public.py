@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.models.enums import INDUSTRIES, EnterpriseScale
 from portal.pages.components.forms import select_field, text_field
-from portal.pages.components.layout import SITE_NAME, card, public_page, under_construction
+from portal.pages.components.layout import SITE_NAME, card, public_page
 from portal.state.account_forms import LoginState, RegisterState
 
 
@@ -56,12 +56,6 @@ def index() -> rx.Component:
             spacing="5",
             width="100%",
         )
-    )
-
-
-def policies() -> rx.Component:
-    return public_page(
-        rx.heading("惠企政策一站查", size="6", as_="h1", margin_bottom="16px"), under_construction("政策检索")
     )
 
 

@@ -15,7 +15,7 @@ from portal.core.db import session_scope
 from portal.models.enums import LimitLevel, PolicyStatus, Role, TopicClass, UnitKind
 from portal.models.tables import Demand, DispatchRule, Enterprise, Policy, PolicyTag, TimeLimitRule, Topic, Unit, User
 from portal.services.calendar_store import seed_from_chinesecalendar
-from portal.services.search import cjk_bigrams
+from portal.services.policies import policy_tokens
 
 # fmt: off
 DEMO_PASSWORD = "Demo@2026"
@@ -214,8 +214,8 @@ def _policies(session: Session, today: date) -> None:
             guide=f"1. 对照适用对象自查条件;2. 准备营业执照、申请表及相关证明材料;"
             f"3. 向{issuer}提交申请;4. 审核通过后按规定拨付或兑现。咨询可在本平台提交“咨询”类诉求。",
             status=PolicyStatus.PUBLISHED,
-            search_tokens=cjk_bigrams(f"{title} {summary} {issuer}"),
         )
+        policy.search_tokens = policy_tokens(policy)
         session.add(policy)
         session.flush()
         tags = [("主题", topic)] + [("行业", v) for v in industries.split()] + [("规模", v) for v in scales.split()]

@@ -8,7 +8,8 @@ import reflex as rx
 from portal.core.dates import DATE_HINT, parse_day
 from portal.models.dto import Actor, DemandRow, OrderRow, Page, UnitOption
 from portal.models.enums import DemandStatus, Role
-from portal.services import demand_lists, reference
+from portal.models.policy_dto import PolicyLink
+from portal.services import demand_lists, policies, reference
 from portal.services.paging import page_number
 from portal.state.base import PageState, checked, text_of
 
@@ -50,10 +51,11 @@ class PagedListMixin(rx.State, mixin=True):
 
 
 class MyDemandsState(PagedListMixin, PageState):
-    """/my/demands: the enterprise's demands, newest first."""
+    """/my/demands: the enterprise's demands, newest first, and 为您推荐 (policies matching its profile)."""
 
     rows: list[DemandRow] = []
     status_filter: str = ""
+    recommendations: list[PolicyLink] = []
 
     def _allowed_roles(self) -> tuple[str, ...]:
         return (Role.ENTERPRISE,)
@@ -63,9 +65,11 @@ class MyDemandsState(PagedListMixin, PageState):
 
     @rx.event
     def load(self):
-        """on_load: the first page."""
+        """on_load: the first page and the recommendations."""
         self.page = 1
         self._reload()
+        actor = self._actor_with_role(Role.ENTERPRISE)
+        self.recommendations = policies.recommended_for(enterprise_id=actor.enterprise_id) if actor else []
 
     @rx.event
     def set_status_filter(self, status: str):

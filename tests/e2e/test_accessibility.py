@@ -37,6 +37,7 @@ def audited_routes(role: str, demand_ids: dict[str, int]) -> list[str]:
             continue  # a logged-in user is sent home
         if "[demand_id]" in route:
             route = route.replace("[demand_id]", str(demand_ids["my" if route.startswith("/my") else "staff"]))
+        route = route.replace("[policy_id]", str(demand_ids["policy"]))
         found.append(route)
     return found
 
@@ -57,7 +58,7 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.tables import Demand, TimelineEvent, User, WorkOrder
+    from portal.models.tables import Demand, Policy, TimelineEvent, User, WorkOrder
 
     with on_portal_db(), session_scope() as session:
         enterprise_id = session.exec(select(User.enterprise_id).where(User.username == "qiye1")).one()
@@ -74,6 +75,7 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
             return session.exec(query).first()
 
         return {
+            "policy": session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).first(),
             "my": richest(Demand.enterprise_id == enterprise_id),
             "staff": richest(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id))),
         }

@@ -63,11 +63,20 @@ def text_field(
     )
 
 
-def date_field(label: str, name: str, *, errors: rx.Var | None = None, required: bool = False) -> rx.Component:
+def date_field(
+    label: str, name: str, *, errors: rx.Var | None = None, required: bool = False, default_value: str | rx.Var = ""
+) -> rx.Component:
     """A date typed as 年-月-日 (``portal.core.dates.parse_day`` reads it). Not ``type=date``: the browser's
     picker follows the system language (mm/dd/yyyy on an English system) and is awkward by keyboard."""
     return text_field(
-        label, name, errors=errors, placeholder="年-月-日", required=required, max_length=20, hint=DATE_HINT
+        label,
+        name,
+        errors=errors,
+        placeholder="年-月-日",
+        required=required,
+        max_length=20,
+        hint=DATE_HINT,
+        default_value=default_value,
     )
 
 

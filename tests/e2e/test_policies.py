@@ -1,0 +1,111 @@
+"""惠企政策一站查 in the browser (issue #11): a visitor searches and reads a policy, a hostile policy body
+cannot run anything, the 推进中心 writes and publishes a policy and the matching enterprise is told and
+sees it recommended."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_visitor_searches_a_two_character_word_and_reads_the_guide(new_page):
+    page = new_page()
+    page.goto("/policies")
+    page.get_by_label("关键词").fill("融资")
+    page.get_by_role("button", name="检索").click()
+    expect(page.get_by_role("status").filter(has_text="“融资”:共")).to_be_visible()
+    first = page.locator("main h2 mark").first
+    expect(first).to_have_text("融资")  # the matched word is marked
+    page.get_by_role("link", name="政府性融资担保降费奖补办法").click()
+    expect(page).to_have_url(re.compile(r"/policies/\d+/?$"))
+    expect(page.get_by_role("heading", name="政府性融资担保降费奖补办法", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="申兑指南")).to_be_visible()
+    expect(page).to_have_title(re.compile("^政府性融资担保降费奖补办法"))
+    expect(page.get_by_role("heading", name="相关政策")).to_be_visible()
+
+    # Nothing found: said plainly, with words to try.
+    page.goto("/policies")
+    page.get_by_label("关键词").fill("火星移民")
+    page.get_by_role("button", name="检索").click()
+    expect(page.get_by_text("没有找到符合条件的政策")).to_be_visible()
+    page.get_by_role("button", name="人才").click()
+    expect(page.get_by_role("status").filter(has_text="“人才”:共")).to_be_visible()
+    expect(page.get_by_role("link", name="高层次人才引进和安居保障办法")).to_be_visible()
+
+
+def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.dto import Actor
+    from portal.models.tables import User
+    from portal.services import policy_admin
+
+    with on_portal_db():
+        with session_scope() as session:
+            u = session.exec(select(User).where(User.username == "zhongxin")).one()
+            centre = Actor(
+                user_id=u.id, username=u.username, role=u.role, display_name=u.display_name, unit_id=u.unit_id
+            )
+        policy_id = policy_admin.save_policy(
+            actor=centre,
+            form=policy_admin.PolicyForm(
+                title="恶意正文测试政策",
+                issuer="市测试局",
+                summary="用于验证正文不会执行脚本。",
+                body='正文<script>window.__xss = "script"</script>\n\n<img src=x onerror="window.__xss = \'img\'">\n\n'
+                "[点我](javascript:window.__xss='link')\n\n**加粗**",
+            ),
+        )
+        policy_admin.publish(actor=centre, policy_id=policy_id)
+    page = new_page()
+    page.goto(f"/policies/{policy_id}")
+    expect(page.get_by_role("heading", name="恶意正文测试政策", level=1)).to_be_visible()
+    expect(page.locator("main strong").filter(has_text="加粗")).to_be_visible()  # Markdown still works
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main script").count() == 0
+    assert page.locator("main img[onerror]").count() == 0
+    assert page.locator('main a[href^="javascript"]').count() == 0
+
+
+def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_page):
+    disp = new_page()
+    login(disp, "zhongxin")
+    disp.goto("/staff/policies")
+    disp.get_by_label("政策标题").fill("小型制造企业设备更新贴息办法")
+    disp.get_by_label("发布部门").fill("市工业和信息化局")
+    disp.get_by_label("有效期止").fill("2029年12月31日")
+    disp.get_by_label("政策摘要").fill("对小型制造企业购置先进设备的贷款给予贴息。")
+    disp.get_by_label("申兑指南(Markdown)").fill("1. 网上申报;2. 提交贷款合同。")
+    disp.get_by_label("行业标签").fill("制造业")
+    disp.get_by_label("企业规模标签").fill("小型")
+    disp.get_by_role("button", name="保存").click()
+    expect(disp.get_by_text("已保存")).to_be_visible()
+    row = disp.get_by_role("row").filter(has_text="小型制造企业设备更新贴息办法")
+    expect(row.get_by_text("草稿")).to_be_visible()
+    row.get_by_role("button", name="发布").click()
+    expect(row.get_by_text("已发布")).to_be_visible()
+
+    ent = new_page()
+    login(ent, "qiye1")  # 制造业, 小型
+    expect(ent.get_by_role("region", name="为您推荐的政策").get_by_text(re.compile("匹配:.*制造业"))).not_to_have_count(
+        0
+    )
+    ent.goto("/my/notifications")
+    ent.get_by_role("link", name="新政策:小型制造企业设备更新贴息办法").click()
+    expect(ent.get_by_role("heading", name="小型制造企业设备更新贴息办法", level=1)).to_be_visible()
+    expect(ent.get_by_role("heading", name="申兑指南")).to_be_visible()
+    expect(ent.get_by_text(re.compile("网上申报"))).to_be_visible()
+
+    other = new_page()
+    login(other, "qiye2")  # 建筑业: not told
+    other.goto("/my/notifications")
+    expect(other.get_by_role("heading", name="消息")).to_be_visible()
+    expect(other.get_by_text("新政策:小型制造企业设备更新贴息办法")).to_have_count(0)

@@ -1,0 +1,102 @@
+"""政策管理 (issue #11): drafts, edits, publishing with 未诉先办 pushes (once per policy and enterprise),
+withdrawal, validation, and an audit entry for every change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from portal.core.db import session_scope
+from portal.models.tables import AuditEntry, Notification, Policy, PolicyTag
+from portal.services import policies, policy_admin
+from portal.services.errors import Conflict, Forbidden, ValidationFailed
+from portal.services.policy_admin import PolicyForm
+from tests.services.test_lifecycle import actor
+
+
+@pytest.fixture
+def people(demo_accounts):
+    return {name: actor(name) for name in ("zhongxin", "admin", "ziguiju", "qiye1", "qiye2")}
+
+
+def form(**over) -> PolicyForm:
+    values = dict(
+        title="制造业数字化转型专项扶持办法",
+        issuer="市工业和信息化局",
+        doc_number="工信发〔2026〕9号",
+        effective_from="2026-12-01",
+        effective_to="2028年11月30日",
+        summary="对制造业企业实施数字化改造给予补助。",
+        body="# 支持内容\n\n对**数字化改造**项目按投资额给予补助。",
+        guide="1. 自查条件;2. 网上申报。",
+        industries="制造业",
+        scales="小型、中型",
+        topics="科技创新",
+    )
+    values.update(over)
+    return PolicyForm(**values)
+
+
+def inbox(username: str) -> list[Notification]:
+    with session_scope() as session:
+        user = actor(username)
+        return session.exec(
+            select(Notification).where(Notification.user_id == user.user_id, Notification.kind == "政策推送")
+        ).all()
+
+
+def test_draft_edit_publish_push_withdraw(people):
+    with pytest.raises(Forbidden):
+        policy_admin.save_policy(actor=people["ziguiju"], form=form())
+    policy_id = policy_admin.save_policy(actor=people["zhongxin"], form=form())
+    assert policies.search_policies(query="转型专项扶持")["total"] == 0  # a draft is not public
+    policy_admin.save_policy(
+        actor=people["zhongxin"], policy_id=policy_id, form=form(summary="对制造业企业数字化改造给予补助和奖励。")
+    )
+    stored = policy_admin.policy_form(actor=people["admin"], policy_id=policy_id)
+    assert stored.effective_to == "2028-11-30" and set(stored.scales.split()) == {"小型", "中型"}
+
+    assert policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id) >= 1
+    found = policies.search_policies(query="转型专项扶持")
+    assert [r["id"] for r in found["rows"]] == [policy_id]
+    pushed = inbox("qiye1")  # 制造业, 小型
+    assert len(pushed) == 1 and pushed[0].link == f"/policies/{policy_id}"
+    assert inbox("qiye2") == []  # 中型 fits, but 建筑业 is not 制造业: every tagged kind must fit
+    with pytest.raises(Conflict):
+        policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
+    # Editing a published policy never sends the same push twice.
+    policy_admin.save_policy(
+        actor=people["zhongxin"], policy_id=policy_id, form=form(guide="1. 自查;2. 申报;3. 兑现。")
+    )
+    assert len(inbox("qiye1")) == 1
+
+    policy_admin.withdraw(actor=people["admin"], policy_id=policy_id)
+    assert policies.search_policies(query="转型专项扶持")["total"] == 0
+    with session_scope() as session:
+        actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions == ["政策新建", "政策修改", "政策发布", "政策修改", "政策撤回"]
+
+
+def test_bad_input_names_each_field_and_writes_nothing(people):
+    with session_scope() as session:
+        before = len(session.exec(select(Policy)).all()), len(session.exec(select(PolicyTag)).all())
+    with pytest.raises(ValidationFailed) as refused:
+        policy_admin.save_policy(
+            actor=people["zhongxin"],
+            form=form(
+                title="短",
+                issuer="",
+                summary="",
+                effective_from="2026-13-01",
+                effective_to="2026-01-01",
+                topics="长" * 60,
+            ),
+        )
+    assert set(refused.value.errors) >= {"title", "issuer", "summary", "effective_from", "topics"}
+    with pytest.raises(ValidationFailed) as refused:
+        policy_admin.save_policy(
+            actor=people["zhongxin"], form=form(effective_from="2027-01-01", effective_to="2026-01-01")
+        )
+    assert "effective_to" in refused.value.errors
+    with session_scope() as session:
+        assert (len(session.exec(select(Policy)).all()), len(session.exec(select(PolicyTag)).all())) == before
