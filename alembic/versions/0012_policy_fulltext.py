@@ -1,5 +1,6 @@
 """惠企政策一站查 (issue #11): the policy library gets the same bigram full-text index as demands (FTS5 on
-SQLite, a stored tsvector with a GIN index on PostgreSQL), so one search design serves both.
+SQLite, a stored tsvector with a GIN index on PostgreSQL), so one search design serves both; stored
+tokens of demands and policies are rewritten in document order, so mixed-script words (“2026年”) match.
 
 Revision ID: 0012
 Revises: 0011
@@ -31,6 +32,7 @@ _SQLITE_UP = [
 
 
 def upgrade() -> None:
+    _retokenise()
     if op.get_bind().dialect.name == "sqlite":
         for statement in _SQLITE_UP:
             op.execute(statement)
@@ -40,6 +42,25 @@ def upgrade() -> None:
         "GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED"
     )
     op.execute("CREATE INDEX ix_policy_search_tsv ON policy USING gin (search_tsv)")
+
+
+def _retokenise() -> None:
+    """Tokens are now written in document order across scripts (“2026年” is a phrase): rewrite the stored
+    tokens of demands (title + content, as intake writes them) and policies (every text on its page)."""
+    import sqlalchemy as sa
+
+    from portal.services.search import cjk_bigrams
+
+    bind = op.get_bind()
+    demand = sa.table("demand", sa.column("id"), sa.column("title"), sa.column("content"), sa.column("search_tokens"))
+    for row in bind.execute(sa.select(demand.c.id, demand.c.title, demand.c.content)).all():
+        tokens = cjk_bigrams(f"{row.title} {row.content}")
+        bind.execute(sa.update(demand).where(demand.c.id == row.id).values(search_tokens=tokens))
+    names = ("title", "doc_number", "issuer", "summary", "body", "interpretation", "guide")
+    policy = sa.table("policy", sa.column("id"), sa.column("search_tokens"), *[sa.column(n) for n in names])
+    for row in bind.execute(sa.select(policy.c.id, *[policy.c[n] for n in names])).all():
+        tokens = cjk_bigrams(" ".join(str(getattr(row, n) or "") for n in names))
+        bind.execute(sa.update(policy).where(policy.c.id == row.id).values(search_tokens=tokens))
 
 
 def downgrade() -> None:

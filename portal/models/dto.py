@@ -281,6 +281,13 @@ class VerificationInfo(TypedDict):
     unit_note: str
 
 
+class CitedPolicy(TypedDict):
+    """A policy an instant answer cited (a link to its public page)."""
+
+    id: int
+    title: str
+
+
 class DemandDetail(TypedDict):
     """Everything the detail page shows, plus the ids its actions need (kept server-side by the state)."""
 
@@ -291,6 +298,7 @@ class DemandDetail(TypedDict):
     ratings: list[RatingRow]
     extensions: list[ExtensionCard]
     verification: VerificationInfo
+    policies: list[CitedPolicy]
     actions: list[str]
     my_order_id: int
     pending_extension_id: int

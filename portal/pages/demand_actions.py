@@ -111,17 +111,47 @@ def _dispatch_form() -> rx.Component:
     )
 
 
+def _instant_answer_card() -> rx.Component:
+    """即时答复 with cited policies: 查找政策 (its own small form) lists matches to tick."""
+    finder = rx.form(
+        rx.hstack(
+            rx.el.label("查找政策", html_for="f-policy_query", style={"fontSize": "14px", "whiteSpace": "nowrap"}),
+            rx.input(id="f-policy_query", name="policy_query", placeholder="关键词,如:融资", max_length=100),
+            rx.button("查找", type="submit", size="2", variant="soft"),
+            align="center",
+            width="100%",
+        ),
+        on_submit=X.find_policies,
+        reset_on_submit=False,
+    )
+    choices = rx.el.fieldset(
+        rx.el.legend("引用政策(可多选,最多5项)", style={"fontSize": "14px", "fontWeight": 500}),
+        rx.foreach(
+            X.policy_choices,
+            lambda p: rx.el.label(
+                rx.el.input(type="checkbox", name="cite_" + p["id"].to_string()),
+                rx.text.span(" ", p["title"], "(", p["reason"], ")"),
+                style={"display": "flex", "alignItems": "center", "fontSize": "14px", "gap": "4px"},
+            ),
+        ),
+        style={"border": "0", "padding": "0", "margin": "0"},
+    )
+    return _form_card(
+        "即时答复",
+        textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
+        rx.cond(X.policy_choices.length() > 0, choices, rx.fragment()),
+        handler=X.instant_answer,
+        button="即时答复",
+        extra=finder,
+    )
+
+
 def _dispatch_panel() -> rx.Component:
     return rx.cond(
         _has(A.DISPATCH),
         rx.vstack(
             _dispatch_form(),
-            _form_card(
-                "即时答复",
-                textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
-                handler=X.instant_answer,
-                button="即时答复",
-            ),
+            _instant_answer_card(),
             _form_card(
                 "不予受理",
                 textarea_field("不予受理理由", "reason", errors=D.errors, rows="2", max_length=500),

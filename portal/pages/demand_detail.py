@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import routes
 from portal.pages.components.layout import card, enterprise_page, staff_page
 from portal.pages.components.widgets import kv, loading_or, status_badge
 from portal.pages.demand_actions import dispatcher_actions, enterprise_actions, handler_actions
@@ -74,6 +75,22 @@ def _order_card(order) -> rx.Component:
     )
 
 
+def _cited_policies() -> rx.Component:
+    """The policies an instant answer cited, as links to their public pages."""
+    return rx.cond(
+        D.policies.length() > 0,
+        rx.box(
+            rx.text("答复引用的政策:", size="2", weight="medium"),
+            rx.foreach(
+                D.policies,
+                lambda p: rx.box(rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string(), size="2")),
+            ),
+            margin_top="8px",
+        ),
+        rx.fragment(),
+    )
+
+
 def _summary(staff: bool) -> rx.Component:
     d = D.demand
     return card(
@@ -105,6 +122,7 @@ def _summary(staff: bool) -> rx.Component:
             rx.callout(rx.text("即时答复:", d["instant_answer"]), icon="message-circle", margin_top="12px"),
             rx.fragment(),
         ),
+        _cited_policies(),
         rx.cond(
             d["reject_reason"] != "",
             rx.callout(

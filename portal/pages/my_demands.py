@@ -83,6 +83,34 @@ def my_demands() -> rx.Component:
     )
 
 
+def _kind_field(errors) -> rx.Component:
+    kinds = [(k.value, k.value) for k in DemandKind]
+    return select_field("诉求类型", "kind", kinds, errors=errors, on_change=NewDemandState.set_kind)
+
+
+def _policy_suggestions() -> rx.Component:
+    """For a 咨询: policies that may already answer it; each opens in a new tab, the form stays as typed."""
+    return rx.cond(
+        NewDemandState.suggestions.length() > 0,
+        rx.box(
+            rx.text("这些政策可能已经回答了您的问题:", weight="medium", size="2"),
+            rx.foreach(
+                NewDemandState.suggestions,
+                lambda p: rx.box(
+                    rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string(), is_external=True)
+                ),
+            ),
+            role="status",
+            background="var(--amber-2)",
+            border="1px solid var(--amber-7)",
+            border_radius="8px",
+            padding="10px",
+            width="100%",
+        ),
+        rx.fragment(),
+    )
+
+
 def new_demand() -> rx.Component:
     errors = NewDemandState.errors
     return enterprise_page(
@@ -91,7 +119,7 @@ def new_demand() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.grid(
-                        select_field("诉求类型", "kind", [(k.value, k.value) for k in DemandKind], errors=errors),
+                        _kind_field(errors),
                         select_field("诉求事项", "topic_id", NewDemandState.topics, errors=errors),
                         select_field(
                             "建议解决部门",
@@ -104,7 +132,14 @@ def new_demand() -> rx.Component:
                         gap="3",
                         width="100%",
                     ),
-                    text_field("标题", "title", errors=errors, max_length=50, placeholder="一句话概括诉求(50字以内)"),
+                    text_field(
+                        "标题",
+                        "title",
+                        errors=errors,
+                        max_length=50,
+                        placeholder="一句话概括诉求(50字以内)",
+                        on_blur=NewDemandState.suggest_policies,
+                    ),
                     textarea_field(
                         "诉求内容",
                         "content",
@@ -112,7 +147,9 @@ def new_demand() -> rx.Component:
                         max_length=2000,
                         rows="8",
                         placeholder="请写明遇到的问题、已办理的情况和具体诉求(10–2000字)",
+                        on_blur=NewDemandState.suggest_policies,
                     ),
+                    _policy_suggestions(),
                     rx.grid(
                         text_field("联系人", "contact_name", errors=errors, default_value=NewDemandState.contact_name),
                         text_field(

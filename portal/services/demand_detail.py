@@ -16,6 +16,7 @@ from portal.core.ids import parse_id
 from portal.models.dto import (
     Actor,
     AttachmentRow,
+    CitedPolicy,
     DemandDetail,
     DemandInfo,
     ExtensionCard,
@@ -31,8 +32,10 @@ from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import (
     Attachment,
     Demand,
+    DemandPolicy,
     Enterprise,
     ExtensionRequest,
+    Policy,
     Rating,
     RevisitTask,
     TimelineEvent,
@@ -237,11 +240,22 @@ def demand_detail(*, actor: Actor, demand_id) -> DemandDetail:
             ratings=_ratings(session, demand),
             extensions=extensions,
             verification=_verification_info(verification if internal else None),
+            policies=_cited_policies(session, demand),
             actions=[str(a) for a in actions],
             my_order_id=my_order_id,
             pending_extension_id=pending_extension_id,
             revisit_task_id=task.id if task else 0,
         )
+
+
+def _cited_policies(session: Session, demand: Demand) -> list[CitedPolicy]:
+    rows = session.exec(
+        select(Policy.id, Policy.title)
+        .join(DemandPolicy, DemandPolicy.policy_id == Policy.id)
+        .where(DemandPolicy.demand_id == demand.id)
+        .order_by(Policy.id)
+    ).all()
+    return [CitedPolicy(id=pid, title=title) for pid, title in rows]
 
 
 def _dispatcher_actions(demand: Demand, pending_extension_id: int, task, verification) -> list[A]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.models.dto import Actor
-from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, Role, UnitKind
+from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, PolicyStatus, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.tables import Unit, WorkOrder
+from portal.models.tables import DemandPolicy, Policy, Unit, WorkOrder
 from portal.services.errors import ValidationFailed
 from portal.services.notices import notify_enterprise, notify_unit
 from portal.services.workflow import (
@@ -135,9 +135,24 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
         )
 
 
+MAX_CITED_POLICIES = 5
+
+
+def _cited(session, policy_ids) -> list[Policy]:
+    """The published policies an answer cites (at most five), or ValidationFailed."""
+    ids = list(dict.fromkeys(parse_id(raw) for raw in (policy_ids or ())))
+    if None in ids or len(ids) > MAX_CITED_POLICIES:
+        raise ValidationFailed({"answer": f"最多引用{MAX_CITED_POLICIES}项已发布的政策"})
+    found = session.exec(select(Policy).where(Policy.id.in_(ids), Policy.status == PolicyStatus.PUBLISHED)).all()
+    if len(found) != len(ids):
+        raise ValidationFailed({"answer": "所引用的政策不存在或未发布"})
+    return sorted(found, key=lambda p: ids.index(p.id))
+
+
 @transactional
-def instant_answer(*, actor: Actor, demand_id, answer: str) -> None:
-    """即时答复 by the dispatcher; then it waits for the rating like any feedback."""
+def instant_answer(*, actor: Actor, demand_id, answer: str, policy_ids=()) -> None:
+    """即时答复 by the dispatcher, citing up to five published policies (seed 001: 能依据政策库作出答复的咨询类
+    事项要即时答复); then it waits for the rating like any feedback."""
     require_role(actor, Role.DISPATCHER)
     with session_scope() as session:
         demand = get_demand(session, demand_id)
@@ -145,6 +160,7 @@ def instant_answer(*, actor: Actor, demand_id, answer: str) -> None:
         answer = clean_text(answer, limit=2000)
         if len(answer) < 5:
             raise ValidationFailed({"answer": "请填写答复内容(至少5个字)"})
+        cited = _cited(session, policy_ids)
         moment = now()
         rate_due = due_after(session, moment, LimitLevel.RATE)
         advance_demand(
@@ -156,7 +172,10 @@ def instant_answer(*, actor: Actor, demand_id, answer: str) -> None:
             level=LimitLevel.INSTANT,
             moment=moment,
         )
-        record_event(session, demand, actor, "即时答复", answer, {}, moment, public=True)
+        session.add_all(DemandPolicy(demand_id=demand.id, policy_id=p.id) for p in cited)
+        detail = answer + ("\n引用政策:" + "".join(f"《{p.title}》" for p in cited) if cited else "")
+        cited_ids = {"policy_ids": [p.id for p in cited]}
+        record_event(session, demand, actor, "即时答复", detail, cited_ids, moment, public=True)
         notify_enterprise(session, demand, "请评价", f"诉求{demand.code}已答复,请评价", answer[:200])
 
 

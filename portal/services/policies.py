@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import and_, case, func, literal, literal_column, or_
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, select
 
 from portal.core.calendar import local_date
@@ -275,3 +276,53 @@ def recommended_for(*, enterprise_id: int, limit: int = 5) -> list[PolicyLink]:
         ).all():
             matched.setdefault(policy_id, []).append(value)
     return [PolicyLink(id=r[0], title=r[1], reason="匹配:" + "、".join(matched.get(r[0], []))) for r in rows]
+
+
+# Words too common in demands to say anything about which policy fits.
+_STOP_BIGRAMS = {
+    "如何",
+    "申请",
+    "企业",
+    "公司",
+    "我们",
+    "我公司",
+    "问题",
+    "办理",
+    "了解",
+    "想了",
+    "请问",
+    "需要",
+    "什么",
+    "怎么",
+}
+
+
+def suggest_for_text(*, text: str, limit: int = 3) -> list[PolicyLink]:
+    """Policies in force that share the most words with what an enterprise is typing (any word, best
+    first by the database's own full-text ranking: bm25 on SQLite, ts_rank on PostgreSQL)."""
+    tokens = [t for t in dict.fromkeys(cjk_bigrams((text or "")[:200]).split()) if t not in _STOP_BIGRAMS][:30]
+    if not tokens:
+        return []
+    with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            query = func.to_tsquery("simple", " | ".join(tokens))
+            score = func.ts_rank(literal_column("policy.search_tsv"), query)
+            matches = literal_column("policy.search_tsv").op("@@")(query)
+            rows = session.exec(
+                select(Policy.id, Policy.title)
+                .where(matches, _visible(False))
+                .order_by(score.desc(), Policy.id)
+                .limit(limit)
+            ).all()
+        else:
+            expression = " OR ".join(f'"{t}"' for t in tokens)
+            ranked = sql_text(
+                "SELECT rowid, bm25(policy_fts) AS score FROM policy_fts WHERE policy_fts MATCH :q "
+                "ORDER BY score LIMIT 50"
+            ).bindparams(q=expression)
+            candidates = [row[0] for row in session.exec(ranked).all()]
+            visible = set(session.exec(select(Policy.id).where(Policy.id.in_(candidates), _visible(False))).all())
+            ids = [pid for pid in candidates if pid in visible][:limit]
+            titles = dict(session.exec(select(Policy.id, Policy.title).where(Policy.id.in_(ids))).all())
+            rows = [(pid, titles[pid]) for pid in ids]
+    return [PolicyLink(id=pid, title=title, reason="与您的诉求相关") for pid, title in rows]

@@ -11,7 +11,8 @@ import reflex as rx
 
 from portal.models.dto import Actor
 from portal.models.enums import Role
-from portal.services import dispatching, handling, intake, rating, verification
+from portal.models.policy_dto import PolicyLink
+from portal.services import dispatching, handling, intake, policies, rating, verification
 from portal.services.errors import ValidationFailed
 from portal.state.auth import AuthState
 from portal.state.base import checked, text_of
@@ -52,6 +53,15 @@ class EnterpriseDemandActions(_DemandActions):
 
 
 class DispatcherDemandActions(_DemandActions):
+    policy_choices: list[PolicyLink] = []  # found by 查找政策; ticked ones are cited by 即时答复
+
+    @rx.event
+    def find_policies(self, form: dict):
+        """查找政策 to cite: the best ten published policies for the words typed."""
+        query = text_of(form, "policy_query")[:100]
+        rows = policies.search_policies(query=query)["rows"] if query.strip() else []
+        self.policy_choices = [PolicyLink(id=r["id"], title=r["title"], reason=r["issuer"]) for r in rows]
+
     @rx.event
     async def dispatch(self, form: dict):
         """派单. One checkbox per unit, named co_<unit id>."""
@@ -74,12 +84,23 @@ class DispatcherDemandActions(_DemandActions):
 
     @rx.event
     async def instant_answer(self, form: dict):
-        """即时答复."""
-        return await self._on_detail(
-            lambda a, d: dispatching.instant_answer(actor=a, demand_id=d._demand_id, answer=text_of(form, "answer")),
+        """即时答复, citing the ticked policies (checkboxes named cite_<policy id>)."""
+        cited = (
+            [key[5:] for key in form if isinstance(key, str) and key.startswith("cite_") and checked(form, key)]
+            if isinstance(form, dict)
+            else []
+        )
+        result = await self._on_detail(
+            lambda a, d: dispatching.instant_answer(
+                actor=a, demand_id=d._demand_id, answer=text_of(form, "answer"), policy_ids=cited
+            ),
             "已即时答复",
             Role.DISPATCHER,
         )
+        detail = await self.get_state(DemandDetailState)
+        if not detail.errors:
+            self.policy_choices = []
+        return result
 
     @rx.event
     async def reject(self, form: dict):

@@ -9,6 +9,7 @@ from portal.core.ids import parse_id
 from portal.models.dto import (
     Actor,
     AttachmentRow,
+    CitedPolicy,
     DemandInfo,
     DispatchSuggestion,
     ExtensionCard,
@@ -37,6 +38,7 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     ratings: list[RatingRow] = []
     extensions: list[ExtensionCard] = []
     verification: VerificationInfo = {}
+    policies: list[CitedPolicy] = []
     actions: list[str] = []
     not_found: bool = False
     loaded: bool = False  # False while a demand is being fetched: the page shows 加载中, not the last one
@@ -53,6 +55,7 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     def _clear(self) -> None:
         self.demand, self.timeline, self.orders, self.attachments, self.ratings = {}, [], [], [], []
         self.extensions, self.verification, self.actions, self.units, self.suggestion = [], {}, [], [], {}
+        self.policies = []
         self._my_order_id = self._pending_extension_id = self._revisit_task_id = 0
 
     def _refresh(self, actor: Actor) -> None:
@@ -65,7 +68,7 @@ class DemandDetailState(StagedUploadsMixin, PageState):
         self.not_found = False
         self.demand, self.timeline, self.orders = detail["demand"], detail["timeline"], detail["orders"]
         self.attachments, self.ratings, self.extensions = detail["attachments"], detail["ratings"], detail["extensions"]
-        self.verification, self.actions = detail["verification"], detail["actions"]
+        self.verification, self.actions, self.policies = detail["verification"], detail["actions"], detail["policies"]
         self._my_order_id, self._pending_extension_id = detail["my_order_id"], detail["pending_extension_id"]
         self._revisit_task_id = detail["revisit_task_id"]
 

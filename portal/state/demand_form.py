@@ -7,7 +7,8 @@ import reflex as rx
 from portal import routes
 from portal.models.dto import TopicOption, UnitOption
 from portal.models.enums import Role
-from portal.services import intake, reference
+from portal.models.policy_dto import PolicyLink
+from portal.services import intake, policies, reference
 from portal.services.accounts import enterprise_profile
 from portal.services.errors import ServiceError
 from portal.state.base import NOT_ALLOWED, PageState, text_of
@@ -21,6 +22,8 @@ class NewDemandState(StagedUploadsMixin, PageState):
     units: list[UnitOption] = []
     contact_name: str = ""
     contact_phone: str = ""
+    kind: str = ""
+    suggestions: list[PolicyLink] = []  # for a 咨询: policies that may answer it before it is sent
 
     def _uploader_roles(self) -> tuple[str, ...]:
         return (Role.ENTERPRISE,)
@@ -35,10 +38,26 @@ class NewDemandState(StagedUploadsMixin, PageState):
             return
         options = reference.form_options()
         self.topics, self.units = options["topics"], options["units"]
-        self.errors = {}
+        self.errors, self.kind, self.suggestions = {}, "", []
         self._clear_staged()
         profile = enterprise_profile(actor=actor)
         self.contact_name, self.contact_phone = profile["联系人"], profile["联系电话"]
+
+    @rx.event
+    def set_kind(self, kind: str):
+        """The 诉求类型 chosen: suggestions are offered for a 咨询 only."""
+        self.kind = kind if isinstance(kind, str) else ""
+        if self.kind != "咨询":
+            self.suggestions = []
+
+    @rx.event
+    def suggest_policies(self, typed: str):
+        """After the 标题 or 诉求内容 is written (on blur): published policies that may already answer a 咨询."""
+        if self.kind != "咨询" or not isinstance(typed, str) or self._actor_with_role(Role.ENTERPRISE) is None:
+            return
+        found = policies.suggest_for_text(text=typed[:200])
+        if found or not self.suggestions:
+            self.suggestions = found
 
     @rx.event
     def submit_demand(self, form: dict):

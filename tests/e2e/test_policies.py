@@ -109,3 +109,40 @@ def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_p
     other.goto("/my/notifications")
     expect(other.get_by_role("heading", name="消息")).to_be_visible()
     expect(other.get_by_text("新政策:小型制造企业设备更新贴息办法")).to_have_count(0)
+
+
+def test_consultation_suggestions_then_a_cited_policy_in_the_answer(new_page):
+    ent = new_page()
+    login(ent, "qiye1")
+    ent.goto("/my/demands/new")
+    ent.get_by_label("诉求类型").select_option("咨询")
+    ent.get_by_label("诉求事项").select_option(label="融资信贷")
+    ent.get_by_label("标题").fill("小微企业贷款贴息如何申请")
+    ent.get_by_label("诉求内容").fill("我公司是小型制造企业,想了解贷款贴息政策的申请条件和流程。")
+    # While writing a 咨询, matching policies are offered; one opens in a new tab, the form stays.
+    suggestion = ent.get_by_role("status").get_by_role("link", name="普惠小微企业贷款贴息实施方案")
+    expect(suggestion).to_be_visible()
+    with ent.expect_popup() as popup:
+        suggestion.click()
+    expect(popup.value.get_by_role("heading", name="普惠小微企业贷款贴息实施方案", level=1)).to_be_visible()
+    popup.value.close()
+    expect(ent.get_by_label("标题")).to_have_value("小微企业贷款贴息如何申请")
+    ent.get_by_role("button", name="提交诉求").click()
+    expect(ent).to_have_url(re.compile(r"/my/demands/\d+/?$"))
+    demand_url = ent.url
+
+    disp = new_page()
+    login(disp, "zhongxin")
+    disp.goto("/staff/dispatch")
+    disp.get_by_role("link", name="小微企业贷款贴息如何申请").click()
+    disp.get_by_label("查找政策").fill("贴息")
+    disp.get_by_role("button", name="查找", exact=True).click()
+    disp.get_by_label(re.compile("^ 普惠小微企业贷款贴息实施方案")).check()
+    disp.get_by_label("答复内容").fill("可按《普惠小微企业贷款贴息实施方案》申请,详见政策申兑指南。")
+    disp.get_by_role("button", name="即时答复").click()
+    expect(disp.locator("#demand-status")).to_have_text("待评价")
+
+    ent.goto(demand_url)
+    expect(ent.get_by_text("答复引用的政策:")).to_be_visible()
+    ent.get_by_role("link", name="普惠小微企业贷款贴息实施方案").click()
+    expect(ent.get_by_role("heading", name="普惠小微企业贷款贴息实施方案", level=1)).to_be_visible()

@@ -100,3 +100,37 @@ def test_bad_input_names_each_field_and_writes_nothing(people):
     assert "effective_to" in refused.value.errors
     with session_scope() as session:
         assert (len(session.exec(select(Policy)).all()), len(session.exec(select(PolicyTag)).all())) == before
+
+
+def test_instant_answer_cites_published_policies(people):
+    from portal.services import demand_detail, dispatching, intake
+    from tests.services.test_lifecycle import form as demand_form
+
+    with session_scope() as session:
+        published = session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).all()
+    draft_id = policy_admin.save_policy(actor=people["zhongxin"], form=form())
+    demand_id = intake.submit_demand(actor=people["qiye1"], form=demand_form(kind="咨询"))
+    for bad in (["1 OR 1=1"], [draft_id], [999999], published[:6]):
+        with pytest.raises(ValidationFailed):
+            dispatching.instant_answer(
+                actor=people["zhongxin"], demand_id=demand_id, answer="请参照相关政策办理。", policy_ids=bad
+            )
+    dispatching.instant_answer(
+        actor=people["zhongxin"],
+        demand_id=demand_id,
+        answer="请参照相关政策办理。",
+        policy_ids=[published[1], published[0]],
+    )
+    seen = demand_detail.demand_detail(actor=people["qiye1"], demand_id=demand_id)
+    assert [p["id"] for p in seen["policies"]] == sorted([published[0], published[1]])
+    assert "引用政策:《" in next(e for e in seen["timeline"] if e["action"] == "即时答复")["detail"]
+
+
+def test_mixed_scripts_are_phrases_on_both_databases(people):
+    policy_id = policy_admin.save_policy(
+        actor=people["zhongxin"], form=form(title="2026年ISO认证补贴办法", summary="对通过ISO9001认证的企业给予补贴。")
+    )
+    policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
+    for query in ("2026年", "ISO认证", "iso9001", "2026年 补贴"):
+        assert [r["id"] for r in policies.search_policies(query=query)["rows"]][:1] == [policy_id], query
+    assert policy_id not in [r["id"] for r in policies.search_policies(query="2025年")["rows"]]

@@ -27,6 +27,13 @@ def _error(errors: rx.Var | None, name: str) -> rx.Component:
     )
 
 
+def _input_extras(max_length: int | None, on_blur) -> dict:
+    extra: dict = {"max_length": max_length} if max_length else {}
+    if on_blur is not None:
+        extra["on_blur"] = on_blur
+    return extra
+
+
 def text_field(
     label: str,
     name: str,
@@ -38,9 +45,10 @@ def text_field(
     required: bool = False,
     max_length: int | None = None,
     hint: str = "",
+    on_blur=None,
 ) -> rx.Component:
     field_id = f"f-{name}"
-    extra = {"max_length": max_length} if max_length else {}
+    extra = _input_extras(max_length, on_blur)
     if hint:
         extra["aria_describedby"] = f"{name}-hint"
     return rx.vstack(
@@ -105,9 +113,10 @@ def textarea_field(
     rows: str = "5",
     max_length: int | None = None,
     default_value: str | rx.Var = "",
+    on_blur=None,
 ) -> rx.Component:
     field_id = f"f-{name}"
-    extra = {"max_length": max_length} if max_length else {}
+    extra = _input_extras(max_length, on_blur)
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
         rx.text_area(
