@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.forms import date_field, select_field, text_field
+from portal.pages.components.forms import date_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge, data_table
 from portal.state.admin import AdminState
@@ -38,6 +38,42 @@ def _year_card(year: rx.Var) -> rx.Component:
     )
 
 
+def _notice_form() -> rx.Component:
+    """Paste the State Council's notice for a year, see what it says, then save it."""
+    preview = rx.cond(
+        AdminState.notice_days.length() > 0,
+        rx.vstack(
+            data_table(
+                ["日期", "类型", "名称"],
+                AdminState.notice_days,
+                lambda d: rx.table.row(rx.table.cell(d["day"]), rx.table.cell(d["kind"]), rx.table.cell(d["name"])),
+                label="通知解析结果",
+            ),
+            rx.button("保存通知", type="button", on_click=AdminState.apply_notice),
+            width="100%",
+        ),
+        rx.fragment(),
+    )
+    return rx.vstack(
+        rx.heading("按国务院通知录入全年安排", size="3", as_="h3", margin_top="16px"),
+        rx.form(
+            rx.vstack(
+                text_field("年份", "notice_year", placeholder="如:2027", max_length=4),
+                textarea_field(
+                    "通知全文", "notice_text", rows="8", placeholder="粘贴“一、元旦:……”至“七、国庆节:……”各条"
+                ),
+                rx.button("预览", type="submit", variant="soft"),
+                width="100%",
+            ),
+            on_submit=AdminState.preview_notice,
+            reset_on_submit=False,
+        ),
+        rx.foreach(AdminState.notice_errors, lambda e: rx.text(e, color="var(--red-11)", size="2", role="alert")),
+        preview,
+        width="100%",
+    )
+
+
 def admin_page() -> rx.Component:
     errors = AdminState.errors
     return staff_page(
@@ -64,6 +100,7 @@ def admin_page() -> rx.Component:
                     ),
                     on_submit=AdminState.set_day,
                 ),
+                _notice_form(),
             ),
             card(
                 rx.heading("用户", size="4", margin_bottom="12px"),

@@ -30,6 +30,11 @@ def _counter(c) -> rx.Component:
 def workbench() -> rx.Component:
     return staff_page(
         "工作台",
+        rx.cond(
+            WorkbenchState.calendar_warning != "",
+            rx.callout(WorkbenchState.calendar_warning, icon="calendar-x", color_scheme="amber", margin_bottom="12px"),
+            rx.fragment(),
+        ),
         card(
             rx.vstack(
                 rx.text("您好,", rx.text.strong(AuthState.viewer["display_name"]), "。"),

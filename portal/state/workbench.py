@@ -6,15 +6,18 @@ import reflex as rx
 
 from portal.models.dto import Counter
 from portal.models.enums import Role
-from portal.services import workbench
+from portal.services import calendar_admin, workbench
 from portal.state.base import PageState
 
 
 class WorkbenchState(PageState):
     counters: list[Counter] = []
+    calendar_warning: str = ""
 
     @rx.event
     def load(self):
         """on_load: this role's counters."""
         actor = self._actor()
-        self.counters = workbench.workbench_counters(actor=actor) if actor and actor.role != Role.ENTERPRISE else []
+        staff = actor is not None and actor.role != Role.ENTERPRISE
+        self.counters = workbench.workbench_counters(actor=actor) if staff else []
+        self.calendar_warning = calendar_admin.next_year_warning() if staff else ""

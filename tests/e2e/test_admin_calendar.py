@@ -1,0 +1,34 @@
+"""The admin keeps next year's calendar current (issue #12): pastes the State Council's notice, sees what
+it says, saves it, and the year turns official. (Only an October arrangement is pasted here, so the
+other browser tests' deadlines, which fall within weeks of today, are not moved.)"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import login
+
+pytestmark = pytest.mark.e2e
+NOTICE = "七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。"
+
+
+def test_admin_pastes_next_years_notice_and_the_year_turns_official(new_page):
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    expect(admin.get_by_text("2027年节假日安排尚未录入", exact=False)).to_be_visible()
+    admin.get_by_label("年份").fill("2027")
+    admin.get_by_label("通知全文").fill("七、国庆节：10月1日至10月40日放假。")
+    admin.get_by_role("button", name="预览").click()
+    expect(admin.get_by_role("alert").filter(has_text="第1行(国庆节)")).to_be_visible()
+    expect(admin.get_by_role("button", name="保存通知")).to_have_count(0)
+
+    admin.get_by_label("通知全文").fill(NOTICE)
+    admin.get_by_role("button", name="预览").click()
+    preview = admin.get_by_role("region", name="通知解析结果")
+    expect(preview.get_by_role("row")).to_have_count(1 + 7 + 2)
+    expect(preview.get_by_role("row").filter(has_text="2027-10-09").get_by_text("调休上班", exact=True)).to_be_visible()
+    admin.get_by_role("button", name="保存通知").click()
+    expect(admin.get_by_text("已保存2027年节假日安排")).to_be_visible()
+    expect(admin.get_by_text("2027年:已录入官方节假日安排", exact=False)).to_be_visible()
