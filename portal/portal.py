@@ -27,6 +27,7 @@ from portal.pages import (
 from portal.pages.components.layout import SITE_NAME
 from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
+from portal.state.audit_log import AuditLogState
 from portal.state.auth import AuthState
 from portal.state.centre_queues import CentreQueuesState
 from portal.state.demand_detail import DemandDetailState
@@ -81,7 +82,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_POLICIES, "政策管理", policy_admin.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
-    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load,)),
+    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load, AuditLogState.load)),
 ]
 
 app = rx.App(

@@ -318,3 +318,11 @@ class ClaimableEnterprise(TypedDict):
     credit_code: str
     contact_name: str
     accounts: list[EnterpriseAccountRow]
+
+
+class AuditRow(TypedDict):
+    at: str
+    who: str
+    section: str
+    target: str
+    detail: str

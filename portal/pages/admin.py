@@ -6,8 +6,9 @@ import reflex as rx
 
 from portal.pages.components.forms import date_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import active_badge, data_table
+from portal.pages.components.widgets import active_badge, data_table, empty
 from portal.state.admin import AdminState
+from portal.state.audit_log import AuditLogState
 
 _ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
 
@@ -74,6 +75,43 @@ def _notice_form() -> rx.Component:
     )
 
 
+def _audit_log() -> rx.Component:
+    L = AuditLogState
+    return card(
+        rx.heading("审计日志", size="4", as_="h2", margin_bottom="12px"),
+        rx.form(
+            rx.grid(
+                select_field("分类", "section", L.section_options, placeholder="全部"),
+                text_field("操作人", "who", max_length=50),
+                date_field("日期自", "audit_from"),
+                date_field("日期至", "audit_to"),
+                rx.button("筛选", type="submit", align_self="end"),
+                columns=rx.breakpoints(initial="1", sm="2", md="5"),
+                gap="3",
+                width="100%",
+            ),
+            on_submit=L.filter,
+            reset_on_submit=False,
+        ),
+        rx.cond(
+            L.entries.length() > 0,
+            data_table(
+                ["时间", "操作人", "分类", "对象", "内容"],
+                L.entries,
+                lambda e: rx.table.row(
+                    rx.table.cell(e["at"]),
+                    rx.table.cell(e["who"]),
+                    rx.table.cell(e["section"]),
+                    rx.table.cell(e["target"]),
+                    rx.table.cell(e["detail"]),
+                ),
+                label="审计日志",
+            ),
+            empty("没有符合条件的记录"),
+        ),
+    )
+
+
 def admin_page() -> rx.Component:
     errors = AdminState.errors
     return staff_page(
@@ -125,6 +163,7 @@ def admin_page() -> rx.Component:
                     width="100%",
                 ),
             ),
+            _audit_log(),
             spacing="4",
             width="100%",
         ),

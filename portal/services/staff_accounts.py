@@ -14,6 +14,7 @@ from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind
 from portal.models.tables import Unit, User, UserSession
 from portal.services import sessions
 from portal.services.accounts import clean, username_taken
+from portal.services.audit import record_audit
 from portal.services.errors import Forbidden, ValidationFailed
 
 # ── staff accounts (admin) ─────────────────────────────────────────────────────────────────
@@ -57,6 +58,9 @@ def create_staff_user(
         )
         session.add(user)
         session.flush()
+        record_audit(
+            session, actor, "用户", username, f"创建账号:{display_name},角色 {role},单位 {unit.name if unit else '—'}"
+        )
         return user.id
 
 
@@ -69,8 +73,10 @@ def set_user_active(*, actor: Actor, user_id: int, active: bool) -> None:
         user = session.get(User, user_id) if (user_id := parse_id(user_id)) else None
         if user is None:
             raise ValidationFailed({"user": "用户不存在"})
+        before = "正常" if user.is_active else "已停用"
         user.is_active = bool(active)
         session.add(user)
+        record_audit(session, actor, "用户", user.username, f"{before} → {'正常' if active else '已停用'}")
         if not active:
             session.exec(
                 update(UserSession)

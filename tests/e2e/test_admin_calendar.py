@@ -32,3 +32,22 @@ def test_admin_pastes_next_years_notice_and_the_year_turns_official(new_page):
     admin.get_by_role("button", name="保存通知").click()
     expect(admin.get_by_text("已保存2027年节假日安排")).to_be_visible()
     expect(admin.get_by_text("2027年:已录入官方节假日安排", exact=False)).to_be_visible()
+
+
+def test_the_audit_log_shows_the_changes_and_filters(new_page):
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    admin.get_by_label("用户名").fill("shenji_test")
+    admin.get_by_label("姓名").fill("审计测试")
+    admin.get_by_label("角色").select_option("leader")
+    admin.get_by_label("初始密码").fill("Audit@2026xyz")
+    admin.get_by_role("button", name="创建账号").click()
+    expect(admin.get_by_text("账号已创建")).to_be_visible()
+    admin.reload()
+    log = admin.get_by_role("region", name="审计日志")
+    expect(log.get_by_role("row").filter(has_text="shenji_test").filter(has_text="创建账号")).to_be_visible()
+    admin.get_by_label("分类").select_option("用户")
+    admin.get_by_label("操作人").fill("不存在的人")
+    admin.get_by_role("button", name="筛选").click()
+    expect(admin.get_by_text("没有符合条件的记录")).to_be_visible()
