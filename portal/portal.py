@@ -41,6 +41,7 @@ from portal.state.policies import PolicyDetailState, PolicySearchState
 from portal.state.policy_admin import PolicyAdminState
 from portal.state.profile import ProfileState
 from portal.state.reports import ReportsState
+from portal.state.rules import RulesState
 from portal.state.supervision import SupervisionState
 from portal.state.workbench import WorkbenchState
 
@@ -82,7 +83,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_POLICIES, "政策管理", policy_admin.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
-    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load, AuditLogState.load)),
+    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load, RulesState.load, AuditLogState.load)),
 ]
 
 app = rx.App(

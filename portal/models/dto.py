@@ -326,3 +326,14 @@ class AuditRow(TypedDict):
     section: str
     target: str
     detail: str
+
+
+class RuleRow(TypedDict):
+    """One editable rule under /admin 时限规则."""
+
+    key: str
+    label: str
+    value: int
+    unit: str
+    low: int
+    high: int

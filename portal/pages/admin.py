@@ -9,6 +9,7 @@ from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge, data_table, empty
 from portal.state.admin import AdminState
 from portal.state.audit_log import AuditLogState
+from portal.state.rules import RulesState
 
 _ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
 
@@ -112,6 +113,37 @@ def _audit_log() -> rx.Component:
     )
 
 
+def _rules_card() -> rx.Component:
+    R = RulesState
+    return card(
+        rx.heading("时限规则", size="4", as_="h2", margin_bottom="12px"),
+        data_table(
+            ["规则", "当前", "可设范围"],
+            R.rules,
+            lambda r: rx.table.row(
+                rx.table.cell(r["label"]),
+                rx.table.cell(r["value"], r["unit"]),
+                rx.table.cell(r["low"], "–", r["high"], r["unit"]),
+            ),
+            label="时限规则表",
+        ),
+        rx.form(
+            rx.flex(
+                select_field("规则", "rule_key", R.rule_options, errors=R.errors),
+                text_field("新值", "rule_value", errors=R.errors, max_length=3),
+                rx.button("保存规则", type="submit", align_self="flex-end"),
+                gap="3",
+                wrap="wrap",
+                align="end",
+                margin_top="12px",
+            ),
+            on_submit=R.save,
+            reset_on_submit=False,
+        ),
+        rx.text("修改只适用于此后派发的工单;办理中的工单仍按派发时的时限。", size="1", color_scheme="gray"),
+    )
+
+
 def admin_page() -> rx.Component:
     errors = AdminState.errors
     return staff_page(
@@ -163,6 +195,7 @@ def admin_page() -> rx.Component:
                     width="100%",
                 ),
             ),
+            _rules_card(),
             _audit_log(),
             spacing="4",
             width="100%",

@@ -81,7 +81,13 @@ def _add_orders(
     reason = f"{level}({limit_days(session, level)}个工作日)"
     session.add(
         WorkOrder(
-            unit_id=lead.id, order_role=OrderRole.LEAD, due_at=due, original_due_at=due, due_reason=reason, **common
+            unit_id=lead.id,
+            order_role=OrderRole.LEAD,
+            due_at=due,
+            original_due_at=due,
+            due_reason=reason,
+            limit_days=limit_days(session, level),
+            **common,
         )
     )
     for unit in co_units:
@@ -92,6 +98,7 @@ def _add_orders(
                 due_at=co_due,
                 original_due_at=co_due,
                 due_reason="协办意见",
+                limit_days=limit_days(session, LimitLevel.CO_OPINION),
                 **common,
             )
         )

@@ -18,8 +18,9 @@ from portal.models.dto import Actor
 from portal.models.enums import LimitLevel, OrderRole
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Demand, WorkOrder
+from portal.services.calendar_store import get_calendar
 from portal.services.errors import Conflict
-from portal.services.workflow import advance_demand, due_after, record_event, update_order
+from portal.services.workflow import advance_demand, due_after, limit_days, record_event, update_order
 
 log = logging.getLogger("portal.due_dates")
 
@@ -47,9 +48,19 @@ def _recompute(session, actor: Actor | None, order_id: int) -> int:
     if order is None or order.status not in (W.PENDING_SIGN, W.HANDLING) or order.due_reason == "延期":
         return 0
     lead = order.order_role == OrderRole.LEAD
-    due = due_after(session, order.dispatched_at, order.level)
+    calendar = get_calendar(session)
+    days = order.limit_days if order.limit_days is not None else limit_days(session, order.level)
+    due = calendar.add_working_days(order.dispatched_at, days)
     if not lead:
-        due = min(due_after(session, order.dispatched_at, LimitLevel.CO_OPINION), due)
+        lead_due = session.exec(
+            select(WorkOrder.due_at).where(
+                WorkOrder.demand_id == order.demand_id,
+                WorkOrder.round == order.round,
+                WorkOrder.order_role == OrderRole.LEAD,
+                WorkOrder.status.in_((W.PENDING_SIGN, W.HANDLING)),
+            )
+        ).first()
+        due = min(due, lead_due) if lead_due else due
     values: dict = {}
     if due != order.due_at:
         values.update(due_at=due, original_due_at=due)

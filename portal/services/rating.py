@@ -23,6 +23,7 @@ from portal.services.workflow import (
     due_after,
     get_row,
     lead_order,
+    limit_days,
     own_demand,
     record_event,
     require_role,
@@ -153,6 +154,7 @@ def start_redo(
             due_at=due,
             original_due_at=due,
             due_reason="重办(3个工作日)",
+            limit_days=limit_days(session, LimitLevel.REDO),
             next_check_at=moment,
         )
     )

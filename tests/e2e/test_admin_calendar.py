@@ -51,3 +51,21 @@ def test_the_audit_log_shows_the_changes_and_filters(new_page):
     admin.get_by_label("操作人").fill("不存在的人")
     admin.get_by_role("button", name="筛选").click()
     expect(admin.get_by_text("没有符合条件的记录")).to_be_visible()
+
+
+def test_the_admin_changes_a_rule_and_out_of_range_is_refused(new_page):
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    table = admin.get_by_role("region", name="时限规则表")
+    admin.get_by_label("规则", exact=True).select_option(label="预警提前")
+    admin.get_by_label("新值").fill("99")
+    admin.get_by_role("button", name="保存规则").click()
+    expect(admin.get_by_text("预警提前须为1–10个工作日").first).to_be_visible()
+    admin.get_by_label("新值").fill("2")
+    admin.get_by_role("button", name="保存规则").click()
+    expect(admin.get_by_text("规则已保存,此后派发的工单适用")).to_be_visible()
+    expect(table.get_by_role("row").filter(has_text="预警提前").get_by_role("cell").nth(1)).to_have_text("2个工作日")
+    admin.get_by_label("新值").fill("1")  # as the other tests expect
+    admin.get_by_role("button", name="保存规则").click()
+    expect(table.get_by_role("row").filter(has_text="预警提前").get_by_role("cell").nth(1)).to_have_text("1个工作日")

@@ -100,6 +100,9 @@ class WorkOrder(SQLModel, table=True):
     version: int = Field(default=1)
     # Working days from dispatch to feedback, fixed when the reply is given (figures: 实际用时).
     working_days_used: Optional[int] = Field(default=None)
+    # The working days its deadline counts, fixed at dispatch: a later change of the rules never moves a
+    # running order, and a calendar change recounts it with the limit it was given.
+    limit_days: Optional[int] = Field(default=None)
 
 
 class ExtensionRequest(SQLModel, table=True):
