@@ -36,6 +36,7 @@ from portal.state.demand_lists import DispatchQueueState, MyDemandsState, Orders
 from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
+from portal.state.home import HomeState
 from portal.state.notifications import NotificationsState
 from portal.state.policies import PolicyDetailState, PolicySearchState
 from portal.state.policy_admin import PolicyAdminState
@@ -59,7 +60,7 @@ class PageEntry:
 
 # Every page of the portal, once. The accessibility audit and the navigation read the same route constants.
 PAGES: list[PageEntry] = [
-    PageEntry(r.HOME, "首页", public.index),
+    PageEntry(r.HOME, "首页", public.index, (HomeState.load,)),
     PageEntry(r.POLICIES, "惠企政策一站查", policies.policy_search_page, (PolicySearchState.load,)),
     PageEntry(r.POLICY_DETAIL, "政策详情", policies.policy_detail_page, (PolicyDetailState.load,)),
     PageEntry(r.LOGIN, "登录", public.login),

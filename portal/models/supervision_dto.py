@@ -89,3 +89,20 @@ class BulletinRow(TypedDict):
     period: str
     units: int
     taken_at: str
+
+
+class PeriodSummary(TypedDict):
+    """The public figures of a period (home page)."""
+
+    label: str
+    received: int
+    closed: int
+    close_rate: str
+    satisfaction_rate: str
+    avg_days: str
+
+
+class MonthPoint(TypedDict):
+    month: str
+    received: int
+    closed: int

@@ -9,6 +9,7 @@ from portal.models.enums import INDUSTRIES, EnterpriseScale
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import SITE_NAME, card, public_page
 from portal.state.account_forms import LoginState, RegisterState
+from portal.state.home import HomeState
 
 
 def _entry(icon: str, title: str, text: str, href: str) -> rx.Component:
@@ -25,6 +26,36 @@ def _entry(icon: str, title: str, text: str, href: str) -> rx.Component:
         underline="none",
         flex="1",
         min_width="220px",
+    )
+
+
+def _figure(label: str, value) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="2", color_scheme="gray"), rx.text(value, size="6", weight="bold"), spacing="0"
+    )
+
+
+def _public_figures() -> rx.Component:
+    """本月 and 本年 in numbers, for everyone (the same figures the units are ranked by)."""
+    return rx.grid(
+        rx.foreach(
+            HomeState.summaries,
+            lambda s: card(
+                rx.heading(s["label"], "办理情况", size="4", as_="h2", margin_bottom="8px"),
+                rx.flex(
+                    _figure("受理", s["received"]),
+                    _figure("办结", s["closed"]),
+                    _figure("按期办结率", s["close_rate"]),
+                    _figure("满意率", s["satisfaction_rate"]),
+                    _figure("平均办结(工作日)", s["avg_days"]),
+                    gap="5",
+                    wrap="wrap",
+                ),
+            ),
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        gap="4",
+        width="100%",
     )
 
 
@@ -45,6 +76,7 @@ def index() -> rx.Component:
                 wrap="wrap",
                 width="100%",
             ),
+            _public_figures(),
             card(
                 rx.heading("办理时限", size="4", margin_bottom="8px"),
                 rx.text(

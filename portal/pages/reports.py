@@ -114,6 +114,47 @@ def _bulletins() -> rx.Component:
     )
 
 
+def _charts() -> rx.Component:
+    """Received and closed per month, and each unit's rates; each chart has its numbers in a table beside
+    it, for reading exact values (and for screen readers)."""
+    months = rx.recharts.bar_chart(
+        rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
+        rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
+        rx.recharts.x_axis(data_key="month"),
+        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.legend(),
+        rx.recharts.graphing_tooltip(),
+        data=R.series,
+        width="100%",
+        height=260,
+    )
+    units = rx.recharts.bar_chart(
+        rx.recharts.bar(data_key="按期办结率", fill="#0e67b9"),
+        rx.recharts.bar(data_key="满意率", fill="#945808"),
+        rx.recharts.x_axis(data_key="unit", hide=True),
+        rx.recharts.y_axis(domain=[0, 100]),
+        rx.recharts.legend(),
+        rx.recharts.graphing_tooltip(),
+        data=R.unit_points,
+        width="100%",
+        height=260,
+    )
+    month_table = data_table(
+        ["月份", "受理", "办结"],
+        R.series,
+        lambda p: rx.table.row(rx.table.cell(p["month"]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
+        label="近12个月受理与办结",
+    )
+    return card(
+        rx.heading("近12个月受理与办结", size="4", as_="h2", margin_bottom="8px"),
+        rx.grid(rx.box(months, width="100%"), month_table, columns=rx.breakpoints(initial="1", md="2"), gap="4"),
+        rx.heading(R.period_label, " 各单位按期办结率与满意率(%)", size="4", as_="h2", margin_y="8px"),
+        rx.box(units, width="100%"),
+        rx.text("各单位的准确数值见上方“各单位办理情况表”。", size="1", color_scheme="gray"),
+        margin_top="16px",
+    )
+
+
 def reports_page() -> rx.Component:
     return staff_page(
         "统计通报",
@@ -137,6 +178,7 @@ def reports_page() -> rx.Component:
                     ),
                     margin_top="16px",
                 ),
+                _charts(),
                 _bulletins(),
             ),
         ),

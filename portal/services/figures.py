@@ -29,7 +29,7 @@ from portal.core.formatting import format_instant, local_zone
 from portal.models.dto import Actor
 from portal.models.enums import OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.supervision_dto import BulletinRow, UnitFigures
+from portal.models.supervision_dto import BulletinRow, MonthPoint, PeriodSummary, UnitFigures
 from portal.models.tables import BulletinSnapshot, Card, Rating, TimeLimitRule, Unit, WorkOrder
 from portal.services.errors import ValidationFailed
 from portal.services.rating import SATISFIED
@@ -248,3 +248,67 @@ def bulletin(*, actor: Actor, period: str) -> list[UnitFigures]:
     with session_scope() as session:
         rows = session.exec(select(BulletinSnapshot.figures).where(BulletinSnapshot.period == str(period)[:10])).all()
     return sorted((UnitFigures(**row) for row in rows), key=lambda f: f["rank"])
+
+
+# ── the public figures (home page) and the monthly series (charts) ─────────────────────────────
+
+PUBLIC_CACHE_SECONDS = 300
+_public_cache: dict[str, tuple[float, list[PeriodSummary]]] = {}
+
+
+def _summary(label: str, rows: list[UnitFigures]) -> PeriodSummary:
+    received = sum(r["received"] for r in rows)
+    closed = sum(r["closed"] for r in rows)
+    on_time = sum(r["closed_on_time"] for r in rows)
+    open_late = sum(r["overdue"] for r in rows) - sum(r["closed"] - r["closed_on_time"] for r in rows)
+    rated, satisfied = sum(r["rated"] for r in rows), sum(r["satisfied"] for r in rows)
+    weighted = [(float(r["avg_days"]), r["closed"]) for r in rows if r["avg_days"] != "—" and r["closed"]]
+    days = sum(a * n for a, n in weighted) / sum(n for _, n in weighted) if weighted else None
+    return PeriodSummary(
+        label=label,
+        received=received,
+        closed=closed,
+        close_rate=_rate(on_time, closed + max(0, open_late)),
+        satisfaction_rate=_rate(satisfied, rated),
+        avg_days=_days(days),
+    )
+
+
+def public_summary() -> list[PeriodSummary]:
+    """本月 and 本年 for everyone (no login): received, closed, 按期办结率, 满意率, average working days to
+    close, from the same figures as the units'; cached for five minutes per process."""
+    import time
+
+    from portal.core.settings import get_settings
+
+    key = get_settings().database_url
+    cached = _public_cache.get(key)
+    if cached and time.monotonic() - cached[0] < PUBLIC_CACHE_SECONDS:
+        return cached[1]
+    today = now().astimezone(local_zone()).date()
+    result = []
+    with session_scope() as session:
+        for kind, label in (("month", "本月"), ("year", "本年")):
+            start, end, _name = period_bounds(kind, today)
+            result.append(_summary(label, unit_figures(session, start, end)))
+    _public_cache[key] = (time.monotonic(), result)
+    return result
+
+
+def monthly_series(*, actor: Actor, months: int = 12) -> list[MonthPoint]:
+    """The last ``months`` months: demands received and closed by the units (lead orders), for the chart."""
+    require_role(actor, Role.DISPATCHER, Role.LEADER)
+    first = now().astimezone(local_zone()).date().replace(day=1)
+    starts = [_add_months(first, -i) for i in range(months - 1, -1, -1)]
+    points = []
+    with session_scope() as session:
+        for start in starts:
+            rows = unit_figures(session, start, _add_months(start, 1))
+            points.append(
+                MonthPoint(
+                    month=start.strftime("%Y-%m"),
+                    received=sum(r["received"] for r in rows),
+                    closed=sum(r["closed"] for r in rows),
+                )
+            )
+    return points

@@ -11,7 +11,7 @@ from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.formatting import local_zone
 from portal.models.enums import Role
-from portal.models.supervision_dto import BulletinRow, UnitFigures
+from portal.models.supervision_dto import BulletinRow, MonthPoint, UnitFigures
 from portal.services import figures
 from portal.services.errors import ServiceError
 from portal.state.base import PageState, text_of
@@ -26,6 +26,24 @@ class ReportsState(PageState):
     bulletin_rows: list[UnitFigures] = []
     bulletin_period: str = ""
     loaded: bool = False
+    series: list[MonthPoint] = []
+
+    @rx.var
+    def unit_points(self) -> list[dict[str, float | str | int]]:
+        """The ranked units as numbers for the charts (a rate not yet defined counts as 0)."""
+
+        def number(rate: str) -> float:
+            return float(rate.rstrip("%")) if rate.endswith("%") else 0.0
+
+        return [
+            {
+                "unit": r["unit"],
+                "按期办结率": number(r["close_rate"]),
+                "满意率": number(r["satisfaction_rate"]),
+                "超期": r["overdue"],
+            }
+            for r in self.rows
+        ]
 
     def _show(self, start: date, end: date, label: str) -> None:
         actor = self._actor_with_role(Role.DISPATCHER, Role.LEADER)
@@ -42,6 +60,8 @@ class ReportsState(PageState):
         start, end, label = figures.period_bounds("month", now().astimezone(local_zone()).date())
         self.bulletin_rows, self.bulletin_period, self.errors = [], "", {}
         self._show(start, end, label)
+        actor = self._actor_with_role(Role.DISPATCHER, Role.LEADER)
+        self.series = figures.monthly_series(actor=actor) if actor else []
         self.loaded = True
 
     @rx.event

@@ -16,6 +16,9 @@ pytestmark = pytest.mark.e2e
 
 def test_visitor_searches_a_two_character_word_and_reads_the_guide(new_page):
     page = new_page()
+    page.goto("/")
+    figures = page.get_by_role("heading", name="本月办理情况").locator("..")
+    expect(figures.get_by_text("按期办结率")).to_be_visible()  # public figures, no login
     page.goto("/policies")
     page.get_by_label("关键词").fill("融资")
     page.get_by_role("button", name="检索").click()

@@ -124,6 +124,9 @@ def test_leader_reads_the_board_and_the_reports(new_page, on_portal_db):
 
     leader.goto("/staff/reports")
     expect(leader.get_by_role("heading", name=re.compile(r"\d{4}年\d+月 各单位办理情况"))).to_be_visible()
+    months = leader.get_by_role("region", name="近12个月受理与办结")
+    expect(months.get_by_role("row")).to_have_count(13)  # the chart's numbers, month by month
+    expect(leader.locator(".recharts-surface").first).to_be_visible()
     leader.get_by_label("统计周期").select_option("range")
     since, until = date.today() - timedelta(days=60), date.today()
     leader.get_by_label("区间自").fill(f"{since.year}/{since.month}/{since.day}")

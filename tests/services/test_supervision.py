@@ -274,3 +274,25 @@ def test_period_bounds():
 def count_rows(model) -> int:
     with session_scope() as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_public_summary_and_the_monthly_series(people):
+    monday = datetime(2026, 11, 2, 9, 0, tzinfo=SH)
+    good, late = (dispatched_order(people, at=monday, title=t)[0] for t in ("按时办结的诉求", "超期未办的诉求"))
+    with use_clock(fixed(datetime(2026, 11, 4, 10, 0, tzinfo=SH))):
+        handling.sign(actor=people["ziguiju"], order_id=good.id)
+        handling.submit_feedback(
+            actor=people["ziguiju"], order_id=good.id, reply="已办理完毕,许可证已发放。", method="现场办理", solved=True
+        )
+        rating.rate(
+            actor=people["qiye1"], demand_id=good.demand_id, satisfaction="不满意", contacted=True, comment="还需跟进"
+        )
+    figures._public_cache.clear()
+    with use_clock(fixed(datetime(2026, 11, 20, 9, 0, tzinfo=SH))):
+        month, year = figures.public_summary()
+        series = figures.monthly_series(actor=people["zhongxin"])
+    assert (month["label"], month["received"], month["closed"]) == ("本月", 2 + 1, 1)  # + the 重办 round
+    # 1 closed on time; 2 open past their date (the late order and the 重办 round, due 9 Nov).
+    assert month["close_rate"] == "33.3%" and month["satisfaction_rate"] == "0.0%" and month["avg_days"] == "2.0"
+    assert year["received"] == month["received"]
+    assert [p["month"] for p in series][-1] == "2026-11" and series[-1]["received"] == 3 and len(series) == 12
