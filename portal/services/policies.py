@@ -151,7 +151,7 @@ def search_policies(
                 Policy.effective_to,
             )
             .where(*where)
-            .order_by(relevance.desc(), Policy.published_on.desc(), Policy.id.desc())
+            .order_by(*([relevance.desc()] if terms else []), Policy.published_on.desc(), Policy.id.desc())
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
