@@ -44,6 +44,7 @@ from portal.state.profile import ProfileState
 from portal.state.reports import ReportsState
 from portal.state.rules import RulesState
 from portal.state.supervision import SupervisionState
+from portal.state.units_admin import UnitsAdminState
 from portal.state.workbench import WorkbenchState
 
 if reason := get_settings().unsafe_demo_reason():
@@ -84,7 +85,12 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_POLICIES, "政策管理", policy_admin.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),
-    PageEntry(r.ADMIN, "系统管理", admin.admin_page, (AdminState.load, RulesState.load, AuditLogState.load)),
+    PageEntry(
+        r.ADMIN,
+        "系统管理",
+        admin.admin_page,
+        (AdminState.load, UnitsAdminState.load, RulesState.load, AuditLogState.load),
+    ),
 ]
 
 app = rx.App(

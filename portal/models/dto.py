@@ -337,3 +337,19 @@ class RuleRow(TypedDict):
     unit: str
     low: int
     high: int
+
+
+class UnitAdminRow(TypedDict):
+    """One unit in /admin 部门, in tree order (``depth`` indents it under its parent)."""
+
+    id: int
+    name: str
+    code: str
+    kind: str
+    depth: int
+    parent: str
+    parent_id: str
+    contact_name: str
+    contact_phone: str
+    active: bool
+    open_orders: int

@@ -7,6 +7,7 @@ import reflex as rx
 from portal.pages.components.forms import date_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge, data_table, empty
+from portal.pages.units_admin import units_card
 from portal.state.admin import AdminState
 from portal.state.audit_log import AuditLogState
 from portal.state.rules import RulesState
@@ -195,6 +196,7 @@ def admin_page() -> rx.Component:
                     width="100%",
                 ),
             ),
+            units_card(),
             _rules_card(),
             _audit_log(),
             spacing="4",

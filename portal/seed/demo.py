@@ -156,7 +156,9 @@ def _units(session: Session) -> dict[str, Unit]:
     units = {u.name: u for u in session.exec(select(Unit))}
     for order, (name, kind) in enumerate(UNITS):
         if name not in units:
-            unit = Unit(name=name, kind=kind, is_fallback=kind == UnitKind.FALLBACK, sort_order=order)
+            unit = Unit(
+                name=name, code=f"U{order + 1:03d}", kind=kind, is_fallback=kind == UnitKind.FALLBACK, sort_order=order
+            )
             session.add(unit)
             units[name] = unit
     session.flush()

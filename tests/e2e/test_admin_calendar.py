@@ -69,3 +69,31 @@ def test_the_admin_changes_a_rule_and_out_of_range_is_refused(new_page):
     admin.get_by_label("新值").fill("1")  # as the other tests expect
     admin.get_by_role("button", name="保存规则").click()
     expect(table.get_by_role("row").filter(has_text="预警提前").get_by_role("cell").nth(1)).to_have_text("1个工作日")
+
+
+def test_admin_adds_a_unit_and_its_handler_and_the_centre_can_route_to_it(new_page):
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    admin.get_by_label("单位名称").fill("高新区企业服务中心")
+    admin.get_by_label("单位编码").fill("U950")
+    admin.get_by_label("单位类型").select_option("园区")
+    admin.get_by_label("联系人").fill("周主任")
+    admin.get_by_role("button", name="保存单位").click()
+    expect(admin.get_by_text("单位已保存")).to_be_visible()
+    expect(admin.get_by_role("region", name="部门列表").get_by_text("高新区企业服务中心")).to_be_visible()
+
+    admin.reload()
+    admin.get_by_label("用户名").fill("gaoxin_handler")
+    admin.get_by_label("姓名").fill("高新区经办人")
+    admin.get_by_label("角色").select_option("handler")
+    admin.get_by_label("所属单位").select_option(label="高新区企业服务中心")
+    admin.get_by_label("初始密码").fill("Gaoxin@2026xyz")
+    admin.get_by_role("button", name="创建账号").click()
+    expect(admin.get_by_text("账号已创建")).to_be_visible()
+
+    disp = new_page()
+    login(disp, "zhongxin")
+    disp.goto("/staff/dispatch")
+    disp.locator("main table a").first.click()
+    expect(disp.get_by_label("承办单位").locator("option", has_text="高新区企业服务中心")).to_have_count(1)

@@ -18,12 +18,14 @@ class Unit(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
+    code: Optional[str] = Field(default=None, max_length=30, unique=True, index=True)
     kind: str = Field(max_length=20, index=True)
     parent_id: Optional[int] = Field(default=None, foreign_key="unit.id")
     is_fallback: bool = Field(default=False)
     active: bool = Field(default=True)
     sort_order: int = Field(default=0)
     contact_phone: str = Field(default="", max_length=30)
+    contact_name: str = Field(default="", max_length=50)
     created_at: datetime = timestamp_field(default=True)
 
 

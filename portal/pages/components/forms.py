@@ -142,7 +142,7 @@ def select_field(
     *,
     errors: rx.Var | None = None,
     placeholder: str = "请选择",
-    default_value: str = "",
+    default_value: str | rx.Var = "",
     value_key: str = "id",
     label_key: str = "name",
     on_change=None,
