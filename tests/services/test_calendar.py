@@ -77,8 +77,14 @@ def test_working_days_between(cal):
     assert cal.working_days_between(at(2026, 2, 24), at(2026, 2, 12)) == -3
 
 
-def test_seeding_never_overwrites_admin_rows(seeded):
-    admin = Actor(user_id=1, username="admin", role="admin", display_name="管理员")
+def real_admin() -> Actor:
+    from tests.services.test_lifecycle import actor
+
+    return actor("admin")
+
+
+def test_seeding_never_overwrites_admin_rows(demo_accounts):
+    admin = real_admin()  # calendar changes are audited against a real account
     # An admin marks 2026-10-01 a workday (absurd, but theirs to decide); re-seeding keeps it.
     calendar_admin.set_day(actor=admin, day=date(2026, 10, 1), is_workday=True, name="测试调整")
     with session_scope() as session:
@@ -89,8 +95,8 @@ def test_seeding_never_overwrites_admin_rows(seeded):
         assert get_calendar(session).is_workday(date(2026, 10, 1))
 
 
-def test_admin_entering_a_year_makes_it_official(seeded):
-    admin = Actor(user_id=1, username="admin", role="admin", display_name="管理员")
+def test_admin_entering_a_year_makes_it_official(demo_accounts):
+    admin = real_admin()
     with use_clock(fixed(at(2026, 11, 24))):
         before = calendar_admin.year_statuses(actor=admin)
         assert [y["official"] for y in before] == [True, False]
