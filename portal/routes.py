@@ -33,6 +33,7 @@ ADMIN = "/admin"
 
 HEALTH_API = "/api/health"
 FILES_API = "/api/files"
+POLICY_FILES_API = "/api/policy-files"  # a policy's original documents (public once the policy is)
 # Plain HTTP, so the session cookie can be HttpOnly (README § 安全): a login ticket is exchanged for the
 # cookie, and 退出 clears it.
 SESSION_START_API = "/api/session/start"

@@ -35,10 +35,9 @@ async def health(_request: Request) -> JSONResponse:
 async def download(request: Request):
     """Authorised download of a private attachment: the session cookie decides, like every handler."""
     from starlette.concurrency import run_in_threadpool
-    from starlette.responses import FileResponse, PlainTextResponse
+    from starlette.responses import PlainTextResponse
 
     from portal.services import demand_detail, sessions
-    from portal.services.attachments import path_of
     from portal.services.errors import ServiceError
 
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
@@ -53,6 +52,15 @@ async def download(request: Request):
         )
     except ServiceError:
         return PlainTextResponse("附件不存在或无权查看", status_code=404)
+    return _file_response(attachment, cache="private, no-store")
+
+
+def _file_response(attachment, *, cache: str):
+    """The stored bytes, served as a download that can never run in the portal's origin."""
+    from starlette.responses import FileResponse, PlainTextResponse
+
+    from portal.services.attachments import path_of
+
     path = path_of(attachment.storage_key)
     if not path.exists():
         return PlainTextResponse("附件文件缺失,请联系管理员", status_code=410)
@@ -60,12 +68,28 @@ async def download(request: Request):
         path,
         media_type=attachment.content_type,
         filename=attachment.filename,
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "sandbox",
-        },
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": cache, "Content-Security-Policy": "sandbox"},
     )
+
+
+async def policy_file(request: Request):
+    """A policy's original document: public once the policy is; a draft's only to the 推进中心 and admins."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import PlainTextResponse
+
+    from portal.services import policies, sessions
+    from portal.services.errors import ServiceError
+
+    attachment_id = parse_id(request.path_params.get("attachment_id", ""))
+    token = request.cookies.get(routes.SESSION_COOKIE)
+    actor = await run_in_threadpool(sessions.resolve_session, token) if token else None
+    try:
+        attachment = await run_in_threadpool(
+            policies.policy_file_for_download, attachment_id=attachment_id, actor=actor
+        )
+    except ServiceError:
+        return PlainTextResponse("文件不存在或政策尚未发布", status_code=404)
+    return _file_response(attachment, cache="private, no-store")
 
 
 # Five files of 20 MB and the multipart overhead: anything larger sent to /_upload is refused before
@@ -98,6 +122,7 @@ def build_api() -> Starlette:
         routes=[
             Route(routes.HEALTH_API, health),
             Route(routes.FILES_API + "/{attachment_id}", download),
+            Route(routes.POLICY_FILES_API + "/{attachment_id}", policy_file),
             Route(routes.SESSION_START_API, session_routes.start),
             Route(routes.SESSION_END_API, session_routes.end),
         ]

@@ -67,3 +67,9 @@ class PolicyAdminRow(TypedDict):
     status: str
     published_on: str
     updated_at: str
+
+
+class PolicyFile(TypedDict):
+    id: int
+    name: str
+    size_kb: int

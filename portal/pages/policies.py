@@ -142,6 +142,25 @@ def _markdown_section(title: str, key: str) -> rx.Component:
     )
 
 
+def _policy_files() -> rx.Component:
+    """The policy's original documents, downloaded from the public route."""
+    return rx.cond(
+        D.files.length() > 0,
+        card(
+            rx.heading("政策原件", size="4", as_="h2", margin_bottom="8px"),
+            rx.foreach(
+                D.files,
+                lambda f: rx.box(
+                    rx.link(f["name"], href=routes.POLICY_FILES_API + "/" + f["id"].to_string(), is_external=True),
+                    rx.text.span("(", f["size_kb"], " KB)", size="1"),
+                ),
+            ),
+            margin_top="16px",
+        ),
+        rx.fragment(),
+    )
+
+
 def policy_detail_page() -> rx.Component:
     return public_page(
         loading_or(
@@ -173,6 +192,7 @@ def policy_detail_page() -> rx.Component:
                         rx.text("标签:", D.policy["tags"], size="1", color_scheme="gray"),
                     ),
                     _markdown_section("政策原文", "body"),
+                    _policy_files(),
                     _markdown_section("政策解读", "interpretation"),
                     _markdown_section("申兑指南", "guide"),
                     rx.cond(

@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.pages.components.forms import date_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import data_table, empty, loading_or, status_badge
+from portal.pages.components.widgets import data_table, empty, file_picker, loading_or, status_badge
 from portal.state.policy_admin import PolicyAdminState as P
 
 
@@ -74,6 +74,7 @@ def _form() -> rx.Component:
                     gap="3",
                     width="100%",
                 ),
+                file_picker(P, "policy_files", label="政策原件(发布后公开)"),
                 rx.hstack(
                     rx.button("保存", type="submit"),
                     rx.button("新建政策", type="button", variant="soft", on_click=P.new),

@@ -126,10 +126,11 @@ def attach(
     stored: list[CheckedFile],
     upload: UploadedFile,
     *,
-    demand_id: int,
+    demand_id: int | None = None,
     purpose: str,
     uploaded_by_id: int,
     work_order_id: int | None = None,
+    policy_id: int | None = None,
 ) -> Attachment:
     """Check and store one upload and add its row to ``session``; ``stored`` is the list from
     ``kept_only_if_committed``."""
@@ -138,6 +139,7 @@ def attach(
     row = Attachment(
         demand_id=demand_id,
         work_order_id=work_order_id,
+        policy_id=policy_id,
         purpose=purpose,
         uploaded_by_id=uploaded_by_id,
         filename=checked.filename,

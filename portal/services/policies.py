@@ -20,9 +20,10 @@ from portal.core.calendar import local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.enums import PolicyStatus
-from portal.models.policy_dto import PolicyDetail, PolicyFacets, PolicyLink, PolicyPage, PolicyRow, TextPart
-from portal.models.tables import Enterprise, Policy, PolicyTag, Unit
+from portal.models.dto import Actor
+from portal.models.enums import PolicyStatus, Role
+from portal.models.policy_dto import PolicyDetail, PolicyFacets, PolicyFile, PolicyLink, PolicyPage, PolicyRow, TextPart
+from portal.models.tables import Attachment, Enterprise, Policy, PolicyTag, Unit
 from portal.services.errors import NotFound
 from portal.services.paging import page_number
 from portal.services.search import cjk_bigrams, fulltext_condition
@@ -326,3 +327,27 @@ def suggest_for_text(*, text: str, limit: int = 3) -> list[PolicyLink]:
             titles = dict(session.exec(select(Policy.id, Policy.title).where(Policy.id.in_(ids))).all())
             rows = [(pid, titles[pid]) for pid in ids]
     return [PolicyLink(id=pid, title=title, reason="与您的诉求相关") for pid, title in rows]
+
+
+def policy_files(*, policy_id) -> list[PolicyFile]:
+    """A public policy's original documents (links to the public download)."""
+    with session_scope() as session:
+        rows = session.exec(
+            select(Attachment.id, Attachment.filename, Attachment.size)
+            .join(Policy, Policy.id == Attachment.policy_id)
+            .where(Attachment.policy_id == (parse_id(policy_id) or -1), Policy.status != PolicyStatus.DRAFT)
+            .order_by(Attachment.id)
+        ).all()
+    return [PolicyFile(id=i, name=name, size_kb=max(1, size // 1024)) for i, name, size in rows]
+
+
+def policy_file_for_download(*, attachment_id, actor: Actor | None) -> Attachment:
+    """An original document: anyone may download it once its policy is public; the 推进中心 and admins
+    also while it is a draft. Anything else (a demand's file, a bad id) is NotFound."""
+    with session_scope() as session:
+        row = session.get(Attachment, parse_id(attachment_id) or -1)
+        policy = session.get(Policy, row.policy_id) if row is not None and row.policy_id else None
+        editor = actor is not None and actor.role in (Role.DISPATCHER, Role.ADMIN)
+        if policy is None or (policy.status == PolicyStatus.DRAFT and not editor):
+            raise NotFound("文件不存在或政策尚未发布")
+        return row

@@ -19,6 +19,7 @@ from portal.models.dto import Actor
 from portal.models.enums import PolicyStatus, Role
 from portal.models.policy_dto import PolicyAdminRow
 from portal.models.tables import Enterprise, Policy, PolicyTag, Unit, User
+from portal.services import attachments as files
 from portal.services.audit import record_audit
 from portal.services.errors import Conflict, ValidationFailed
 from portal.services.notices import notify
@@ -120,11 +121,19 @@ def policy_form(*, actor: Actor, policy_id) -> PolicyForm:
         return form
 
 
-def save_policy(*, actor: Actor, policy_id=None, form: PolicyForm) -> int:
-    """新建 (as 草稿) or 保存修改. Returns the policy's id."""
+MAX_POLICY_FILES = 5
+
+
+def save_policy(*, actor: Actor, policy_id=None, form: PolicyForm, files_in=()) -> int:
+    """新建 (as 草稿) or 保存修改, with new original documents (checked like demand attachments, public
+    once the policy is). Returns the policy's id."""
     require_role(actor, *EDITORS)
     values, tags = _checked(form)
-    with session_scope() as session:
+    if len(files_in) > MAX_POLICY_FILES:
+        raise ValidationFailed({"files": f"每次最多上传{MAX_POLICY_FILES}个文件"})
+    for item in files_in:
+        files.check_file(item.filename, item.data)
+    with files.kept_only_if_committed() as stored, session_scope() as session:
         if policy_id:
             policy = get_row(session, Policy, policy_id, "政策不存在")
             changed = [name for name, value in values.items() if getattr(policy, name) != value]
@@ -144,6 +153,9 @@ def save_policy(*, actor: Actor, policy_id=None, form: PolicyForm) -> int:
             changed.append("标签")
             session.exec(delete(PolicyTag).where(PolicyTag.policy_id == policy.id))
             session.add_all(PolicyTag(policy_id=policy.id, kind=k, value=v) for k, v in sorted(new_tags))
+        for upload in files_in:
+            files.attach(session, stored, upload, policy_id=policy.id, purpose="政策原件", uploaded_by_id=actor.user_id)
+            changed.append(f"原件 {upload.filename}")
         record_audit(
             session, actor, "政策新建" if not policy_id else "政策修改", policy.title, "、".join(changed) or "无变化"
         )

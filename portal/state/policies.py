@@ -6,7 +6,7 @@ import json
 
 import reflex as rx
 
-from portal.models.policy_dto import PolicyFacets, PolicyLink, PolicyRow
+from portal.models.policy_dto import PolicyFacets, PolicyFile, PolicyLink, PolicyRow
 from portal.services import policies
 from portal.services.errors import ServiceError
 from portal.services.paging import page_number
@@ -66,6 +66,7 @@ class PolicySearchState(PageState):
 class PolicyDetailState(PageState):
     policy: dict[str, str] = {}
     related: list[PolicyLink] = []
+    files: list[PolicyFile] = []
     not_found: bool = False
     loaded: bool = False
 
@@ -79,9 +80,10 @@ class PolicyDetailState(PageState):
         try:
             detail = policies.policy_detail(policy_id=raw_id)
         except ServiceError:
-            self.policy, self.related, self.not_found, self.loaded = {}, [], True, True
+            self.policy, self.related, self.files, self.not_found, self.loaded = {}, [], [], True, True
             return
         self.policy = {key: str(value) for key, value in detail.items()}
         self.related = policies.related_policies(policy_id=detail["id"])
+        self.files = policies.policy_files(policy_id=detail["id"])
         self.not_found, self.loaded = False, True
         yield rx.call_script(f"document.title = {json.dumps(detail['title'] + ' - 惠企政策一站查')}")

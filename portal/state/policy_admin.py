@@ -13,16 +13,20 @@ from portal.models.policy_dto import PolicyAdminRow
 from portal.services import policy_admin
 from portal.services.errors import ServiceError
 from portal.state.base import PageState, text_of
+from portal.state.uploads import StagedUploadsMixin
 
 EDITORS = (Role.DISPATCHER, Role.ADMIN)
 
 
-class PolicyAdminState(PageState):
+class PolicyAdminState(StagedUploadsMixin, PageState):
     items: list[PolicyAdminRow] = []
     form: dict[str, str] = {}
     editing_id: int = 0
     form_version: int = 0  # remounts the form when another policy is opened
     loaded: bool = False
+
+    def _uploader_roles(self) -> tuple[str, ...]:
+        return EDITORS  # the policy's original documents
 
     def _reload(self, actor: Actor) -> None:
         self.items = policy_admin.list_policies(actor=actor)
@@ -65,8 +69,11 @@ class PolicyAdminState(PageState):
         editing = self.editing_id or None
 
         def call(actor: Actor) -> None:
-            self.editing_id = policy_admin.save_policy(actor=actor, policy_id=editing, form=values)
+            self.editing_id = policy_admin.save_policy(
+                actor=actor, policy_id=editing, form=values, files_in=self._take_staged(actor)
+            )
             self.form = asdict(values)
+            self._clear_staged()
 
         return self._act(call, "已保存", *EDITORS, after=self._reload)
 

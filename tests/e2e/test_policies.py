@@ -5,11 +5,14 @@ sees it recommended."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
+
+FILES = Path(__file__).parent / "files"
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +92,9 @@ def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_p
     disp.get_by_label("申兑指南(Markdown)").fill("1. 网上申报;2. 提交贷款合同。")
     disp.get_by_label("行业标签").fill("制造业")
     disp.get_by_label("企业规模标签").fill("小型")
-    disp.get_by_role("button", name="保存").click()
+    disp.locator("#policy_files input[type=file]").set_input_files(str(FILES / "营业执照.pdf"))
+    expect(disp.get_by_text("营业执照.pdf")).to_be_visible()
+    disp.get_by_role("button", name="保存", exact=True).click()
     expect(disp.get_by_text("已保存")).to_be_visible()
     row = disp.get_by_role("row").filter(has_text="小型制造企业设备更新贴息办法")
     expect(row.get_by_text("草稿")).to_be_visible()
@@ -105,6 +110,12 @@ def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_p
     ent.get_by_role("link", name="新政策:小型制造企业设备更新贴息办法").click()
     expect(ent.get_by_role("heading", name="小型制造企业设备更新贴息办法", level=1)).to_be_visible()
     expect(ent.get_by_role("heading", name="申兑指南")).to_be_visible()
+    # The original document, public with the policy; the demand file route does not serve it.
+    href = ent.get_by_role("link", name="营业执照.pdf").get_attribute("href")
+    assert re.fullmatch(r"/api/policy-files/\d+", href)
+    anonymous = new_page()
+    assert anonymous.request.get(href).status == 200
+    assert ent.request.get(href.replace("/api/policy-files/", "/api/files/")).status == 404
     expect(ent.get_by_text(re.compile("网上申报"))).to_be_visible()
 
     other = new_page()

@@ -134,3 +134,29 @@ def test_mixed_scripts_are_phrases_on_both_databases(people):
     for query in ("2026年", "ISO认证", "iso9001", "2026年 补贴"):
         assert [r["id"] for r in policies.search_policies(query=query)["rows"]][:1] == [policy_id], query
     assert policy_id not in [r["id"] for r in policies.search_policies(query="2025年")["rows"]]
+
+
+def test_original_documents_are_checked_and_public_only_with_the_policy(people):
+    from portal.services.intake import UploadedFile
+    from tests.services.test_lifecycle import PDF, PNG
+
+    with pytest.raises(ValidationFailed):  # bytes that are not what the name says
+        policy_admin.save_policy(actor=people["zhongxin"], form=form(), files_in=[UploadedFile("原件.pdf", PNG)])
+    with session_scope() as session:
+        assert session.exec(select(Policy).where(Policy.title == form().title)).first() is None
+    policy_id = policy_admin.save_policy(
+        actor=people["zhongxin"], form=form(), files_in=[UploadedFile("政策原件.pdf", PDF)]
+    )
+    with session_scope() as session:
+        from portal.models.tables import Attachment
+
+        file_id = session.exec(select(Attachment.id).where(Attachment.policy_id == policy_id)).one()
+    assert policies.policy_files(policy_id=policy_id) == []  # a draft shows nothing publicly
+    with pytest.raises(Exception):  # noqa: B017 - NotFound for anyone but the editors
+        policies.policy_file_for_download(attachment_id=file_id, actor=None)
+    with pytest.raises(Exception):  # noqa: B017
+        policies.policy_file_for_download(attachment_id=file_id, actor=people["qiye1"])
+    assert policies.policy_file_for_download(attachment_id=file_id, actor=people["zhongxin"]).filename == "政策原件.pdf"
+    policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
+    assert [f["name"] for f in policies.policy_files(policy_id=policy_id)] == ["政策原件.pdf"]
+    assert policies.policy_file_for_download(attachment_id=file_id, actor=None).policy_id == policy_id

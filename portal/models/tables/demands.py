@@ -147,7 +147,8 @@ class Attachment(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: Optional[int] = Field(default=None, foreign_key="demand.id", index=True)
     work_order_id: Optional[int] = Field(default=None, foreign_key="work_order.id", index=True)
-    purpose: str = Field(default="诉求附件", max_length=20)  # 诉求附件 | 办理附件 | 审核反馈表
+    policy_id: Optional[int] = Field(default=None, foreign_key="policy.id", index=True)  # a policy's 原件
+    purpose: str = Field(default="诉求附件", max_length=20)  # 诉求附件 | 办理附件 | 审核反馈表 | 政策原件
     uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     filename: str = Field(max_length=200)
     content_type: str = Field(max_length=100)
