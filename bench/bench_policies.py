@@ -11,7 +11,6 @@ runs each, printed as a table for the README.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -21,6 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.databases import bench_database  # noqa: E402
 
 ISSUERS = [
     "市工业和信息化局",
@@ -157,20 +158,10 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=10_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL: the run uses a fresh database on it")
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="qs-bench-pol-")
-    pg_name = None
-    if args.postgres:
-        import tests.conftest as test_db
+    with bench_database("qs_bench_pol", tempfile.mkdtemp(prefix="qs-bench-pol-"), args.postgres):
+        from portal.cli import migrate
+        from portal.services import policies
 
-        test_db.PG_URL = args.postgres
-        pg_name = f"qs_bench_pol_{os.getpid()}"
-        os.environ["PORTAL_DATABASE_URL"] = test_db.create_pg_database(pg_name)
-    else:
-        os.environ["PORTAL_DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
-    from portal.cli import migrate
-    from portal.services import policies
-
-    try:
         migrate()
         generate(args.policies)
         kind = "PostgreSQL" if args.postgres else "SQLite"
@@ -178,12 +169,6 @@ def main() -> None:
         for name, params in QUERIES.items():
             p50, p95, total = timed(lambda params=params: policies.search_policies(**params))
             print(f"| {name} | {p50:.1f} | {p95:.1f} | {total} |")
-    finally:
-        if pg_name:
-            from portal.core.db import get_engine
-
-            get_engine().dispose()
-            test_db.drop_pg_database(pg_name)
 
 
 if __name__ == "__main__":

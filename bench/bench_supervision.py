@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import bench_database  # noqa: E402
+
 CHUNK = 20000
 
 
@@ -183,23 +185,8 @@ def main() -> None:
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="qs-bench-sup-")
     os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
-    pg_name = None
-    if args.postgres:
-        import tests.conftest as test_db
-
-        test_db.PG_URL = args.postgres
-        pg_name = f"qs_bench_sup_{os.getpid()}"
-        os.environ["PORTAL_DATABASE_URL"] = test_db.create_pg_database(pg_name)
-    else:
-        os.environ["PORTAL_DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
-    try:
+    with bench_database("qs_bench_sup", workdir, args.postgres):
         print("\n".join(run(args)))
-    finally:
-        if pg_name:
-            from portal.core.db import get_engine
-
-            get_engine().dispose()
-            test_db.drop_pg_database(pg_name)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def _visible(include_expired: bool):
     )
     if not include_expired:
         return in_force
-    return or_(in_force, Policy.status.in_((PolicyStatus.PUBLISHED, PolicyStatus.EXPIRED)))
+    return Policy.status.in_((PolicyStatus.PUBLISHED, PolicyStatus.EXPIRED))  # in force, or ended by date or by status
 
 
 def _has_tag(kind: str, value: str):
