@@ -29,6 +29,7 @@ from portal.state.account_forms import RegisterState
 from portal.state.admin import AdminState
 from portal.state.audit_log import AuditLogState
 from portal.state.auth import AuthState
+from portal.state.catalogue_admin import CatalogueAdminState
 from portal.state.centre_queues import CentreQueuesState
 from portal.state.demand_detail import DemandDetailState
 from portal.state.demand_form import NewDemandState
@@ -45,6 +46,7 @@ from portal.state.reports import ReportsState
 from portal.state.rules import RulesState
 from portal.state.supervision import SupervisionState
 from portal.state.units_admin import UnitsAdminState
+from portal.state.user_admin import UserAdminState
 from portal.state.workbench import WorkbenchState
 
 if reason := get_settings().unsafe_demo_reason():
@@ -89,7 +91,14 @@ PAGES: list[PageEntry] = [
         r.ADMIN,
         "系统管理",
         admin.admin_page,
-        (AdminState.load, UnitsAdminState.load, RulesState.load, AuditLogState.load),
+        (
+            AdminState.load,
+            UserAdminState.load,
+            UnitsAdminState.load,
+            CatalogueAdminState.load,
+            RulesState.load,
+            AuditLogState.load,
+        ),
     ),
 ]
 

@@ -35,9 +35,13 @@ class UserRow(TypedDict):
     id: int
     username: str
     display_name: str
+    role: str
     role_label: str
+    unit_id: str
     unit_name: str
+    phone: str
     is_active: bool
+    locked: bool
     created_at: str
 
 
@@ -108,6 +112,18 @@ class DispatchSuggestion(TypedDict):
     level: str
 
 
+class KeywordSuggestion(TypedDict):
+    """A topic whose 派单目录 keywords match the demand's text better than the topic the enterprise chose."""
+
+    topic_id: str
+    topic: str
+    lead: str
+    lead_name: str
+    co: str
+    level: str
+    matched: str  # the matched keywords, joined by "、"
+
+
 class UnitChoice(TypedDict):
     """A unit in the dispatch form, with whether the catalogue suggests it as a co-unit."""
 
@@ -151,7 +167,7 @@ class OrderRow(TypedDict):
 
 
 class Page(TypedDict):
-    """One page of a server-paged list; ``total_label`` shows capped counts as "10000+"."""
+    """One page of a server-paged list; ``total_label`` shows capped counts as "1000+"."""
 
     rows: list
     total: int
@@ -337,19 +353,3 @@ class RuleRow(TypedDict):
     unit: str
     low: int
     high: int
-
-
-class UnitAdminRow(TypedDict):
-    """One unit in /admin 部门, in tree order (``depth`` indents it under its parent)."""
-
-    id: int
-    name: str
-    code: str
-    kind: str
-    depth: int
-    parent: str
-    parent_id: str
-    contact_name: str
-    contact_phone: str
-    active: bool
-    open_orders: int

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal.pages.catalogue_admin import catalogue_card
 from portal.pages.components.forms import date_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import active_badge, data_table, empty
+from portal.pages.components.widgets import data_table, empty
 from portal.pages.units_admin import units_card
+from portal.pages.user_admin import users_card
 from portal.state.admin import AdminState
 from portal.state.audit_log import AuditLogState
 from portal.state.rules import RulesState
-
-_ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
-
-
-def _user_row(user: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(user["username"]),
-        rx.table.cell(user["display_name"]),
-        rx.table.cell(user["role_label"]),
-        rx.table.cell(user["unit_name"]),
-        rx.table.cell(active_badge(user["is_active"])),
-        rx.table.cell(
-            rx.button(
-                rx.cond(user["is_active"], "停用", "启用"),
-                size="1",
-                variant="soft",
-                on_click=AdminState.set_user_active(user["id"], ~user["is_active"]),
-            )
-        ),
-    )
 
 
 def _year_card(year: rx.Var) -> rx.Component:
@@ -146,7 +128,6 @@ def _rules_card() -> rx.Component:
 
 
 def admin_page() -> rx.Component:
-    errors = AdminState.errors
     return staff_page(
         "系统管理",
         rx.vstack(
@@ -173,30 +154,9 @@ def admin_page() -> rx.Component:
                 ),
                 _notice_form(),
             ),
-            card(
-                rx.heading("用户", size="4", margin_bottom="12px"),
-                rx.form(
-                    rx.grid(
-                        text_field("用户名", "username", errors=errors),
-                        text_field("姓名", "display_name", errors=errors),
-                        select_field("角色", "role", _ROLES, errors=errors),
-                        select_field("所属单位", "unit_id", AdminState.unit_options, errors=errors),
-                        text_field("初始密码", "password", type="password", errors=errors),
-                        rx.button("创建账号", type="submit", align_self="end"),
-                        columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                        gap="3",
-                        width="100%",
-                    ),
-                    on_submit=AdminState.create_staff_user,
-                    reset_on_submit=True,
-                ),
-                rx.box(
-                    data_table(["用户名", "姓名", "角色", "单位", "状态", "操作"], AdminState.users, _user_row),
-                    margin_top="16px",
-                    width="100%",
-                ),
-            ),
+            users_card(),
             units_card(),
+            catalogue_card(),
             _rules_card(),
             _audit_log(),
             spacing="4",

@@ -19,13 +19,14 @@ _SATISFACTION = [s.value for s in Satisfaction]
 _YES_NO = [("是", "是"), ("否", "否")]
 
 
-def _form_card(title: str, *fields: rx.Component, handler, button: str, extra=None) -> rx.Component:
+def _form_card(title: str, *fields: rx.Component, handler, button: str, extra=None, key=None) -> rx.Component:
     return card(
         rx.heading(title, size="4", margin_bottom="8px"),
         rx.form(
             rx.vstack(*fields, rx.button(button, type="submit"), spacing="3", width="100%"),
             on_submit=handler,
             reset_on_submit=False,
+            **({"key": key} if key is not None else {}),
         ),
         *([extra] if extra is not None else []),
     )
@@ -84,10 +85,34 @@ def _co_unit_checkbox(unit) -> rx.Component:
     )
 
 
+def _keyword_suggestion() -> rx.Component:
+    """Another topic whose 派单目录 keywords fit the text better than the one chosen, with the matched words."""
+    k = D.keyword_suggestion
+    return rx.cond(
+        k.contains("topic"),
+        rx.callout(
+            rx.hstack(
+                rx.text(
+                    "按关键词更接近事项「", k["topic"], "」(匹配:", k["matched"], "),建议承办单位:", k["lead_name"]
+                ),
+                rx.button("采用此建议", type="button", size="1", variant="soft", on_click=D.take_keyword_suggestion),
+                align="center",
+                wrap="wrap",
+            ),
+            icon="lightbulb",
+            color_scheme="amber",
+            width="100%",
+        ),
+        rx.fragment(),
+    )
+
+
 def _dispatch_form() -> rx.Component:
     """派单, with the catalogue's suggestion preselected."""
     return _form_card(
         "派单",
+        _keyword_suggestion(),
+        rx.el.input(type="hidden", name="catalogue_version", value=D.catalogue_version.to_string()),
         rx.grid(
             select_field("承办单位", "lead_unit_id", D.units, errors=D.errors, default_value=D.suggestion["lead"]),
             select_field("时限等级", "level", _LEVELS, errors=D.errors, default_value=D.suggestion["level"]),
@@ -106,8 +131,10 @@ def _dispatch_form() -> rx.Component:
             spacing="1",
             width="100%",
         ),
+        rx.text("建议来自派单目录第", D.catalogue_version, "版", size="1", color_scheme="gray"),
         handler=X.dispatch,
         button="派单",
+        key=D.dispatch_form_key.to_string(),
     )
 
 

@@ -89,5 +89,9 @@ def enterprises_page() -> rx.Component:
     return staff_page(
         "企业台账",
         under_construction("企业台账"),
-        rx.cond(AuthState.viewer["role"] == "dispatcher", _claim_card(), rx.fragment()),
+        rx.cond(
+            (AuthState.viewer["role"] == "dispatcher") | (AuthState.viewer["role"] == "admin"),
+            _claim_card(),
+            rx.fragment(),
+        ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.enums import UnitKind
-from portal.pages.components.forms import select_field, text_field
+from portal.pages.components.forms import field_grid, select_field, text_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import active_badge, data_table
 from portal.state.units_admin import PREFIX
@@ -49,7 +49,7 @@ def units_card() -> rx.Component:
         data_table(["名称", "编码", "类型", "联系人", "在办工单", "状态", "操作"], U.units, _row, label="部门列表"),
         rx.heading(rx.cond(U.editing_id > 0, "编辑单位", "新建单位"), size="3", as_="h3", margin_top="16px"),
         rx.form(
-            rx.grid(
+            field_grid(
                 _field("单位名称", "name", max_length=100),
                 _field("单位编码", "code", max_length=30, hint="字母、数字、下划线,如 U018"),
                 select_field(
@@ -70,9 +70,6 @@ def units_card() -> rx.Component:
                     rx.button("新建单位", type="button", variant="soft", on_click=U.new),
                     align_self="end",
                 ),
-                columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                gap="3",
-                width="100%",
             ),
             on_submit=U.save,
             reset_on_submit=False,

@@ -145,8 +145,13 @@ def _order_rows(session: Session, rows) -> list[OrderRow]:
     return records
 
 
-def _newest_first(session: Session, where: list, page: int) -> Page:
-    query = _demand_list_query(*where).order_by(Demand.created_at.desc(), Demand.id.desc())
+def _newest_first(session: Session, where: list, page: int, *, by_id: bool = False) -> Page:
+    """Newest first: by (created_at, id) through its index, or by id alone (``by_id``), which a keyword
+    search uses — the full-text matches come as ids, and walking the primary key (SQLite: the covering
+    (status, id) index) backwards stops at the 20th match instead of sorting every match by time. Both
+    orders agree: a demand's created_at is set when its row is inserted."""
+    order = (Demand.id.desc(),) if by_id else (Demand.created_at.desc(), Demand.id.desc())
+    query = _demand_list_query(*where).order_by(*order)
     return paginate(session, query, capped_count(Demand.id, *where), page, _demand_rows)
 
 
@@ -241,15 +246,14 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
     """Staff search, newest first. Handlers only find demands their unit has an order on."""
     if actor.role not in (Role.DISPATCHER, Role.HANDLER, Role.LEADER):
         raise Forbidden()
-    where = _filter_conditions(actor, filters)
     keyword = (filters.get("keyword") or "").strip()[:100]
     with session_scope() as session:
+        dialect = session.get_bind().dialect.name
+        where = _filter_conditions(actor, filters)
         if keyword:
             # Full-text over bigram tokens (DESIGN §9): 2-character words match, terms are ANDed.
-            condition = fulltext_condition(
-                Demand.id, keyword, session.get_bind().dialect.name, "demand_fts", "demand.search_tsv"
-            )
+            condition = fulltext_condition(Demand.id, keyword, dialect, "demand_fts", "demand.search_tsv")
             where.append(condition if condition is not None else Demand.id.is_(None))
         if name := (filters.get("enterprise") or "").strip():
             where.append(Demand.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.contains(name))))
-        return _newest_first(session, where, page)
+        return _newest_first(session, where, page, by_id=bool(keyword))

@@ -15,6 +15,7 @@ from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, PolicySt
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import DemandPolicy, Policy, Unit, WorkOrder
+from portal.services.catalogue import checked_version
 from portal.services.errors import ValidationFailed
 from portal.services.notices import notify_enterprise, notify_unit
 from portal.services.workflow import (
@@ -106,8 +107,9 @@ def _add_orders(
 
 
 @transactional
-def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: str) -> None:
-    """派单 to a lead unit (and co-units) with a time-limit level."""
+def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: str, catalogue_version=None) -> None:
+    """派单 to a lead unit (and co-units) with a time-limit level; ``catalogue_version`` is the 派单目录
+    version whose suggestion the form showed (recorded on the demand)."""
     require_role(actor, Role.DISPATCHER)
     with session_scope() as session:
         demand = get_demand(session, demand_id)
@@ -116,7 +118,14 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
         moment = now()
         due, sign_due = _add_orders(session, demand, actor, lead, co_units, level, moment)
         advance_demand(
-            session, demand, status=S.DISPATCHED, lead_unit_id=lead.id, level=level, due_at=due, moment=moment
+            session,
+            demand,
+            status=S.DISPATCHED,
+            lead_unit_id=lead.id,
+            level=level,
+            due_at=due,
+            moment=moment,
+            catalogue_version=checked_version(session, catalogue_version),
         )
         names = "、".join(unit.name for unit in co_units)
         detail = (
@@ -125,7 +134,13 @@ def dispatch(*, actor: Actor, demand_id, lead_unit_id, co_unit_ids=(), level: st
             + f";时限:{level},{format_instant(due)}前办结"
         )
         co_ids = [unit.id for unit in co_units]
-        data = {"lead_unit_id": lead.id, "co_unit_ids": co_ids, "level": level, "due_at": due.isoformat()}
+        data = {
+            "lead_unit_id": lead.id,
+            "co_unit_ids": co_ids,
+            "level": level,
+            "due_at": due.isoformat(),
+            "catalogue_version": demand.catalogue_version,
+        }
         record_event(session, demand, actor, "派单", detail, data, moment, public=True)
         for unit_id in [lead.id, *co_ids]:
             notify_unit(

@@ -36,7 +36,7 @@ def _enterprise_by_code(session, raw_code) -> Enterprise:
 
 def find_claimable(*, actor: Actor, credit_code) -> ClaimableEnterprise:
     """The enterprise registered under ``credit_code`` and its accounts, for the centre to check."""
-    require_role(actor, Role.DISPATCHER)
+    require_role(actor, Role.DISPATCHER, Role.ADMIN)
     with session_scope() as session:
         enterprise = _enterprise_by_code(session, credit_code)
         users = session.exec(select(User).where(User.enterprise_id == enterprise.id).order_by(User.id)).all()
@@ -70,7 +70,7 @@ def _claim_errors(contact_name: str, phone: str, username: str, evidence: str) -
 def reassign_account(*, actor: Actor, credit_code, contact_name, contact_phone, username, evidence) -> tuple[str, str]:
     """Disable the enterprise's accounts and create the real enterprise's. Returns (username, the new
     account's initial password, to be handed over once)."""
-    require_role(actor, Role.DISPATCHER)
+    require_role(actor, Role.DISPATCHER, Role.ADMIN)
     contact_name, username = clean(contact_name), clean(username)
     phone = security.normalise_phone(clean(contact_phone))
     evidence = clean(evidence)[:501]

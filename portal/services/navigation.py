@@ -23,7 +23,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_SUPERVISION, "督办", "siren", (D, L)),
     (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L)),
     (r.STAFF_POLICIES, "政策管理", "book-open", (D, A)),
-    (r.STAFF_ENTERPRISES, "企业台账", "building-2", (D, H)),
+    (r.STAFF_ENTERPRISES, "企业台账", "building-2", (D, H, A)),
     (r.STAFF_VISITS, "走访记录", "footprints", (D, H)),
     (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
     (r.ADMIN, "系统管理", "settings", (A,)),

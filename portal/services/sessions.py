@@ -73,16 +73,24 @@ def login(*, username: str, password: str, client_address: str = "", user_agent:
     }
     moment = now()
     with session_scope() as session:
-        if any(locked(session, key, moment) for key in keys.values()):
-            raise LoginFailed(locked_message())
         from sqlalchemy import func
 
         user = session.exec(select(User).where(func.lower(User.username) == name)).first()
+        # An admin's 解锁 lifts this account's locks (not the address's: that one guards every account).
+        since = {pair: user.unlocked_at, per_user: user.unlocked_at} if user else {}
+        if any(locked(session, key, moment, since=since.get(limit)) for limit, key in keys.items()):
+            raise LoginFailed(locked_message())
         ok, new_hash = security.verify_password(password, user.password_hash if user else None)
         if not ok or user is None or not user.is_active:
-            now_locked = [record_failure(session, key, limit, moment) for limit, key in keys.items()]
+            now_locked = {
+                limit: record_failure(session, key, limit, moment, since=since.get(limit))
+                for limit, key in keys.items()
+            }
+            if user is not None and (now_locked[pair] or now_locked[per_user]):
+                user.locked_at = moment
+                session.add(user)
             session.commit()
-            raise LoginFailed(locked_message() if any(now_locked) else WRONG_CREDENTIALS)
+            raise LoginFailed(locked_message() if any(now_locked.values()) else WRONG_CREDENTIALS)
         clear(session, keys[pair])
         if new_hash:
             user.password_hash = new_hash

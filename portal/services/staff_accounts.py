@@ -16,6 +16,7 @@ from portal.services import sessions
 from portal.services.accounts import clean, username_taken
 from portal.services.audit import record_audit
 from portal.services.errors import Forbidden, ValidationFailed
+from portal.services.user_admin import is_locked
 
 # ── staff accounts (admin) ─────────────────────────────────────────────────────────────────
 
@@ -97,9 +98,13 @@ def list_users(*, actor: Actor, limit: int = 200) -> list[UserRow]:
                 id=u.id,
                 username=u.username,
                 display_name=u.display_name,
+                role=u.role,
                 role_label=ROLE_LABELS.get(Role(u.role), u.role),
+                unit_id=str(u.unit_id or ""),
                 unit_name=units.get(u.unit_id, ""),
+                phone=u.phone,
                 is_active=u.is_active,
+                locked=is_locked(u),
                 created_at=u.created_at.isoformat(),
             )
             for u in rows

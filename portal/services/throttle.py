@@ -33,15 +33,21 @@ def throttle_key(kind: str, *parts: str) -> str:
     return f"{kind}:{digest}"[:64]
 
 
-def locked(session: Session, key: str, moment: datetime) -> bool:
+def locked(session: Session, key: str, moment: datetime, *, since: datetime | None = None) -> bool:
+    """Whether ``key`` is locked at ``moment``; failures counted at or before ``since`` (an admin lifted
+    the lock then) do not count."""
     row = session.get(Throttle, key)
-    return bool(row and row.locked_until and row.locked_until > moment)
+    if row is None or (since is not None and row.updated_at <= since):
+        return False
+    return bool(row.locked_until and row.locked_until > moment)
 
 
-def record_failure(session: Session, key: str, limit: Limit, moment: datetime) -> bool:
-    """Count one failure; True when the key is now locked."""
+def record_failure(
+    session: Session, key: str, limit: Limit, moment: datetime, *, since: datetime | None = None
+) -> bool:
+    """Count one failure; True when the key is now locked. A count older than ``since`` starts afresh."""
     row = session.get(Throttle, key) or Throttle(key=key, failures=0, updated_at=moment)
-    stale = row.updated_at + limit.window <= moment
+    stale = row.updated_at + limit.window <= moment or (since is not None and row.updated_at <= since)
     lock_over = row.locked_until is not None and row.locked_until <= moment
     if stale or lock_over:
         row.failures, row.locked_until = 0, None  # a quiet window or a served lock: count afresh

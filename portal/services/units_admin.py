@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.dto import Actor, UnitAdminRow
+from portal.models.admin_dto import UnitAdminRow
+from portal.models.dto import Actor
 from portal.models.enums import Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import DispatchRule, Unit, User, WorkOrder

@@ -77,6 +77,7 @@ class DispatcherDemandActions(_DemandActions):
                 lead_unit_id=text_of(form, "lead_unit_id"),
                 co_unit_ids=co_ids,
                 level=text_of(form, "level"),
+                catalogue_version=text_of(form, "catalogue_version"),
             ),
             "已派单",
             Role.DISPATCHER,

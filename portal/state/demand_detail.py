@@ -13,14 +13,15 @@ from portal.models.dto import (
     DemandInfo,
     DispatchSuggestion,
     ExtensionCard,
+    KeywordSuggestion,
     OrderCard,
     RatingRow,
     TimelineRow,
     UnitChoice,
     VerificationInfo,
 )
-from portal.models.enums import DemandAction, LimitLevel, Role
-from portal.services import demand_detail, reference
+from portal.models.enums import DemandAction, Role
+from portal.services import catalogue, demand_detail, reference
 from portal.services.errors import ServiceError
 from portal.state.base import PageState
 from portal.state.uploads import StagedUploadsMixin
@@ -44,6 +45,9 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     loaded: bool = False  # False while a demand is being fetched: the page shows 加载中, not the last one
     units: list[UnitChoice] = []
     suggestion: DispatchSuggestion = {}
+    keyword_suggestion: KeywordSuggestion = {}  # another topic whose keywords fit the text better
+    catalogue_version: int = 0  # the 派单目录 version the suggestions come from, sent back on 派单
+    dispatch_form_key: int = 0  # bumped when a suggestion is taken, so the form shows it
     _demand_id: int = 0
     _my_order_id: int = 0
     _pending_extension_id: int = 0
@@ -55,7 +59,7 @@ class DemandDetailState(StagedUploadsMixin, PageState):
     def _clear(self) -> None:
         self.demand, self.timeline, self.orders, self.attachments, self.ratings = {}, [], [], [], []
         self.extensions, self.verification, self.actions, self.units, self.suggestion = [], {}, [], [], {}
-        self.policies = []
+        self.policies, self.keyword_suggestion = [], {}
         self._my_order_id = self._pending_extension_id = self._revisit_task_id = 0
 
     def _refresh(self, actor: Actor) -> None:
@@ -72,17 +76,28 @@ class DemandDetailState(StagedUploadsMixin, PageState):
         self._my_order_id, self._pending_extension_id = detail["my_order_id"], detail["pending_extension_id"]
         self._revisit_task_id = detail["revisit_task_id"]
 
-    def _prepare_dispatch_form(self) -> None:
-        """The catalogue's suggestion, preselected; the dispatcher may change all of it."""
-        options = reference.form_options()
-        topic = next((t for t in options["topics"] if t["id"] == self.demand.get("topic_id")), None)
-        self.suggestion = (
-            DispatchSuggestion(lead=topic["lead"], co=topic["co"], level=topic["level"])
-            if topic
-            else DispatchSuggestion(lead="", co="", level=LimitLevel.NORMAL)
+    def _prepare_dispatch_form(self, actor: Actor) -> None:
+        """The catalogue's suggestion for the chosen topic, preselected (the dispatcher may change all of
+        it), and the keyword suggestion when another topic fits the text better."""
+        self.suggestion, self.keyword_suggestion, self.catalogue_version = catalogue.dispatch_suggestions(
+            actor=actor, demand_id=self._demand_id
         )
+        self._offer_units()
+
+    def _offer_units(self) -> None:
         suggested_co = set(self.suggestion["co"].split(","))
-        self.units = [UnitChoice(**u, suggested_co=u["id"] in suggested_co) for u in options["units"]]
+        units = reference.form_options()["units"]
+        self.units = [UnitChoice(**u, suggested_co=u["id"] in suggested_co) for u in units]
+
+    @rx.event
+    def take_keyword_suggestion(self):
+        """采用关键词建议: the other topic's routing into the dispatch form."""
+        if not self.keyword_suggestion:
+            return
+        k = self.keyword_suggestion
+        self.suggestion = DispatchSuggestion(lead=k["lead"], co=k["co"], level=k["level"])
+        self._offer_units()
+        self.dispatch_form_key += 1
 
     def _after_action(self, actor: Actor) -> None:
         self._clear_staged()
@@ -104,5 +119,5 @@ class DemandDetailState(StagedUploadsMixin, PageState):
         self._clear_staged()
         self._refresh(actor)
         if DemandAction.DISPATCH in self.actions:
-            self._prepare_dispatch_form()
+            self._prepare_dispatch_form(actor)
         self.loaded = True

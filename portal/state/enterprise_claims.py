@@ -33,7 +33,7 @@ class EnterpriseClaimState(PageState):
     def find(self, form: dict):
         """查询: the enterprise registered under the code, with its accounts."""
         self._clear_claim()
-        actor = self._actor_with_role(Role.DISPATCHER)
+        actor = self._actor_with_role(Role.DISPATCHER, Role.ADMIN)
         if actor is None:
             return rx.toast.error(NOT_ALLOWED)
         code = text_of(form, "credit_code")
@@ -63,7 +63,7 @@ class EnterpriseClaimState(PageState):
                 evidence=text_of(form, "evidence"),
             )
 
-        result = self._act(call, "账号已认领,原账号已停用", Role.DISPATCHER)
+        result = self._act(call, "账号已认领,原账号已停用", Role.DISPATCHER, Role.ADMIN)
         if issued:
             self.found = enterprise_claims.find_claimable(actor=self._actor(), credit_code=self._credit_code)
             self.issued_username, self.initial_password = issued["username"], issued["password"]

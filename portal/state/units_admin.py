@@ -7,7 +7,8 @@ from dataclasses import fields
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.dto import Actor, UnitAdminRow
+from portal.models.admin_dto import UnitAdminRow
+from portal.models.dto import Actor
 from portal.models.enums import Role
 from portal.services import units_admin
 from portal.state.base import PageState, text_of

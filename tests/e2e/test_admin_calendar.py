@@ -4,6 +4,8 @@ other browser tests' deadlines, which fall within weeks of today, are not moved.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -97,3 +99,60 @@ def test_admin_adds_a_unit_and_its_handler_and_the_centre_can_route_to_it(new_pa
     disp.goto("/staff/dispatch")
     disp.locator("main table a").first.click()
     expect(disp.get_by_label("承办单位").locator("option", has_text="高新区企业服务中心")).to_have_count(1)
+
+    # 派单目录: a topic routing to the new unit, with keywords.
+    admin.reload()
+    admin.get_by_label("事项名称").fill("跨境电商服务")
+    admin.get_by_label("分类").select_option("要素保障类")
+    admin.get_by_label("承办单位").select_option(label="高新区企业服务中心")
+    admin.get_by_label("默认时限等级").select_option("一般")
+    admin.get_by_label("关键词").fill("跨境 海外仓 报关")
+    admin.get_by_role("button", name="保存事项").click()
+    expect(admin.get_by_text("派单目录已保存")).to_be_visible()
+    catalogue = admin.get_by_role("region", name="派单目录")
+    expect(catalogue.get_by_text("跨境电商服务")).to_be_visible()
+    catalogue.get_by_role("row").filter(has_text="跨境电商服务").get_by_role("button", name="历史").click()
+    expect(admin.get_by_role("region", name="事项修改历史").get_by_text("新建:事项 跨境电商服务")).to_be_visible()
+
+    # The enterprise picks 其他, but its words are the new topic's keywords: the dispatcher is told.
+    ent = new_page()
+    login(ent, "qiye1")
+    ent.goto("/my/demands/new")
+    ent.get_by_label("诉求类型").select_option("求助")
+    expect(ent.get_by_label("诉求事项").locator("option", has_text="跨境电商服务")).to_have_count(1)
+    ent.get_by_label("诉求事项").select_option(label="其他")
+    ent.get_by_label("标题").fill("海外仓货物报关受阻")
+    ent.get_by_label("诉求内容").fill("我公司开展跨境业务,海外仓回流货物报关受阻,恳请协调解决。")
+    ent.get_by_role("button", name="提交诉求").click()
+    expect(ent).to_have_url(re.compile(r"/my/demands/\d+/?$"))
+    demand_id = int(ent.url.rstrip("/").rsplit("/", 1)[-1])
+
+    disp.goto(f"/staff/demands/{demand_id}")
+    expect(disp.get_by_text("按关键词更接近事项「跨境电商服务」")).to_be_visible()
+    expect(disp.get_by_text("跨境、海外仓、报关")).to_be_visible()
+    disp.get_by_role("button", name="采用此建议").click()
+    expect(disp.get_by_label("承办单位").locator("option:checked")).to_have_text("高新区企业服务中心")
+    disp.get_by_role("button", name="派单", exact=True).click()
+    expect(disp.get_by_text("已派单")).to_be_visible()
+    expect(disp.locator("#demand-status")).to_have_text("已派单", timeout=20_000)
+
+
+def test_admin_resets_a_password_shown_once_and_finds_enterprise_accounts(new_page):
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    accounts = admin.get_by_role("region", name="企业账号")
+    expect(accounts.get_by_text("qiye2")).to_be_visible()
+    admin.get_by_label("查找企业账号").fill("泰山示例")
+    admin.get_by_role("button", name="查询").first.click()
+    expect(accounts.get_by_text("qiye1")).to_have_count(0)
+    accounts.get_by_role("row").filter(has_text="qiye2").get_by_role("button", name="重置密码").click()
+    password = admin.locator("#revealed-password")
+    expect(password).to_have_text(re.compile(r"^[A-Za-z0-9]{20}$"))
+    new_password = password.inner_text()
+    admin.get_by_role("button", name="我已记下").click()
+    expect(password).to_have_count(0)
+
+    ent = new_page()
+    login(ent, "qiye2", new_password)
+    expect(ent).to_have_url(re.compile(r"/my"))

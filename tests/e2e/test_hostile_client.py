@@ -166,3 +166,71 @@ def test_admin_session_works_and_deltas_carry_no_secrets(portal_server):
         hashes = [row[0] for row in connection.execute(text("SELECT token_hash FROM user_session"))]
     engine.dispose()
     assert not any(h in received for h in hashes)
+
+
+def _admin_footprint(database_url: str) -> tuple:
+    """What any admin handler would change: the audit, accounts, units, the catalogue, rules, holidays."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        footprint = tuple(
+            connection.execute(text(query)).scalar()
+            for query in (
+                "SELECT count(*) FROM audit_entry",
+                'SELECT count(*) FROM "user" WHERE is_active',
+                "SELECT max(password_hash) FROM \"user\" WHERE username = 'qiye1'",
+                "SELECT count(*) FROM unit WHERE active",
+                "SELECT count(*) FROM catalogue_change",
+                "SELECT count(*) FROM admitted_credit_code",
+                "SELECT sum(working_days) FROM time_limit_rule",
+                "SELECT count(*) FROM holiday",
+            )
+        )
+    engine.dispose()
+    return footprint
+
+
+@pytest.mark.parametrize("username", ["qiye1", "zhongxin"])
+def test_every_admin_handler_refuses_an_enterprise_or_dispatcher(portal_server, username):
+    """Issue #12: an enterprise or the 推进中心 calling any /admin handler is refused with nothing changed."""
+    from portal.state.catalogue_admin import CatalogueAdminState
+    from portal.state.rules import RulesState
+    from portal.state.units_admin import UnitsAdminState
+    from portal.state.user_admin import UserAdminState
+
+    qiye1 = _user_id(portal_server.database_url, "qiye1")
+    calls = [
+        (UnitsAdminState, "save", {"form": {"unit_name": "入侵单位", "unit_code": "X999", "unit_kind": "园区"}}),
+        (UnitsAdminState, "set_active", {"unit_id": 2, "active": False}),
+        (UnitsAdminState, "delete", {"unit_id": 2}),
+        (
+            CatalogueAdminState,
+            "save",
+            {"form": {"topic_name": "入侵事项", "topic_topic_class": "政策咨询类", "topic_lead_unit_id": "2"}},
+        ),
+        (RulesState, "save", {"form": {"rule_key": "一般", "rule_value": "40"}}),
+        (UserAdminState, "reset_password", {"user_id": qiye1, "username": "qiye1"}),
+        (UserAdminState, "unlock", {"user_id": qiye1}),
+        (UserAdminState, "set_enterprise_active", {"user_id": qiye1, "active": False}),
+        (UserAdminState, "open_edit", {"user": {"id": 1}}),
+        (UserAdminState, "save", {"form": {"edit_display_name": "x", "edit_role": "admin"}}),
+        (UserAdminState, "admit_pilot_code", {"form": {"pilot_code": "91370100MA3C5XXX10", "pilot_reason": "入侵"}}),
+        (AdminState, "set_day", {"form": {"day": "2026-12-01", "kind": "holiday", "name": "入侵"}}),
+        (AdminState, "set_user_active", {"user_id": 1, "active": False}),
+    ]
+    before = _admin_footprint(portal_server.database_url)
+    client = RawClient(portal_server.url)
+    try:
+        client.use_session(_login_token(portal_server.database_url, username))
+        for state, handler, payload in calls:
+            client.send(f"{state.get_full_name()}.{handler}", payload)
+    finally:
+        client.close()
+    assert _admin_footprint(portal_server.database_url) == before
+
+
+def _user_id(database_url: str, username: str) -> int:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        user_id = connection.execute(text('SELECT id FROM "user" WHERE username=:u'), {"u": username}).scalar()
+    engine.dispose()
+    return user_id

@@ -24,8 +24,10 @@ from portal.models.tables.demands import (
     WorkOrder,
 )
 from portal.models.tables.organisation import (
+    AdmittedCreditCode,
     AuditEntry,
     CalendarYear,
+    CatalogueChange,
     DispatchRule,
     Enterprise,
     Holiday,
@@ -49,7 +51,9 @@ from portal.models.tables.oversight import (
 )
 
 __all__ = [
+    "AdmittedCreditCode",
     "AuditEntry",
+    "CatalogueChange",
     "Attachment",
     "BulletinSnapshot",
     "CalendarYear",

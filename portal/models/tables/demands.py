@@ -48,6 +48,8 @@ class Demand(SQLModel, table=True):
     round: int = Field(default=1)
     lead_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
     level: Optional[str] = Field(default=None, max_length=10)
+    # The 派单目录 version whose suggestion the dispatcher saw when dispatching (issue #12).
+    catalogue_version: Optional[int] = Field(default=None)
     due_at: Optional[datetime] = timestamp_field(index=True)
     reject_reason: str = Field(default="", max_length=500)
     instant_answer: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))

@@ -55,6 +55,10 @@ class User(SQLModel, table=True):
     enterprise_id: Optional[int] = Field(default=None, foreign_key="enterprise.id", index=True)
     is_active: bool = Field(default=True)
     last_login_at: Optional[datetime] = timestamp_field()
+    # A login lock on this account began at locked_at; an admin lifting it sets unlocked_at, and locks
+    # counted before that no longer hold (portal.services.sessions.login).
+    locked_at: Optional[datetime] = timestamp_field()
+    unlocked_at: Optional[datetime] = timestamp_field()
     created_at: datetime = timestamp_field(default=True)
 
 
@@ -110,6 +114,34 @@ class DispatchRule(SQLModel, table=True):
     co_unit_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     level: str = Field(default="一般", max_length=10)
     keywords: str = Field(default="", max_length=500)
+
+
+class AdmittedCreditCode(SQLModel, table=True):
+    """An early pilot 统一社会信用代码 that fails the GB 32100-2015 check, admitted by an admin (DESIGN §9):
+    registration accepts exactly this code and marks the enterprise ``credit_code_override``."""
+
+    __tablename__ = "admitted_credit_code"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    credit_code: str = Field(max_length=18, unique=True)
+    reason: str = Field(max_length=500)
+    created_at: datetime = timestamp_field(default=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
+class CatalogueChange(SQLModel, table=True):
+    """One version of the 派单目录: every saved topic change bumps the catalogue's version by one (the
+    seeded catalogue is version 1). ``before``/``after`` hold the topic's labelled fields, so a topic's
+    history reads who, when, old → new; a dispatch records the version that suggested it."""
+
+    __tablename__ = "catalogue_change"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(unique=True)
+    topic_id: int = Field(foreign_key="topic.id", index=True)
+    created_at: datetime = timestamp_field(default=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    actor_label: str = Field(default="", max_length=100)
+    before: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class TimeLimitRule(SQLModel, table=True):
