@@ -92,6 +92,36 @@ async def policy_file(request: Request):
     return _file_response(attachment, cache="private, no-store")
 
 
+async def ledger_export(request: Request):
+    """A finished 导出台账 file: only to the session that asked for it (anyone else: 404)."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import FileResponse, PlainTextResponse
+
+    from portal.services import ledger_exports, sessions
+    from portal.services.errors import ServiceError
+
+    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
+    if actor is None:
+        return PlainTextResponse("请先登录", status_code=401)
+    try:
+        path, filename = await run_in_threadpool(
+            ledger_exports.export_for_download, actor=actor, export_id=request.path_params.get("export_id", "")
+        )
+    except ServiceError:
+        return PlainTextResponse("文件不存在或已过期", status_code=404)
+    media = (
+        "text/csv; charset=utf-8"
+        if filename.endswith(".csv")
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=filename,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
+
+
 # Five files of 20 MB and the multipart overhead: anything larger sent to /_upload is refused before
 # Starlette spools it (the Reflex upload endpoint itself sets no limit).
 MAX_UPLOAD_REQUEST_BYTES = 5 * 20 * 1024 * 1024 + 1024 * 1024
@@ -123,6 +153,7 @@ def build_api() -> Starlette:
             Route(routes.HEALTH_API, health),
             Route(routes.FILES_API + "/{attachment_id}", download),
             Route(routes.POLICY_FILES_API + "/{attachment_id}", policy_file),
+            Route(routes.EXPORTS_API + "/{export_id}", ledger_export),
             Route(routes.SESSION_START_API, session_routes.start),
             Route(routes.SESSION_END_API, session_routes.end),
         ]

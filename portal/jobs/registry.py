@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.triggers.cron import CronTrigger
 
 from portal.core.clock import now
-from portal.services import attachments, figures, job_runs, sessions, supervision, sweeps, throttle
+from portal.services import attachments, figures, job_runs, ledger_exports, sessions, supervision, sweeps, throttle
 
 log = logging.getLogger("portal.jobs")
 
@@ -41,6 +41,7 @@ def _housekeeping() -> dict:
         "sessions": sessions.purge_expired_sessions(),
         "throttles": throttle.purge_throttles(),
         "staged_files": attachments.purge_staged(),
+        "ledger_exports": ledger_exports.purge_exports(),
     }
 
 

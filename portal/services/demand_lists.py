@@ -145,14 +145,15 @@ def _order_rows(session: Session, rows) -> list[OrderRow]:
     return records
 
 
-def _newest_first(session: Session, where: list, page: int, *, by_id: bool = False) -> Page:
+def _newest_first(session: Session, where: list, page: int, *, by_id: bool = False, count_where=None) -> Page:
     """Newest first: by (created_at, id) through its index, or by id alone (``by_id``), which a keyword
     search uses — the full-text matches come as ids, and walking the primary key (SQLite: the covering
     (status, id) index) backwards stops at the 20th match instead of sorting every match by time. Both
     orders agree: a demand's created_at is set when its row is inserted."""
     order = (Demand.id.desc(),) if by_id else (Demand.created_at.desc(), Demand.id.desc())
     query = _demand_list_query(*where).order_by(*order)
-    return paginate(session, query, capped_count(Demand.id, *where), page, _demand_rows)
+    count = capped_count(Demand.id, *(where if count_where is None else count_where))
+    return paginate(session, query, count, page, _demand_rows)
 
 
 def my_demands(*, actor: Actor, status: str = "", page: int = 1) -> Page:
@@ -223,12 +224,10 @@ def _day(raw) -> date | None:
 
 
 def _filter_conditions(actor: Actor, filters: SearchFilters) -> list:
-    """The conditions that need no database round trip."""
+    """The conditions that need no database round trip, but the status (see ``search_demands``)."""
     where = []
     if code := (filters.get("code") or "").strip().upper():
         where.append(Demand.code.like(f"{code}%"))
-    if (status := filters.get("status") or "") in {s.value for s in S}:
-        where.append(Demand.status == status)
     if unit_id := parse_id(filters.get("unit_id")):
         where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id)))
     if day := _day(filters.get("date_from")):
@@ -256,4 +255,13 @@ def search_demands(*, actor: Actor, filters: SearchFilters, page: int = 1) -> Pa
             where.append(condition if condition is not None else Demand.id.is_(None))
         if name := (filters.get("enterprise") or "").strip():
             where.append(Demand.enterprise_id.in_(select(Enterprise.id).where(Enterprise.name.contains(name))))
-        return _newest_first(session, where, page, by_id=bool(keyword))
+        count_where = where
+        if (status := filters.get("status") or "") in {s.value for s in S}:
+            # Counting a keyword within a status, PostgreSQL ANDs the full-text bitmap with the status
+            # index's (a quarter of the table: 50 ms at 1 M demands). ``status || ''`` cannot use that
+            # index, so the count reads the full-text matches alone until it has 1 001 (≈ 20 ms). The page
+            # keeps the plain test: with its true selectivity the planner walks the primary key backwards.
+            unindexed = bool(keyword) and dialect == "postgresql"
+            count_where = [*where, (Demand.status + "" if unindexed else Demand.status) == status]
+            where = [*where, Demand.status == status]
+        return _newest_first(session, where, page, by_id=bool(keyword), count_where=count_where)

@@ -134,7 +134,7 @@ def test_admin_adds_a_unit_and_its_handler_and_the_centre_can_route_to_it(new_pa
     expect(disp.get_by_label("承办单位").locator("option:checked")).to_have_text("高新区企业服务中心")
     disp.get_by_role("button", name="派单", exact=True).click()
     expect(disp.get_by_text("已派单")).to_be_visible()
-    expect(disp.locator("#demand-status")).to_have_text("已派单", timeout=20_000)
+    expect(disp.locator("#demand-status")).to_have_text("待签收", timeout=20_000)
 
 
 def test_admin_resets_a_password_shown_once_and_finds_enterprise_accounts(new_page):

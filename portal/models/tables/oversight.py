@@ -133,3 +133,23 @@ class Visit(SQLModel, table=True):
     visited_on: date
     summary: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp_field(default=True)
+
+
+class LedgerExport(SQLModel, table=True):
+    """A 导出台账 request (issue #13): written in the background to a private folder, downloadable only by
+    the person who asked, removed after a day. ``done`` rows of ``total`` so far, for the progress bar."""
+
+    __tablename__ = "ledger_export"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    ledger: str = Field(max_length=20)
+    file_format: str = Field(max_length=10)  # xlsx | csv
+    filters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(max_length=10)  # 排队 | 生成中 | 已完成 | 失败
+    total: int = Field(default=0)
+    done: int = Field(default=0)
+    filename: str = Field(default="", max_length=200)
+    storage_key: str = Field(default="", max_length=200)
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = timestamp_field(default=True, index=True)
+    finished_at: Optional[datetime] = timestamp_field()

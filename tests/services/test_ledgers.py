@@ -1,0 +1,193 @@
+"""导出台账 (issue #13): the four ledgers of seed 001 with exactly their columns and header lines, rows for
+a known scenario read back with openpyxl, codes kept as text, formulas never evaluated, CSV with a BOM,
+the viewer's scope, progress and owner-only download."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.core.clock import now
+from portal.core.formatting import local_zone
+from portal.services import dispatching, handling, intake, ledger_exports, rating
+from portal.services.errors import Forbidden, NotFound, ValidationFailed
+from portal.services.ledgers import ExportFilters
+from tests.services.test_lifecycle import actor, form, orders, unit_id
+
+
+def today():
+    return now().astimezone(local_zone()).date()
+
+
+@pytest.fixture
+def scenario(demo_accounts):
+    """Two demands of qiye1: one dispatched to 住建局 with 自规局 as co-unit, answered and rated 基本满意;
+    one still 待受理 whose title starts with = (a formula, were it evaluated)."""
+    ent, centre, zhujian = actor("qiye1"), actor("zhongxin"), actor("zhujianju")
+    answered = intake.submit_demand(
+        actor=ent, form=form(title="厂房施工许可办理", suggested_unit_id=unit_id("市住房和城乡建设局"))
+    )
+    dispatching.dispatch(
+        actor=centre,
+        demand_id=answered,
+        lead_unit_id=unit_id("市住房和城乡建设局"),
+        co_unit_ids=[unit_id("市自然资源和规划局")],
+        level="一般",
+    )
+    lead = orders(answered)[0]
+    handling.sign(actor=zhujian, order_id=lead.id)
+    handling.submit_feedback(
+        actor=zhujian, order_id=lead.id, reply="已现场核查并核发施工许可证。", method="现场指导", solved=True
+    )
+    rating.rate(actor=ent, demand_id=answered, satisfaction="基本满意", contacted=True, comment="希望再快一些")
+    waiting = intake.submit_demand(
+        actor=ent, form=form(title='=HYPERLINK("http://x")', content="@SUM(1,2) 测试公式内容不被执行。")
+    )
+    return {"answered": answered, "waiting": waiting}
+
+
+def _enterprise_name(username: str) -> str:
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.tables import Enterprise, User
+
+    with session_scope() as session:
+        query = select(Enterprise.name).join(User, User.enterprise_id == Enterprise.id).where(User.username == username)
+        return session.exec(query).one()
+
+
+def _export(viewer, ledger: str, file_format: str = "xlsx", **filters):
+    record = ledger_exports.request_export(
+        actor=viewer, ledger=ledger, file_format=file_format, filters=ExportFilters(**filters)
+    )
+    finished = ledger_exports.run_export(actor=viewer, export_id=record["id"])
+    assert finished["status"] == "已完成", finished
+    path, filename = ledger_exports.export_for_download(actor=viewer, export_id=record["id"])
+    return path, filename, finished
+
+
+def _sheet_rows(path):
+    sheet = load_workbook(path).active
+    return sheet, [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_problem_ledger_columns_rows_and_text(scenario):
+    path, filename, record = _export(actor("zhongxin"), "problems")
+    assert filename.startswith("企业发展、项目建设问题台账_") and filename.endswith(".xlsx")
+    sheet, rows = _sheet_rows(path)
+    assert rows[0][0] == "企业发展、项目建设问题台账"
+    assert rows[1][:2] == ["提报单位:市政府事务推进中心", f"提报时间:{today().strftime('%Y年%m月%d日')}"]
+    assert rows[2] == [
+        "序号", "企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式", "备注",
+        "诉求编号", "统一社会信用代码", "登记日期",
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "A4" and sheet["A3"].font.b
+    body = [r for r in rows[3:] if isinstance(r[0], int)]
+    assert [r[0] for r in body] == [1, 2] and record["done"] == 2
+    first, second = body
+    assert first[1] == _enterprise_name("qiye1")
+    assert first[2].startswith("厂房施工许可办理:") and first[3] == "市住房和城乡建设局"
+    assert first[4] == "王经理 13805380001" and first[5] == "已办结;线上提交"
+    assert first[6].startswith("QS") and sheet.cell(row=4, column=7).data_type == "s"
+    assert sheet.cell(row=4, column=8).data_type == "s" and len(first[7]) == 18
+    assert first[8].date() == today() and sheet.cell(row=4, column=9).number_format == "yyyy-mm-dd"
+    # A title beginning with = is text in the file, never a formula.
+    assert second[2].startswith('=HYPERLINK("http://x"):')
+    assert sheet.cell(row=5, column=3).data_type == "s"
+    assert rows[-1][0] == "备注:问题描述应符合政策要求,简明、准确。"
+
+
+def test_transfer_feedback_and_satisfaction_ledgers(scenario):
+    centre = actor("zhongxin")
+    _, rows = _sheet_rows(_export(centre, "transfers")[0])
+    assert rows[1][:5] == ["序号", "企业名称", "诉求描述", "企业联系人及联系方式", "承办单位"]  # no 提报 line
+    body = [r for r in rows[2:] if isinstance(r[0], int)]
+    assert len(body) == 1 and body[0][4] == "主办:市住房和城乡建设局;协办:市自然资源和规划局"
+
+    _, rows = _sheet_rows(_export(centre, "feedback")[0])
+    assert rows[2][:8] == [
+        "序号", "企业名称", "诉求描述", "是否解决", "解决方式", "所属镇街(部门)", "联系人及联系方式", "备注",
+    ]  # fmt: skip
+    (row,) = [r for r in rows[3:] if isinstance(r[0], int)]
+    assert (row[3], row[4], row[5], row[7]) == ("是", "已现场核查并核发施工许可证。", "市住房和城乡建设局", "已办结")
+
+    _, rows = _sheet_rows(_export(centre, "satisfaction")[0])
+    assert rows[2][:6] == ["序号", "问题描述", "解决情况", "解决部门", "满意度评价", "意见建议"]
+    (row,) = [r for r in rows[3:] if isinstance(r[0], int)]
+    assert row[2:6] == ["已现场核查并核发施工许可证。", "市住房和城乡建设局", "基本满意", "希望再快一些"]
+    assert rows[-1][0].startswith("备注:满意度评价:1.非常满意")
+
+
+def test_csv_has_a_bom_and_escapes_formulas(scenario):
+    path, filename, _ = _export(actor("zhongxin"), "problems", "csv")
+    assert filename.endswith(".csv") and path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[2][0] == "序号"
+    assert rows[4][2].startswith("'=HYPERLINK(")
+    assert rows[3][6].startswith("QS") and rows[3][8] == today().isoformat()
+
+
+def test_scope_filters_and_owner_only_download(scenario):
+    handler = actor("dongjie")  # 东街街道 has no order on either demand
+    path, _, record = _export(handler, "problems")
+    assert record["done"] == 0
+    with pytest.raises(Forbidden):
+        ledger_exports.request_export(
+            actor=handler,
+            ledger="problems",
+            file_format="xlsx",
+            filters=ExportFilters(unit_id=str(unit_id("市住房和城乡建设局"))),
+        )
+    with pytest.raises(Forbidden):
+        ledger_exports.request_export(
+            actor=actor("qiye1"), ledger="problems", file_format="xlsx", filters=ExportFilters()
+        )
+    _, _, mine = _export(actor("zhujianju"), "problems")
+    assert mine["done"] == 1  # its own unit's demand only
+    _, _, waiting_only = _export(actor("lingdao"), "problems", status="待受理")
+    assert waiting_only["done"] == 1
+    with pytest.raises(NotFound):
+        ledger_exports.export_for_download(actor=actor("zhongxin"), export_id=mine["id"])
+    for bad, field in [({"ledger": "x"}, "ledger"), ({"file_format": "pdf"}, "file_format")]:
+        args = {"ledger": "problems", "file_format": "xlsx", **bad}
+        with pytest.raises(ValidationFailed) as refused:
+            ledger_exports.request_export(actor=actor("zhongxin"), filters=ExportFilters(), **args)
+        assert field in refused.value.errors
+    with pytest.raises(ValidationFailed) as dates:
+        ledger_exports.request_export(
+            actor=actor("zhongxin"),
+            ledger="problems",
+            file_format="xlsx",
+            filters=ExportFilters(date_from="2026-12-01", date_to="2026-11-01"),
+        )
+    assert "date_to" in dates.value.errors
+
+
+def test_progress_is_reported_and_a_run_happens_once(scenario, monkeypatch):
+    from portal.services import ledgers
+
+    monkeypatch.setattr(ledgers, "CHUNK", 1)
+    centre = actor("zhongxin")
+    record = ledger_exports.request_export(actor=centre, ledger="problems", file_format="xlsx", filters=ExportFilters())
+    assert (record["status"], record["total"], record["percent"]) == ("排队", 2, 0)
+    seen = []
+    original = ledger_exports.update
+
+    def spy(*args, **kwargs):
+        seen.append(ledger_exports.export_status(actor=centre, export_id=record["id"])["status"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ledger_exports, "update", spy)
+    finished = ledger_exports.run_export(actor=centre, export_id=record["id"])
+    assert finished["percent"] == 100 and "生成中" in seen
+    with pytest.raises(NotFound):
+        ledger_exports.run_export(actor=centre, export_id=record["id"])
+    assert [e["id"] for e in ledger_exports.my_exports(actor=centre)] == [record["id"]]
+    assert ledger_exports.my_exports(actor=actor("lingdao")) == []
+    assert ledger_exports.purge_exports(older_than_hours=-1) == 1
+    with pytest.raises(NotFound):
+        ledger_exports.export_for_download(actor=centre, export_id=record["id"])
