@@ -38,6 +38,8 @@ from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprise_claims import EnterpriseClaimState
 from portal.state.failures import on_backend_exception
 from portal.state.home import HomeState
+from portal.state.ledger_export import LedgerExportState
+from portal.state.ledger_import import LedgerImportState
 from portal.state.notifications import NotificationsState
 from portal.state.policies import PolicyDetailState, PolicySearchState
 from portal.state.policy_admin import PolicyAdminState
@@ -83,7 +85,12 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_VERIFICATIONS, "办结核查", work.verifications, (CentreQueuesState.load_verifications,)),
     PageEntry(r.STAFF_NOTIFICATIONS, "消息", work.staff_notifications, (NotificationsState.load,)),
     PageEntry(r.STAFF_SUPERVISION, "督办", supervision.supervision_page, (SupervisionState.load,)),
-    PageEntry(r.STAFF_REPORTS, "统计通报", reports.reports_page, (ReportsState.load,)),
+    PageEntry(
+        r.STAFF_REPORTS,
+        "统计通报",
+        reports.reports_page,
+        (ReportsState.load, LedgerExportState.load, LedgerImportState.load),
+    ),
     PageEntry(r.STAFF_POLICIES, "政策管理", policy_admin.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", staff.placeholder("走访记录")),

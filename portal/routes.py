@@ -33,6 +33,8 @@ ADMIN = "/admin"
 
 HEALTH_API = "/api/health"
 FILES_API = "/api/files"
+LEDGER_TEMPLATE_API = "/api/ledger-template"  # the empty 问题台账 to fill in (staff)
+BULLETINS_API = "/api/bulletins"  # a stored 一月一通报 as .xlsx (dispatchers and leaders)
 EXPORTS_API = "/api/exports"  # a finished 导出台账 file, for the person who asked only
 POLICY_FILES_API = "/api/policy-files"  # a policy's original documents (public once the policy is)
 # Plain HTTP, so the session cookie can be HttpOnly (README § 安全): a login ticket is exchanged for the

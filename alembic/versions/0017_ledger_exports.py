@@ -1,4 +1,5 @@
-"""导出台账 in the background (issue #13): each request, its progress and its private file.
+"""Ledgers (issue #13): 导出台账 requests with their progress and private file (``ledger_export``), and
+the fingerprint of an imported 问题台账 row on its demand (unique: a file imported twice creates nothing).
 
 Revision ID: 0017
 Revises: 0016
@@ -40,9 +41,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_ledger_export_owner_id", "ledger_export", ["owner_id"], unique=False)
     op.create_index("ix_ledger_export_created_at", "ledger_export", ["created_at"], unique=False)
+    # Plain ADD COLUMN and a unique index: recreating demand would drop a table others reference.
+    op.add_column("demand", sa.Column("import_fingerprint", sa.String(length=64), nullable=True))
+    op.create_index("ix_demand_import_fingerprint", "demand", ["import_fingerprint"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_demand_import_fingerprint", table_name="demand")
+    op.drop_column("demand", "import_fingerprint")
     op.drop_index("ix_ledger_export_created_at", table_name="ledger_export")
     op.drop_index("ix_ledger_export_owner_id", table_name="ledger_export")
     op.drop_table("ledger_export")

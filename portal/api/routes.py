@@ -122,6 +122,60 @@ async def ledger_export(request: Request):
     )
 
 
+async def ledger_template(request: Request):
+    """The empty 问题台账 (.xlsx) for the 镇街 to fill in; staff only."""
+    from urllib.parse import quote
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import PlainTextResponse, Response
+
+    from portal.models.enums import Role
+    from portal.services import ledger_import, sessions
+
+    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
+    if actor is None or actor.role not in (Role.DISPATCHER, Role.HANDLER, Role.LEADER):
+        return PlainTextResponse("请先以工作人员身份登录", status_code=401)
+    content = await run_in_threadpool(ledger_import.template_bytes)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": "attachment; filename*=UTF-8''" + quote("问题台账模板.xlsx"),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def bulletin_file(request: Request):
+    """A stored 一月一通报 as .xlsx, for the 推进中心 and leaders."""
+    from urllib.parse import quote
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import PlainTextResponse, Response
+
+    from portal.services import bulletin_files, sessions
+    from portal.services.errors import Forbidden, ServiceError
+
+    actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
+    if actor is None:
+        return PlainTextResponse("请先登录", status_code=401)
+    period = str(request.path_params.get("period", ""))[:7]
+    try:
+        content, filename = await run_in_threadpool(bulletin_files.bulletin_xlsx, actor=actor, period=period)
+    except Forbidden:
+        return PlainTextResponse("无权查看", status_code=403)
+    except ServiceError:
+        return PlainTextResponse("没有该月的通报", status_code=404)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": "attachment; filename*=UTF-8''" + quote(filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 # Five files of 20 MB and the multipart overhead: anything larger sent to /_upload is refused before
 # Starlette spools it (the Reflex upload endpoint itself sets no limit).
 MAX_UPLOAD_REQUEST_BYTES = 5 * 20 * 1024 * 1024 + 1024 * 1024
@@ -154,6 +208,8 @@ def build_api() -> Starlette:
             Route(routes.FILES_API + "/{attachment_id}", download),
             Route(routes.POLICY_FILES_API + "/{attachment_id}", policy_file),
             Route(routes.EXPORTS_API + "/{export_id}", ledger_export),
+            Route(routes.LEDGER_TEMPLATE_API, ledger_template),
+            Route(routes.BULLETINS_API + "/{period}", bulletin_file),
             Route(routes.SESSION_START_API, session_routes.start),
             Route(routes.SESSION_END_API, session_routes.end),
         ]

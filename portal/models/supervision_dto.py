@@ -106,3 +106,12 @@ class MonthPoint(TypedDict):
     month: str
     received: int
     closed: int
+
+
+class CountPoint(TypedDict):
+    """Demands received in a period under one name (a topic class, a topic, a channel), and how many of
+    them are closed."""
+
+    name: str
+    received: int
+    closed: int

@@ -58,13 +58,13 @@ def _form() -> rx.Component:
     return rx.form(
         field_grid(
             _text("事项名称", "name", max_length=50),
-            _select("分类", "topic_class", _CLASSES),
+            _select("事项分类", "topic_class", _CLASSES),
             _select("承办单位", "lead_unit_id", C.units),
             _select("默认时限等级", "level", _LEVELS),
             _text("关键词", "keywords", max_length=500, hint="以空格或顿号分隔,如:土地 用地 规划"),
             rx.el.label(
                 rx.el.input(
-                    type="checkbox", name=PREFIX + "active", default_checked=C.form.get(PREFIX + "active", "") == "on"
+                    type="checkbox", name=PREFIX + "active", default_checked=C.form.get(PREFIX + "active", "on") == "on"
                 ),
                 rx.text.span("启用(出现在诉求表单中)", margin_left="4px"),
                 style={"display": "inline-flex", "alignItems": "center", "fontSize": "14px", "alignSelf": "end"},

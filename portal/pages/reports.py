@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import routes
 from portal.pages.components.forms import date_field, select_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, loading_or
+from portal.pages.ledger_export import export_card
+from portal.pages.ledger_import import import_card
+from portal.pages.report_charts import breakdown_charts
+from portal.state.auth import AuthState
 from portal.state.reports import PERIOD_CHOICES
 from portal.state.reports import ReportsState as R
 
@@ -102,6 +107,12 @@ def _bulletins() -> rx.Component:
                         class_name="no-print",
                         on_click=rx.call_script("window.print()"),
                     ),
+                    rx.link(
+                        "下载Excel",
+                        href=routes.BULLETINS_API + "/" + R.bulletin_period,
+                        class_name="no-print",
+                        size="2",
+                    ),
                     width="100%",
                 ),
                 data_table(HEADERS, R.bulletin_rows, _figures_row, label="通报排名表"),
@@ -158,6 +169,14 @@ def _charts() -> rx.Component:
 def reports_page() -> rx.Component:
     return staff_page(
         "统计通报",
+        export_card(),
+        rx.cond(AuthState.viewer["role"] == "dispatcher", import_card(), rx.fragment()),
+        rx.cond(AuthState.viewer["role"] != "handler", _figures(), rx.fragment()),
+    )
+
+
+def _figures() -> rx.Component:
+    return rx.fragment(
         card(_period_form()),
         loading_or(
             R.loaded,
@@ -179,6 +198,7 @@ def reports_page() -> rx.Component:
                     margin_top="16px",
                 ),
                 _charts(),
+                breakdown_charts(),
                 _bulletins(),
             ),
         ),

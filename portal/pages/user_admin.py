@@ -186,7 +186,7 @@ def pilot_code_form() -> rx.Component:
         rx.heading("准予试点统一社会信用代码", size="3", as_="h3", margin_top="16px"),
         rx.text("早期试点发放、校验位不符的代码,经核验后可准予注册(记入审计日志)。", size="1", color_scheme="gray"),
         rx.form(
-            field_grid(
+            rx.grid(
                 text_field("统一社会信用代码", "pilot_code", errors=U.errors, max_length=18),
                 textarea_field("依据", "pilot_reason", errors=U.errors, rows="2", max_length=500),
                 rx.button("准予", type="submit", align_self="end"),
@@ -208,7 +208,7 @@ def users_card() -> rx.Component:
     return card(
         rx.heading("用户", size="4", margin_bottom="12px"),
         rx.form(
-            rx.grid(
+            field_grid(
                 text_field("用户名", "username", errors=errors),
                 text_field("姓名", "display_name", errors=errors),
                 select_field("角色", "role", ROLES, errors=errors),

@@ -27,10 +27,10 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
 from portal.models.dto import Actor
-from portal.models.enums import OrderRole, Role, UnitKind
+from portal.models.enums import DemandStatus, OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.supervision_dto import BulletinRow, MonthPoint, PeriodSummary, UnitFigures
-from portal.models.tables import BulletinSnapshot, Card, Rating, TimeLimitRule, Unit, WorkOrder
+from portal.models.supervision_dto import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
+from portal.models.tables import BulletinSnapshot, Card, Demand, Rating, TimeLimitRule, Topic, Unit, WorkOrder
 from portal.services.errors import ValidationFailed
 from portal.services.rating import SATISFIED
 from portal.services.supervision import YELLOW, rules
@@ -312,3 +312,24 @@ def monthly_series(*, actor: Actor, months: int = 12) -> list[MonthPoint]:
                 )
             )
     return points
+
+
+def breakdown(*, actor: Actor, start: date, end: date) -> dict[str, list[CountPoint]]:
+    """Demands received in [start, end) and how many are closed, by topic class, by topic and by channel
+    (most received first)."""
+    require_role(actor, Role.DISPATCHER, Role.LEADER)
+    closed = func.sum(case((Demand.status == DemandStatus.CLOSED, 1), else_=0))
+    period = (Demand.created_at >= _instant(start), Demand.created_at < _instant(end))
+    result = {}
+    with session_scope() as session:
+        for key, column, join in (
+            ("topic_class", Topic.topic_class, True),
+            ("topic", Topic.name, True),
+            ("channel", Demand.channel, False),
+        ):
+            query = select(column, func.count(), closed).select_from(Demand)
+            if join:
+                query = query.join(Topic, Topic.id == Demand.topic_id)
+            rows = session.exec(query.where(*period).group_by(column).order_by(func.count().desc())).all()
+            result[key] = [CountPoint(name=name or "未分类", received=n, closed=int(c or 0)) for name, n, c in rows]
+    return result

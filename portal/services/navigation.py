@@ -21,7 +21,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_REVISITS, "回访", "phone-call", (D,)),
     (r.STAFF_VERIFICATIONS, "办结核查", "shield-check", (D,)),
     (r.STAFF_SUPERVISION, "督办", "siren", (D, L)),
-    (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L)),
+    (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L, H)),
     (r.STAFF_POLICIES, "政策管理", "book-open", (D, A)),
     (r.STAFF_ENTERPRISES, "企业台账", "building-2", (D, H, A)),
     (r.STAFF_VISITS, "走访记录", "footprints", (D, H)),

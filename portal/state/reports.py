@@ -11,7 +11,7 @@ from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.formatting import local_zone
 from portal.models.enums import Role
-from portal.models.supervision_dto import BulletinRow, MonthPoint, UnitFigures
+from portal.models.supervision_dto import BulletinRow, CountPoint, MonthPoint, UnitFigures
 from portal.services import figures
 from portal.services.errors import ServiceError
 from portal.state.base import PageState, text_of
@@ -27,6 +27,9 @@ class ReportsState(PageState):
     bulletin_period: str = ""
     loaded: bool = False
     series: list[MonthPoint] = []
+    by_class: list[CountPoint] = []
+    by_topic: list[CountPoint] = []
+    by_channel: list[CountPoint] = []
 
     @rx.var
     def unit_points(self) -> list[dict[str, float | str | int]]:
@@ -51,6 +54,8 @@ class ReportsState(PageState):
             self.rows, self.bulletin_list = [], []
             return
         self.rows = figures.figures_for(actor=actor, start=start, end=end)
+        parts = figures.breakdown(actor=actor, start=start, end=end)
+        self.by_class, self.by_topic, self.by_channel = parts["topic_class"], parts["topic"], parts["channel"]
         self.period_label = label
         self.bulletin_list = figures.bulletins(actor=actor)
 

@@ -124,12 +124,12 @@ class UserAdminState(PageState):
     def search_enterprises(self, form: dict):
         """查询 enterprise accounts by username, name, credit code or contact."""
         self.enterprise_query = text_of(form, "enterprise_query")[:50]
-
-        def call(actor: Actor) -> None:
-            self.enterprise_accounts = user_admin.search_enterprise_accounts(actor=actor, query=self.enterprise_query)
-
-        self._act(call, "", Role.ADMIN)
+        actor = self._actor_with_role(Role.ADMIN)
+        if actor is None:
+            return rx.toast.error("无权执行此操作")
+        self.enterprise_accounts = user_admin.search_enterprise_accounts(actor=actor, query=self.enterprise_query)
         self.searched = True
+        return None
 
     @rx.event
     def admit_pilot_code(self, form: dict):

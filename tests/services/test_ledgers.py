@@ -5,6 +5,8 @@ the viewer's scope, progress and owner-only download."""
 from __future__ import annotations
 
 import csv
+import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +16,7 @@ from portal.core.formatting import local_zone
 from portal.services import dispatching, handling, intake, ledger_exports, rating
 from portal.services.errors import Forbidden, NotFound, ValidationFailed
 from portal.services.ledgers import ExportFilters
-from tests.services.test_lifecycle import actor, form, orders, unit_id
+from tests.services.test_lifecycle import actor, form, orders, topic_id, unit_id
 
 
 def today():
@@ -191,3 +193,51 @@ def test_progress_is_reported_and_a_run_happens_once(scenario, monkeypatch):
     assert ledger_exports.purge_exports(older_than_hours=-1) == 1
     with pytest.raises(NotFound):
         ledger_exports.export_for_download(actor=centre, export_id=record["id"])
+
+
+def test_breakdown_by_class_topic_and_channel(demo_accounts):
+    from portal.services import figures
+
+    leader = actor("lingdao")
+    day = today()
+    start, end = day.replace(day=1), day + timedelta(days=1)
+
+    def counts():
+        parts = figures.breakdown(actor=leader, start=start, end=end)
+        return {key: {p["name"]: (p["received"], p["closed"]) for p in points} for key, points in parts.items()}
+
+    before = counts()
+    ent = actor("qiye1")
+    first = intake.submit_demand(actor=ent, form=form())  # 项目建设 (业务办理类), 线上提交
+    intake.submit_demand(actor=ent, form=form(topic_id=topic_id("融资信贷"), title="贷款贴息申请咨询"))
+    dispatching.instant_answer(actor=actor("zhongxin"), demand_id=first, answer="已电话告知办理流程与所需材料清单。")
+    rating.rate(actor=ent, demand_id=first, satisfaction="非常满意", contacted=True)
+    after = counts()
+
+    def grew(key, name):
+        old = before[key].get(name, (0, 0))
+        return after[key][name][0] - old[0], after[key][name][1] - old[1]
+
+    assert grew("topic", "项目建设") == (1, 1) and grew("topic", "融资信贷") == (1, 0)
+    assert grew("topic_class", "业务办理类") == (1, 1) and grew("topic_class", "要素保障类") == (1, 0)
+    assert grew("channel", "线上提交") == (2, 1)
+    with pytest.raises(Forbidden):
+        figures.breakdown(actor=actor("zhujianju"), start=start, end=end)
+
+
+def test_the_monthly_bulletin_as_xlsx(scenario):
+    from portal.services import bulletin_files, figures
+
+    month = today().strftime("%Y-%m")
+    assert figures.take_monthly_bulletin(month=month) > 0
+    content, filename = bulletin_files.bulletin_xlsx(actor=actor("lingdao"), period=month)
+    assert filename == f"{month} 企业诉求办理情况通报.xlsx"
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A1"].value == f"{month} 企业诉求办理情况通报"
+    assert [c.value for c in sheet[2]][:4] == ["排名", "承办单位", "收件", "按时签收率"]
+    ranked = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True) if isinstance(row[0], int)}
+    assert ranked["市住房和城乡建设局"][2] == 1  # the scenario's one dispatched demand
+    with pytest.raises(NotFound):
+        bulletin_files.bulletin_xlsx(actor=actor("lingdao"), period="2001-01")
+    with pytest.raises(Forbidden):
+        bulletin_files.bulletin_xlsx(actor=actor("zhujianju"), period=month)

@@ -1,0 +1,151 @@
+"""Benchmark of 导出台账 (issue #13): each of the four ledgers as .xlsx and CSV at N rows, and whether a
+page's work stays quick while an export runs beside it.
+
+    .venv/bin/python bench/bench_ledgers.py [--demands 100000] [--postgres URL]
+
+Loads N answered and rated demands (bench_supervision's loader, then a reply and a rating for each), so
+every ledger has N rows. Each export runs in a fresh process (as the web worker's thread would run it,
+without the worker's own memory), timed, with the process's peak resident memory. Then, in one process,
+an .xlsx export runs in a thread while the main thread does what a page event does — one page of the
+staff list — every 100 ms; the slowest of those answers is the figure to hold under 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bench_supervision import bulk_load  # noqa: E402
+from bench.databases import bench_database  # noqa: E402
+
+
+def _centre():
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.dto import Actor
+    from portal.models.tables import User
+
+    with session_scope() as session:
+        user = session.exec(select(User).where(User.username == "zhongxin")).one()
+        return Actor(
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            display_name=user.display_name,
+            unit_id=user.unit_id,
+            enterprise_id=None,
+        )
+
+
+def _one_export(environment: dict, ledger: str, file_format: str, answer) -> None:
+    """In a child process: one export, its seconds and the process's peak RSS (MB)."""
+    os.environ.update(environment)
+    from portal.services import ledger_exports
+    from portal.services.ledgers import ExportFilters
+
+    centre = _centre()
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    filters = ExportFilters()
+    record = ledger_exports.request_export(actor=centre, ledger=ledger, file_format=file_format, filters=filters)
+    done = ledger_exports.run_export(actor=centre, export_id=record["id"])
+    seconds = time.perf_counter() - start
+    answer.put((seconds, done["done"], baseline, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def _complete_the_ledgers() -> None:
+    """A reply for every answered order and a rating for every demand without one."""
+    from sqlalchemy import text
+
+    from portal.core.db import session_scope
+
+    with session_scope() as session:
+        session.exec(
+            text(
+                "UPDATE work_order SET reply_content = '经现场核查,已协调相关部门完成办理,并向企业作了答复。' "
+                "WHERE feedback_at IS NOT NULL"
+            )
+        )
+        session.exec(
+            text(
+                "INSERT INTO rating (demand_id, round, satisfaction, contacted, comment, source, created_at) "
+                "SELECT d.id, 1, '比较满意', true, '办理及时', '线上评价', d.created_at FROM demand d "
+                "WHERE NOT EXISTS (SELECT 1 FROM rating r WHERE r.demand_id = d.id)"
+            )
+        )
+
+
+def _responsiveness() -> tuple[float, float, int]:
+    """Page work every 100 ms while an .xlsx export runs in a thread: (p95 ms, max ms, samples)."""
+    from portal.services import demand_lists, ledger_exports
+    from portal.services.ledgers import ExportFilters
+
+    centre = _centre()
+    record = ledger_exports.request_export(actor=centre, ledger="problems", file_format="xlsx", filters=ExportFilters())
+    worker = threading.Thread(target=ledger_exports.run_export, kwargs={"actor": centre, "export_id": record["id"]})
+    worker.start()
+    samples = []
+    while worker.is_alive():
+        start = time.perf_counter()
+        demand_lists.search_demands(actor=centre, filters={}, page=2)
+        samples.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.1)
+    worker.join()
+    samples.sort()
+    return samples[int(len(samples) * 0.95) - 1], samples[-1], len(samples)
+
+
+def run(args) -> list[str]:
+    from portal.cli import migrate
+    from portal.seed.demo import seed_demo_world
+    from portal.services.ledgers import LEDGERS
+
+    migrate()
+    seed_demo_world(with_demands=False)
+    start = time.perf_counter()
+    bulk_load(args.demands, 0, 0)
+    _complete_the_ledgers()
+    kind = "PostgreSQL" if os.environ["PORTAL_DATABASE_URL"].startswith("postgresql") else "SQLite"
+    lines = [
+        f"{kind}: {args.demands:,} answered and rated demands (load {time.perf_counter() - start:.0f} s)",
+        "| ledger | format | rows | seconds | peak RSS MB (after imports) |",
+        "|---|---|---|---|---|",
+    ]
+    environment = {k: v for k, v in os.environ.items() if k.startswith("PORTAL_")}
+    context = multiprocessing.get_context("spawn")
+    for ledger in LEDGERS.values():
+        for file_format in ("xlsx", "csv"):
+            answer = context.Queue()
+            child = context.Process(target=_one_export, args=(environment, ledger.key, file_format, answer))
+            child.start()
+            seconds, rows, baseline, peak = answer.get()
+            child.join()
+            lines.append(f"| {ledger.title} | {file_format} | {rows:,} | {seconds:.1f} | {peak:.0f} ({baseline:.0f}) |")
+    p95, worst, count = _responsiveness()
+    lines.append(f"page work during an .xlsx export: p95 {p95:.0f} ms, slowest {worst:.0f} ms ({count} samples)")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demands", type=int, default=100_000)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL: the run uses a fresh database on it")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="qs-bench-ledgers-")
+    os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
+    with bench_database("qs_bench_ledgers", workdir, args.postgres):
+        print("\n".join(run(args)))
+
+
+if __name__ == "__main__":
+    main()

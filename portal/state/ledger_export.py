@@ -1,0 +1,82 @@
+"""导出台账 on /staff/reports: choose a ledger, period, unit, 镇街 and status; the file is written in a
+thread beside the event loop while the page shows its progress, then downloaded from /api/exports/{id}
+(only by the person who asked). Dispatchers and leaders export everything; a handler its own unit's."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from portal import routes
+from portal.models.dto import UnitOption
+from portal.models.enums import Role
+from portal.services import ledger_exports, reference
+from portal.services.errors import ServiceError
+from portal.services.ledgers import ExportFilters
+from portal.state.base import PageState, text_of
+
+EXPORT_ROLES = (Role.DISPATCHER, Role.LEADER, Role.HANDLER)
+POLL_SECONDS = 0.5
+
+
+class LedgerExportState(PageState):
+    exports: list[dict[str, str | int]] = []  # the viewer's exports of the last day
+    units: list[UnitOption] = []
+    towns: list[UnitOption] = []
+    running: bool = False
+    percent: int = 0
+    progress_label: str = ""
+
+    @rx.event
+    def load(self):
+        """on_load: the choices and the viewer's recent exports."""
+        actor = self._actor_with_role(*EXPORT_ROLES)
+        self.running, self.percent, self.progress_label, self.errors = False, 0, "", {}
+        if actor is None:
+            self.exports, self.units, self.towns = [], [], []
+            return
+        self.units = reference.form_options()["units"]
+        self.towns = reference.town_options()
+        self.exports = ledger_exports.my_exports(actor=actor)
+
+    @rx.event(background=True)
+    async def export(self, form: dict):
+        """导出: queue the export, write it in a worker thread, show its progress, then download it."""
+        async with self:
+            actor = self._actor_with_role(*EXPORT_ROLES)
+            if actor is None or self.running:
+                return
+            filters = ExportFilters(**{name: text_of(form, name) for name in ExportFilters.__dataclass_fields__})
+            try:
+                record = ledger_exports.request_export(
+                    actor=actor,
+                    ledger=text_of(form, "ledger"),
+                    file_format=text_of(form, "file_format"),
+                    filters=filters,
+                )
+            except ServiceError as exc:
+                return self._fail(exc)
+            self.errors, self.running, self.percent = {}, True, 0
+            self.progress_label = f"正在生成:共{record['total']}行"
+        work = asyncio.create_task(asyncio.to_thread(ledger_exports.run_export, actor=actor, export_id=record["id"]))
+        while not work.done():
+            await asyncio.sleep(POLL_SECONDS)
+            status = await asyncio.to_thread(ledger_exports.export_status, actor=actor, export_id=record["id"])
+            async with self:
+                self.percent = status["percent"]
+                self.progress_label = f"正在生成:{status['done']} / {status['total']}行"
+        try:
+            finished = work.result()
+        except ServiceError as exc:
+            async with self:
+                self.running = False
+                return self._fail(exc)
+        async with self:
+            self.running, self.percent = False, finished["percent"]
+            self.exports = ledger_exports.my_exports(actor=actor)
+            if finished["status"] != ledger_exports.DONE:
+                self.progress_label = finished["error"] or "导出失败"
+                return rx.toast.error(self.progress_label)
+            self.progress_label = f"已完成:{finished['done']}行"
+            return rx.download(url=f"{routes.EXPORTS_API}/{finished['id']}", filename=finished["filename"])
