@@ -9,7 +9,7 @@ from portal import routes
 from portal.models.enums import DemandStatus
 from portal.pages.components.forms import date_field, field_grid, select_field
 from portal.pages.components.layout import card
-from portal.pages.components.widgets import data_table
+from portal.pages.components.widgets import data_table, download_link
 from portal.services.ledger_exports import FORMATS
 from portal.services.ledgers import LEDGER_CHOICES
 from portal.state.ledger_export import LedgerExportState as X
@@ -27,7 +27,7 @@ def _export_row(export) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 export["status"] == "已完成",
-                rx.link("下载", href=routes.EXPORTS_API + "/" + export["id"].to(str), is_external=False),
+                download_link("下载", routes.EXPORTS_API + "/" + export["id"].to(str)),
                 rx.text(export["error"]),
             )
         ),

@@ -27,7 +27,13 @@ def import_card() -> rx.Component:
         rx.heading("导入台账", size="4", as_="h2", margin_bottom="4px"),
         rx.text(
             "镇街每周报送的问题台账:",
-            rx.link("下载模板", href=routes.LEDGER_TEMPLATE_API),
+            rx.button(
+                "下载模板",
+                type="button",
+                size="1",
+                variant="outline",
+                on_click=rx.download(url=routes.LEDGER_TEMPLATE_API, filename="问题台账模板.xlsx"),
+            ),
             ",填好后选择文件并预览;有任何一行出错则整个文件都不导入。同一文件重复导入不会重复登记。",
             size="2",
             color_scheme="gray",

@@ -36,6 +36,28 @@ def _chart_with_table(title: str, points: rx.Var) -> rx.Component:
     )
 
 
+def monthly_chart(points: rx.Var) -> rx.Component:
+    """Received and closed per month (12 months), with its table."""
+    chart = rx.recharts.bar_chart(
+        rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
+        rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
+        rx.recharts.x_axis(data_key="month"),
+        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.legend(),
+        rx.recharts.graphing_tooltip(),
+        data=points,
+        width="100%",
+        height=260,
+    )
+    table = data_table(
+        ["月份", "受理", "办结"],
+        points,
+        lambda p: rx.table.row(rx.table.cell(p["month"]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
+        label="近12个月受理与办结",
+    )
+    return rx.grid(rx.box(chart, width="100%"), table, columns=rx.breakpoints(initial="1", md="2"), gap="4")
+
+
 def breakdown_charts() -> rx.Component:
     return card(
         rx.heading(R.period_label, " 诉求构成", size="4", as_="h2", margin_bottom="4px"),

@@ -8,10 +8,10 @@ import reflex as rx
 from portal import routes
 from portal.pages.components.forms import date_field, select_field
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import data_table, empty, loading_or
+from portal.pages.components.widgets import data_table, download_link, empty, loading_or
 from portal.pages.ledger_export import export_card
 from portal.pages.ledger_import import import_card
-from portal.pages.report_charts import breakdown_charts
+from portal.pages.report_charts import breakdown_charts, monthly_chart
 from portal.state.auth import AuthState
 from portal.state.reports import PERIOD_CHOICES
 from portal.state.reports import ReportsState as R
@@ -107,12 +107,7 @@ def _bulletins() -> rx.Component:
                         class_name="no-print",
                         on_click=rx.call_script("window.print()"),
                     ),
-                    rx.link(
-                        "下载Excel",
-                        href=routes.BULLETINS_API + "/" + R.bulletin_period,
-                        class_name="no-print",
-                        size="2",
-                    ),
+                    download_link("下载Excel", routes.BULLETINS_API + "/" + R.bulletin_period, class_name="no-print"),
                     width="100%",
                 ),
                 data_table(HEADERS, R.bulletin_rows, _figures_row, label="通报排名表"),
@@ -128,17 +123,6 @@ def _bulletins() -> rx.Component:
 def _charts() -> rx.Component:
     """Received and closed per month, and each unit's rates; each chart has its numbers in a table beside
     it, for reading exact values (and for screen readers)."""
-    months = rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
-        rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
-        rx.recharts.x_axis(data_key="month"),
-        rx.recharts.y_axis(allow_decimals=False),
-        rx.recharts.legend(),
-        rx.recharts.graphing_tooltip(),
-        data=R.series,
-        width="100%",
-        height=260,
-    )
     units = rx.recharts.bar_chart(
         rx.recharts.bar(data_key="按期办结率", fill="#0e67b9"),
         rx.recharts.bar(data_key="满意率", fill="#945808"),
@@ -150,15 +134,9 @@ def _charts() -> rx.Component:
         width="100%",
         height=260,
     )
-    month_table = data_table(
-        ["月份", "受理", "办结"],
-        R.series,
-        lambda p: rx.table.row(rx.table.cell(p["month"]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
-        label="近12个月受理与办结",
-    )
     return card(
         rx.heading("近12个月受理与办结", size="4", as_="h2", margin_bottom="8px"),
-        rx.grid(rx.box(months, width="100%"), month_table, columns=rx.breakpoints(initial="1", md="2"), gap="4"),
+        monthly_chart(R.series),
         rx.heading(R.period_label, " 各单位按期办结率与满意率(%)", size="4", as_="h2", margin_y="8px"),
         rx.box(units, width="100%"),
         rx.text("各单位的准确数值见上方“各单位办理情况表”。", size="1", color_scheme="gray"),

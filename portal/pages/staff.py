@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.pages.components.layout import card, staff_page, under_construction
+from portal.pages.report_charts import monthly_chart
 from portal.state.auth import AuthState
 from portal.state.workbench import WorkbenchState
 
@@ -55,6 +56,16 @@ def workbench() -> rx.Component:
             margin_top="16px",
             role="group",
             aria_label="待办统计",
+        ),
+        rx.cond(
+            WorkbenchState.series.length() > 0,
+            card(
+                rx.heading("近12个月受理与办结", size="4", as_="h2", margin_bottom="8px"),
+                monthly_chart(WorkbenchState.series),
+                rx.link("更多统计与通报", href="/staff/reports", size="2", margin_top="8px"),
+                margin_top="16px",
+            ),
+            rx.fragment(),
         ),
     )
 

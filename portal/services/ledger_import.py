@@ -19,24 +19,27 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from portal import routes
 from portal.core import security
 from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import local_zone
 from portal.models.dto import Actor
-from portal.models.enums import DemandKind, Role
+from portal.models.enums import DemandKind, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.tables import Demand, DispatchRule, Enterprise, Topic, Unit
 from portal.services.accounts import is_pilot_shaped, pilot_code_admitted
 from portal.services.catalogue import keyword_matches
 from portal.services.errors import ValidationFailed
 from portal.services.ledgers import LEDGERS, write_xlsx
-from portal.services.notices import notify_center
+from portal.services.notices import notify
 from portal.services.search import cjk_bigrams
-from portal.services.workflow import next_demand_code, record_event, require_role
+from portal.services.timeline import chained_event
+from portal.services.workflow import actor_label, next_demand_codes, require_role
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -156,10 +159,12 @@ def _read_row(number: int, cells: tuple, columns: dict[str, int]) -> ImportRow |
     row.day = raw_day.date() if isinstance(raw_day, datetime) else parse_day(texts.get("登记日期", ""))
     if texts.get("登记日期") and row.day is None:
         row.errors.append("「登记日期」无法识别,应为 年-月-日")
+    key = "\x1f".join((row.enterprise, row.credit_code, row.description, row.day.isoformat() if row.day else ""))
+    row.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()
     return row
 
 
-def _check_row(session: Session, row: ImportRow, units: dict[str, int], today: date) -> None:
+def _check_row(row: ImportRow, units: dict[str, int], today: date, directory: _Directory) -> None:
     if not 2 <= len(row.enterprise) <= 100:
         row.errors.append("「企业名称」须为2–100字")
     if not 10 <= len(row.description) <= 2000:
@@ -173,21 +178,51 @@ def _check_row(session: Session, row: ImportRow, units: dict[str, int], today: d
     if row.credit_code and (error := security.credit_code_error(row.credit_code)):
         if not (is_pilot_shaped(row.credit_code) and pilot_code_admitted(row.credit_code)):
             row.errors.append(f"「统一社会信用代码」{error}")
-    known = _enterprise_for(session, row)
+    known = directory.enterprise_for(row)
     if known is None and not row.credit_code and not row.errors:
         row.errors.append("「统一社会信用代码」未注册的企业须填写统一社会信用代码")
     if known is not None and row.credit_code and known.credit_code != row.credit_code:
         row.errors.append("「统一社会信用代码」与该企业名称已登记的代码不一致")
-    key = "\x1f".join((row.enterprise, row.credit_code, row.description, row.day.isoformat() if row.day else ""))
-    row.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _enterprise_for(session: Session, row: ImportRow) -> Enterprise | None:
-    if row.credit_code:
-        by_code = session.exec(select(Enterprise).where(Enterprise.credit_code == row.credit_code)).first()
-        if by_code is not None:
-            return by_code
-    return session.exec(select(Enterprise).where(Enterprise.name == row.enterprise)).first()
+@dataclass
+class _Directory:
+    """The enterprises and already imported fingerprints a file's rows refer to, read in a few queries."""
+
+    by_code: dict[str, Enterprise] = field(default_factory=dict)
+    by_name: dict[str, Enterprise] = field(default_factory=dict)
+    imported: set[str] = field(default_factory=set)
+
+    @classmethod
+    def read(cls, session: Session, rows: list[ImportRow]) -> _Directory:
+        directory = cls()
+        codes = sorted({r.credit_code for r in rows if r.credit_code})
+        names = sorted({r.enterprise for r in rows if r.enterprise})
+        prints = sorted({r.fingerprint for r in rows})
+        for start in range(0, max(len(codes), len(names), len(prints)), 500):
+            for enterprise in session.exec(
+                select(Enterprise).where(
+                    or_(
+                        Enterprise.credit_code.in_(codes[start : start + 500]),
+                        Enterprise.name.in_(names[start : start + 500]),
+                    )
+                )
+            ):
+                directory.add(enterprise)
+            directory.imported |= set(
+                session.exec(
+                    select(Demand.import_fingerprint).where(Demand.import_fingerprint.in_(prints[start : start + 500]))
+                )
+            )
+        return directory
+
+    def add(self, enterprise: Enterprise) -> None:
+        self.by_code[enterprise.credit_code] = enterprise
+        self.by_name[enterprise.name] = enterprise
+
+    def enterprise_for(self, row: ImportRow) -> Enterprise | None:
+        """By credit code, else by exact name."""
+        return (self.by_code.get(row.credit_code) if row.credit_code else None) or self.by_name.get(row.enterprise)
 
 
 def preview_import(*, actor: Actor, content: bytes, filename: str) -> ImportPreview:
@@ -203,21 +238,21 @@ def preview_import(*, actor: Actor, content: bytes, filename: str) -> ImportPrev
         return preview
     header_index, columns = found
     today = now().astimezone(local_zone()).date()
+    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if cells and _cell_text(cells[0].value).startswith("备注"):
+            break  # the template's footnote
+        if (row := _read_row(number, cells, columns)) is not None:
+            preview.rows.append(row)
     seen: set[str] = set()
     with session_scope() as session:
-        units = {u.name: u.id for u in session.exec(select(Unit).where(Unit.active == True))}  # noqa: E712
-        units |= {u.code: u.id for u in session.exec(select(Unit).where(Unit.active == True)) if u.code}  # noqa: E712
-        for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
-            first = _cell_text(cells[0].value) if cells else ""
-            if first.startswith("备注"):
-                break  # the template's footnote
-            row = _read_row(number, cells, columns)
-            if row is None:
-                continue
-            _check_row(session, row, units, today)
-            row.duplicate = row.fingerprint in seen or _already_imported(session, row.fingerprint)
-            seen.add(row.fingerprint)
-            preview.rows.append(row)
+        active = session.exec(select(Unit).where(Unit.active == True)).all()  # noqa: E712
+        units = {u.name: u.id for u in active} | {u.code: u.id for u in active if u.code}
+        directory = _Directory.read(session, preview.rows)
+        session.expunge_all()
+    for row in preview.rows:
+        _check_row(row, units, today, directory)
+        row.duplicate = row.fingerprint in seen or row.fingerprint in directory.imported
+        seen.add(row.fingerprint)
     if len(preview.rows) > MAX_ROWS:
         preview.errors.append(f"一次最多导入{MAX_ROWS}行,请分批导入")
     if not preview.rows and not preview.errors:
@@ -225,20 +260,21 @@ def preview_import(*, actor: Actor, content: bytes, filename: str) -> ImportPrev
     return preview
 
 
-def _already_imported(session: Session, fingerprint: str) -> bool:
-    return session.exec(select(Demand.id).where(Demand.import_fingerprint == fingerprint)).first() is not None
+def _topic_chooser(session: Session):
+    """A function giving the active topic whose keywords a text matches most, else 其他 (rules read once)."""
+    rules = [
+        (rule.keywords, topic.id)
+        for rule, topic in session.exec(
+            select(DispatchRule, Topic).join(Topic, Topic.id == DispatchRule.topic_id).where(Topic.active == True)  # noqa: E712
+        )
+    ]
+    fallback = session.exec(select(Topic.id).where(Topic.name == "其他")).first()
 
+    def choose(text: str) -> int | None:
+        score, topic_id = max(((len(keyword_matches(text, words)), topic) for words, topic in rules), default=(0, None))
+        return topic_id if score else fallback
 
-def _topic_for(session: Session, text: str) -> int | None:
-    """The active topic whose keywords the text matches most, else 其他."""
-    best, best_score = None, 0
-    for rule, topic in session.exec(select(DispatchRule, Topic).join(Topic, Topic.id == DispatchRule.topic_id)):
-        score = len(keyword_matches(text, rule.keywords)) if topic.active else 0
-        if score > best_score:
-            best, best_score = topic.id, score
-    if best is None:
-        best = session.exec(select(Topic.id).where(Topic.name == "其他")).first()
-    return best
+    return choose
 
 
 def import_ledger(*, actor: Actor, content: bytes, filename: str, channel: str = "台账导入") -> tuple[int, int]:
@@ -250,46 +286,70 @@ def import_ledger(*, actor: Actor, content: bytes, filename: str, channel: str =
     preview = preview_import(actor=actor, content=content, filename=filename)
     if not preview.ok:
         raise ValidationFailed({"file": "台账有错误,未导入任何一行;请按预览中的提示修改后重新上传"})
-    moment, created = now(), 0
+    new_rows = [row for row in preview.rows if not row.duplicate]
+    moment = now()
     with session_scope() as session:
         units = {u.name: u.id for u in session.exec(select(Unit))} | {
             u.code: u.id for u in session.exec(select(Unit)) if u.code
         }
-        for row in preview.rows:
-            if row.duplicate:
-                continue
-            enterprise = _enterprise_for(session, row) or _new_enterprise(session, row)
+        topic_for, directory = _topic_chooser(session), _Directory.read(session, new_rows)
+        codes = next_demand_codes(session, moment, len(new_rows)) if new_rows else []
+        demands = []
+        for row, code in zip(new_rows, codes, strict=True):
+            enterprise = directory.enterprise_for(row) or _new_enterprise(session, row, directory)
             title = _TITLE_END.split(row.description, 1)[0][:50] or row.description[:50]
-            demand = Demand(
-                code=next_demand_code(session, moment),
-                enterprise_id=enterprise.id,
-                submitted_by_id=actor.user_id,
-                channel=channel,
-                kind=DemandKind.HELP,
-                topic_id=_topic_for(session, row.description),
-                title=title,
-                content=row.description,
-                suggested_unit_id=units.get(row.unit),
-                contact_name=row.contact_name,
-                contact_phone=row.contact_phone,
-                status=S.SUBMITTED,
+            demands.append(
+                Demand(
+                    code=code,
+                    enterprise_id=enterprise.id,
+                    submitted_by_id=actor.user_id,
+                    channel=channel,
+                    kind=DemandKind.HELP,
+                    topic_id=topic_for(row.description),
+                    title=title,
+                    content=row.description,
+                    suggested_unit_id=units.get(row.unit),
+                    contact_name=row.contact_name,
+                    contact_phone=row.contact_phone,
+                    status=S.SUBMITTED,
+                    created_at=moment,
+                    updated_at=moment,
+                    search_tokens=cjk_bigrams(f"{title} {row.description}"),
+                    import_fingerprint=row.fingerprint,
+                )
+            )
+        session.add_all(demands)
+        session.flush()  # one batched INSERT … RETURNING for the ids
+        label = actor_label(session, actor)
+        session.add_all(
+            chained_event(
+                None,
+                demand_id=demand.id,
+                actor_id=actor.user_id,
+                actor_label=label,
+                action="台账导入",
+                detail=(detail := f"{channel}·提报单位:{preview.reporter or '—'};提报时间:{row.day or '—'}"),
+                public_detail=detail,
+                data={"row": row.row},
                 created_at=moment,
-                updated_at=moment,
-                search_tokens=cjk_bigrams(f"{title} {row.description}"),
-                import_fingerprint=row.fingerprint,
             )
-            session.add(demand)
-            session.flush()
-            reported = f"提报单位:{preview.reporter or '—'};提报时间:{row.day.isoformat() if row.day else '—'}"
-            record_event(
-                session, demand, actor, "台账导入", f"{channel}·{reported}", {"row": row.row}, moment, public=True
+            for demand, row in zip(demands, new_rows, strict=True)
+        )
+        if demands:  # one notice for the file, not one per row
+            centre = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
+            notify(
+                session,
+                key=f"import:{demands[-1].id}",
+                kind="新诉求",
+                title=f"台账导入:{len(demands)}条新诉求待受理",
+                body=f"提报单位:{preview.reporter or '—'}",
+                link=routes.STAFF_DISPATCH,
+                unit_id=centre,
             )
-            notify_center(session, demand, "新诉求", f"新诉求待受理:{title}", f"编号{demand.code}(台账导入)")
-            created += 1
-    return created, sum(1 for row in preview.rows if row.duplicate)
+    return len(new_rows), len(preview.rows) - len(new_rows)
 
 
-def _new_enterprise(session: Session, row: ImportRow) -> Enterprise:
+def _new_enterprise(session: Session, row: ImportRow, directory: _Directory) -> Enterprise:
     """An enterprise known only from a ledger: a record without any account (it may register later)."""
     enterprise = Enterprise(
         name=row.enterprise,
@@ -300,4 +360,5 @@ def _new_enterprise(session: Session, row: ImportRow) -> Enterprise:
     )
     session.add(enterprise)
     session.flush()
+    directory.add(enterprise)  # a second row of the same new enterprise finds it
     return enterprise

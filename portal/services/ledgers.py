@@ -21,6 +21,7 @@ from datetime import time as dtime
 from pathlib import Path
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from portal.core.clock import now
@@ -236,7 +237,8 @@ def ledger_rows(session: Session, ledger: Ledger, scope: Scope) -> Iterator[tupl
     units = {u.id: u for u in session.exec(select(Unit))}
     last_id = 0
     while True:
-        demands = session.exec(select(Demand).where(*where, Demand.id > last_id).order_by(Demand.id).limit(CHUNK)).all()
+        query = select(Demand).options(defer(Demand.search_tokens)).where(*where, Demand.id > last_id)
+        demands = session.exec(query.order_by(Demand.id).limit(CHUNK)).all()
         if not demands:
             return
         chunk = _load_chunk(session, demands, units)
@@ -262,7 +264,7 @@ def write_xlsx(
     """Write the ledger as .xlsx (write-only, streamed); calls ``progress(n)`` every CHUNK rows."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -279,10 +281,12 @@ def write_xlsx(
         return cell
 
     def text(value: str):
+        """A plain str is written as text; one that openpyxl would take for a formula (it begins with
+        "=") is forced to a string cell. Plain values keep 100 000 rows fast (a styled cell each costs)."""
+        if not value.startswith("="):
+            return value
         cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever it begins with
-        cell.number_format = "@"
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.data_type = "s"
         return cell
 
     sheet.append([bold(ledger.title, 14)])
@@ -291,9 +295,8 @@ def write_xlsx(
     sheet.append([bold(name) for name in _columns(ledger)])
     count = 0
     for count, (values, demand_code, credit_code, day) in enumerate(rows, start=1):
-        day_cell = WriteOnlyCell(sheet, value=day)
-        day_cell.number_format = "yyyy-mm-dd"
-        sheet.append([count, *(text(str(v)) for v in values), text(demand_code), text(credit_code), day_cell])
+        # A date is written as a date cell with openpyxl's yyyy-mm-dd format.
+        sheet.append([count, *(text(str(v)) for v in values), text(demand_code), text(credit_code), day])
         if count % CHUNK == 0:
             progress(count)
     if ledger.footnote:

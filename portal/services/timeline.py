@@ -66,6 +66,36 @@ def append(
     last = session.exec(
         select(TimelineEvent).where(TimelineEvent.demand_id == demand_id).order_by(TimelineEvent.seq.desc()).limit(1)
     ).first()
+    event = chained_event(
+        last,
+        demand_id=demand_id,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        detail=detail,
+        public_detail=public_detail,
+        data=data,
+        created_at=created_at,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def chained_event(
+    last: TimelineEvent | None,
+    *,
+    demand_id: int,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    detail: str = "",
+    public_detail: str | None = None,
+    data: dict | None = None,
+    created_at: datetime,
+) -> TimelineEvent:
+    """The event after ``last`` (None: a new demand's first event), hashed, not yet added: a bulk writer
+    (台账导入) adds many first events with one flush."""
     event = TimelineEvent(
         demand_id=demand_id,
         seq=(last.seq + 1) if last else 1,
@@ -80,8 +110,6 @@ def append(
         prev_hash=last.hash if last else "",
     )
     event.hash = _digest(event)
-    session.add(event)
-    session.flush()
     return event
 
 

@@ -217,14 +217,19 @@ def transactional(fn):
 
 def next_demand_code(session: Session, moment: datetime) -> str:
     """QS + local date + 4-digit daily sequence, taken with one atomic upsert (safe under concurrency)."""
+    return next_demand_codes(session, moment, 1)[0]
+
+
+def next_demand_codes(session: Session, moment: datetime, count: int) -> list[str]:
+    """``count`` consecutive codes of the day, reserved with one atomic upsert."""
     day = local_date(moment).strftime("%Y%m%d")
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(DemandCodeSequence).values(day=day, last_value=1)
+    statement = insert(DemandCodeSequence).values(day=day, last_value=count)
     statement = statement.on_conflict_do_update(
-        index_elements=["day"], set_={"last_value": DemandCodeSequence.last_value + 1}
+        index_elements=["day"], set_={"last_value": DemandCodeSequence.last_value + count}
     ).returning(DemandCodeSequence.last_value)
-    value = session.exec(statement).scalar_one()
-    return f"QS{day}{value:04d}"
+    last = session.exec(statement).scalar_one()
+    return [f"QS{day}{value:04d}" for value in range(last - count + 1, last + 1)]

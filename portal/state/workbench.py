@@ -6,13 +6,15 @@ import reflex as rx
 
 from portal.models.dto import Counter
 from portal.models.enums import Role
-from portal.services import calendar_admin, workbench
+from portal.models.supervision_dto import MonthPoint
+from portal.services import calendar_admin, figures, workbench
 from portal.state.base import PageState
 
 
 class WorkbenchState(PageState):
     counters: list[Counter] = []
     calendar_warning: str = ""
+    series: list[MonthPoint] = []  # a leader's 12 months of received and closed
 
     @rx.event
     def load(self):
@@ -21,3 +23,4 @@ class WorkbenchState(PageState):
         staff = actor is not None and actor.role != Role.ENTERPRISE
         self.counters = workbench.workbench_counters(actor=actor) if staff else []
         self.calendar_warning = calendar_admin.next_year_warning() if staff else ""
+        self.series = figures.monthly_series(actor=actor) if staff and actor.role == Role.LEADER else []

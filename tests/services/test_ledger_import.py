@@ -14,7 +14,7 @@ from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.models.tables import Demand, Enterprise, User
-from portal.services import ledger_import
+from portal.services import ledger_import, timeline
 from portal.services.errors import Forbidden, ValidationFailed
 from tests.services.test_lifecycle import actor
 
@@ -76,6 +76,7 @@ def test_template_round_trip_creates_demands_once(demo_accounts):
         assert firm.name == "新登记企业有限公司" and new[1].enterprise_id == firm.id
         assert session.exec(select(User).where(User.enterprise_id == firm.id)).first() is None  # no account
         assert new[1].topic_id is not None  # 用地 / 规划 → 用地规划 by the catalogue's keywords
+        assert all(timeline.verify_demand(session, d.id).ok for d in new)  # the bulk-written first events chain
     # The same file again: nothing new.
     again = ledger_import.preview_import(actor=centre, content=content, filename="东街周报.xlsx")
     assert all(r.duplicate for r in again.rows)

@@ -199,3 +199,9 @@ def data_table(headers: list[str], rows, render, *, label: str = "") -> rx.Compo
 def active_badge(is_active: rx.Var) -> rx.Component:
     """正常 / 已停用 for an account."""
     return rx.cond(is_active, rx.badge("正常", color_scheme="green"), rx.badge("已停用", color_scheme="gray"))
+
+
+def download_link(label, href, **props) -> rx.Component:
+    """A link to a file served by an /api route. Reflex turns an in-site href into a router link (the
+    click would stay inside the app), so it opens as an external link: the browser fetches the file."""
+    return rx.link(label, href=href, is_external=True, size="2", **props)
