@@ -297,27 +297,9 @@ def import_ledger(*, actor: Actor, content: bytes, filename: str, channel: str =
         demands = []
         for row, code in zip(new_rows, codes, strict=True):
             enterprise = directory.enterprise_for(row) or _new_enterprise(session, row, directory)
-            title = _TITLE_END.split(row.description, 1)[0][:50] or row.description[:50]
-            demands.append(
-                Demand(
-                    code=code,
-                    enterprise_id=enterprise.id,
-                    submitted_by_id=actor.user_id,
-                    channel=channel,
-                    kind=DemandKind.HELP,
-                    topic_id=topic_for(row.description),
-                    title=title,
-                    content=row.description,
-                    suggested_unit_id=units.get(row.unit),
-                    contact_name=row.contact_name,
-                    contact_phone=row.contact_phone,
-                    status=S.SUBMITTED,
-                    created_at=moment,
-                    updated_at=moment,
-                    search_tokens=cjk_bigrams(f"{title} {row.description}"),
-                    import_fingerprint=row.fingerprint,
-                )
-            )
+            demands.append(_demand(row, code, enterprise.id, topic_for(row.description), units.get(row.unit)))
+            demands[-1].submitted_by_id, demands[-1].channel = actor.user_id, channel
+            demands[-1].created_at = demands[-1].updated_at = moment
         session.add_all(demands)
         session.flush()  # one batched INSERT … RETURNING for the ids
         label = actor_label(session, actor)
@@ -335,18 +317,41 @@ def import_ledger(*, actor: Actor, content: bytes, filename: str, channel: str =
             )
             for demand, row in zip(demands, new_rows, strict=True)
         )
-        if demands:  # one notice for the file, not one per row
-            centre = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
-            notify(
-                session,
-                key=f"import:{demands[-1].id}",
-                kind="新诉求",
-                title=f"台账导入:{len(demands)}条新诉求待受理",
-                body=f"提报单位:{preview.reporter or '—'}",
-                link=routes.STAFF_DISPATCH,
-                unit_id=centre,
-            )
+        if demands:
+            _notify_centre(session, demands, preview.reporter)
     return len(new_rows), len(preview.rows) - len(new_rows)
+
+
+def _demand(row: ImportRow, code: str, enterprise_id: int, topic_id, unit_id) -> Demand:
+    title = _TITLE_END.split(row.description, 1)[0][:50] or row.description[:50]
+    return Demand(
+        code=code,
+        enterprise_id=enterprise_id,
+        kind=DemandKind.HELP,
+        topic_id=topic_id,
+        title=title,
+        content=row.description,
+        suggested_unit_id=unit_id,
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        status=S.SUBMITTED,
+        search_tokens=cjk_bigrams(f"{title} {row.description}"),
+        import_fingerprint=row.fingerprint,
+    )
+
+
+def _notify_centre(session: Session, demands: list[Demand], reporter: str) -> None:
+    """One notice for the file, not one per row."""
+    centre = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
+    notify(
+        session,
+        key=f"import:{demands[-1].id}",
+        kind="新诉求",
+        title=f"台账导入:{len(demands)}条新诉求待受理",
+        body=f"提报单位:{reporter or '—'}",
+        link=routes.STAFF_DISPATCH,
+        unit_id=centre,
+    )
 
 
 def _new_enterprise(session: Session, row: ImportRow, directory: _Directory) -> Enterprise:

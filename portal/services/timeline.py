@@ -48,35 +48,14 @@ def _digest(event: TimelineEvent, key: bytes | None = None) -> str:
     return hmac.new(key or timeline_key(), chain_body(event), hashlib.sha256).hexdigest()
 
 
-def append(
-    session: Session,
-    *,
-    demand_id: int,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    detail: str = "",
-    public_detail: str | None = None,
-    data: dict | None = None,
-    created_at: datetime,
-) -> TimelineEvent:
-    """Add the next event; ``public_detail`` None makes it staff-only. Callers hold the demand's version
-    lock, so seq cannot be taken twice
-    (and the unique (demand_id, seq) constraint would refuse it if it were)."""
+def append(session: Session, *, demand_id: int, **fields) -> TimelineEvent:
+    """Add the next event (``fields``: those of ``chained_event``; ``public_detail`` None makes it
+    staff-only). Callers hold the demand's version lock, so seq cannot be taken twice (and the unique
+    (demand_id, seq) constraint would refuse it if it were)."""
     last = session.exec(
         select(TimelineEvent).where(TimelineEvent.demand_id == demand_id).order_by(TimelineEvent.seq.desc()).limit(1)
     ).first()
-    event = chained_event(
-        last,
-        demand_id=demand_id,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        detail=detail,
-        public_detail=public_detail,
-        data=data,
-        created_at=created_at,
-    )
+    event = chained_event(last, demand_id=demand_id, **fields)
     session.add(event)
     session.flush()
     return event
