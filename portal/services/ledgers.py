@@ -20,8 +20,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlalchemy.orm import defer
+from sqlalchemy import Row, exists, func
 from sqlmodel import Session, select
 
 from portal.core.clock import now
@@ -149,10 +148,12 @@ def _ledger_conditions(ledger: Ledger) -> list:
     """Which demands belong on the ledger: all (问题台账), dispatched ones, answered ones, rated ones."""
     if ledger.key == "transfers":
         return [Demand.lead_unit_id.is_not(None)]
+    # EXISTS per demand through the demand_id indexes: walking demands by id, a chunk costs its own rows
+    # (an IN over every answered order was a scan of work_order per chunk).
     if ledger.key == "feedback":
-        return [Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.feedback_at.is_not(None)))]
+        return [exists().where(WorkOrder.demand_id == Demand.id, WorkOrder.feedback_at.is_not(None))]
     if ledger.key == "satisfaction":
-        return [Demand.id.in_(select(Rating.demand_id))]
+        return [exists().where(Rating.demand_id == Demand.id)]
     return []
 
 
@@ -166,20 +167,47 @@ class _Chunk:
     """What one chunk of demands needs besides the demand rows: names and the latest order and rating."""
 
     units: dict[int, Unit]
-    enterprises: dict[int, Enterprise]
-    lead: dict[int, WorkOrder] = field(default_factory=dict)
+    enterprises: dict[int, Row]
+    lead: dict[int, Row] = field(default_factory=dict)
     co_units: dict[int, list[str]] = field(default_factory=dict)
-    rating: dict[int, Rating] = field(default_factory=dict)
+    rating: dict[int, Row] = field(default_factory=dict)
 
 
-def _load_chunk(session: Session, demands: list[Demand], units: dict[int, Unit]) -> _Chunk:
+# Plain rows of the columns a ledger shows, not ORM objects: building 300 000 objects was most of an
+# export's time (measured with cProfile on 100 000 rows).
+_DEMAND_COLUMNS = (
+    Demand.id,
+    Demand.code,
+    Demand.enterprise_id,
+    Demand.title,
+    Demand.content,
+    Demand.contact_name,
+    Demand.contact_phone,
+    Demand.status,
+    Demand.channel,
+    Demand.suggested_unit_id,
+    Demand.lead_unit_id,
+    Demand.created_at,
+)
+_ORDER_COLUMNS = (
+    WorkOrder.demand_id,
+    WorkOrder.unit_id,
+    WorkOrder.order_role,
+    WorkOrder.reply_content,
+    WorkOrder.dispatched_at,
+    WorkOrder.feedback_at,
+)
+
+
+def _load_chunk(session: Session, ledger: Ledger, demands: list[Row], units: dict[int, Unit]) -> _Chunk:
+    """The chunk's enterprises, and what the ledger shows of its orders and ratings (问题台账: neither)."""
     ids = [d.id for d in demands]
     enterprise_ids = {d.enterprise_id for d in demands}
-    chunk = _Chunk(
-        units=units,
-        enterprises={e.id: e for e in session.exec(select(Enterprise).where(Enterprise.id.in_(enterprise_ids)))},
-    )
-    for order in session.exec(select(WorkOrder).where(WorkOrder.demand_id.in_(ids)).order_by(WorkOrder.id)):
+    people = select(Enterprise.id, Enterprise.name, Enterprise.credit_code).where(Enterprise.id.in_(enterprise_ids))
+    chunk = _Chunk(units=units, enterprises={e.id: e for e in session.exec(people)})
+    if ledger.key == "problems":
+        return chunk
+    for order in session.exec(select(*_ORDER_COLUMNS).where(WorkOrder.demand_id.in_(ids)).order_by(WorkOrder.id)):
         if order.order_role == OrderRole.LEAD:
             chunk.lead[order.demand_id] = order  # the latest lead order wins
         else:
@@ -187,7 +215,10 @@ def _load_chunk(session: Session, demands: list[Demand], units: dict[int, Unit])
             chunk.co_units.setdefault(order.demand_id, [])
             if name not in chunk.co_units[order.demand_id]:
                 chunk.co_units[order.demand_id].append(name)
-    for rating in session.exec(select(Rating).where(Rating.demand_id.in_(ids)).order_by(Rating.id)):
+    if ledger.key != "satisfaction":
+        return chunk
+    ratings = select(Rating.demand_id, Rating.satisfaction, Rating.comment, Rating.created_at)
+    for rating in session.exec(ratings.where(Rating.demand_id.in_(ids)).order_by(Rating.id)):
         chunk.rating[rating.demand_id] = rating
     return chunk
 
@@ -196,7 +227,7 @@ def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone(local_zone()).date() if moment else None
 
 
-def _solved(demand: Demand) -> str:
+def _solved(demand: Row) -> str:
     if demand.status == S.CLOSED:
         return "是"
     if demand.status == S.FEEDBACK:
@@ -204,7 +235,7 @@ def _solved(demand: Demand) -> str:
     return "否"
 
 
-def _row(ledger: Ledger, demand: Demand, chunk: _Chunk) -> tuple[list, date | None]:
+def _row(ledger: Ledger, demand: Row, chunk: _Chunk) -> tuple[list, date | None]:
     """The seed's columns for one demand, and the date the appended date column shows."""
     enterprise = chunk.enterprises.get(demand.enterprise_id)
     name = enterprise.name if enterprise else ""
@@ -237,17 +268,16 @@ def ledger_rows(session: Session, ledger: Ledger, scope: Scope) -> Iterator[tupl
     units = {u.id: u for u in session.exec(select(Unit))}
     last_id = 0
     while True:
-        query = select(Demand).options(defer(Demand.search_tokens)).where(*where, Demand.id > last_id)
+        query = select(*_DEMAND_COLUMNS).where(*where, Demand.id > last_id)
         demands = session.exec(query.order_by(Demand.id).limit(CHUNK)).all()
         if not demands:
             return
-        chunk = _load_chunk(session, demands, units)
+        chunk = _load_chunk(session, ledger, demands, units)
         for demand in demands:
             row, day = _row(ledger, demand, chunk)
             enterprise = chunk.enterprises.get(demand.enterprise_id)
             yield row, demand.code, enterprise.credit_code if enterprise else "", day
         last_id = demands[-1].id
-        session.expunge_all()  # one chunk of ORM objects in memory at a time
 
 
 def _header(ledger: Ledger, reporter: str, reported: str) -> list[str]:

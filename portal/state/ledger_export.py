@@ -45,8 +45,10 @@ class LedgerExportState(PageState):
         """导出: queue the export, write it in a worker thread, show its progress, then download it."""
         async with self:
             actor = self._actor_with_role(*EXPORT_ROLES)
-            if actor is None or self.running:
-                return
+            if actor is None:
+                return rx.toast.error("无权执行此操作")
+            if self.running:
+                return rx.toast.info("上一个导出尚未完成")
             filters = ExportFilters(**{name: text_of(form, name) for name in ExportFilters.__dataclass_fields__})
             try:
                 record = ledger_exports.request_export(

@@ -234,3 +234,32 @@ def _user_id(database_url: str, username: str) -> int:
         user_id = connection.execute(text('SELECT id FROM "user" WHERE username=:u'), {"u": username}).scalar()
     engine.dispose()
     return user_id
+
+
+def test_ledger_handlers_refuse_an_enterprise(portal_server):
+    """Issue #13: an enterprise calling 导出台账 / 导入台账 over the socket gets nothing and writes nothing."""
+    from portal.state.ledger_export import LedgerExportState
+    from portal.state.ledger_import import LedgerImportState
+
+    engine = create_engine(portal_server.database_url)
+
+    def counts():
+        with engine.connect() as connection:
+            return (
+                connection.execute(text("SELECT count(*) FROM ledger_export")).scalar(),
+                connection.execute(text("SELECT count(*) FROM demand")).scalar(),
+            )
+
+    before = counts()
+    client = RawClient(portal_server.url)
+    try:
+        client.use_session(_login_token(portal_server.database_url, "qiye1"))
+        form = {"ledger": "problems", "file_format": "xlsx", "date_from": "", "date_to": ""}
+        client.send(f"{LedgerExportState.get_full_name()}.export", {"form": form}, path="/staff/reports")
+        client.send(f"{LedgerImportState.get_full_name()}.preview", {}, path="/staff/reports")
+        confirm = {"form": {"channel": "台账导入"}}
+        client.send(f"{LedgerImportState.get_full_name()}.confirm", confirm, path="/staff/reports")
+    finally:
+        client.close()
+    assert counts() == before
+    engine.dispose()
