@@ -171,6 +171,19 @@ def run_rotate_timeline_key(_args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export(args) -> int:
+    """Write one queued 导出台账 file (the portal starts this in a child process)."""
+    from portal.services import ledger_exports
+    from portal.services.errors import ServiceError
+
+    try:
+        record = ledger_exports.run_export_for_owner(args.export_id)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    return 0 if record["status"] == ledger_exports.DONE else 1
+
+
 def _password_flags(parser: argparse.ArgumentParser) -> None:
     how = parser.add_mutually_exclusive_group()
     how.add_argument("--generate-password", action="store_true", help="generate one and print it once")
@@ -202,6 +215,9 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--demand", type=int, help="one demand id (default: all)")
     verify.set_defaults(run=run_verify_timeline)
     sub.add_parser("rotate-timeline-key").set_defaults(run=run_rotate_timeline_key)
+    export = sub.add_parser("run-export")
+    export.add_argument("export_id", type=int)
+    export.set_defaults(run=run_export)
     return parser
 
 

@@ -1,10 +1,13 @@
-"""导出台账 on /staff/reports: choose a ledger, period, unit, 镇街 and status; the file is written in a
-thread beside the event loop while the page shows its progress, then downloaded from /api/exports/{id}
-(only by the person who asked). Dispatchers and leaders export everything; a handler its own unit's."""
+"""导出台账 on /staff/reports: choose a ledger, period, unit, 镇街 and status; the file is written by a
+child process (``portal.cli run-export``) while the page shows its progress, then downloaded from
+/api/exports/{id} (only by the person who asked). Dispatchers and leaders export everything; a handler
+its own unit's."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+from asyncio.subprocess import DEVNULL
 
 import reflex as rx
 
@@ -42,7 +45,7 @@ class LedgerExportState(PageState):
 
     @rx.event(background=True)
     async def export(self, form: dict):
-        """导出: queue the export, write it in a worker thread, show its progress, then download it."""
+        """导出: queue the export, write it in a child process, show its progress, then download it."""
         async with self:
             actor = self._actor_with_role(*EXPORT_ROLES)
             if actor is None:
@@ -61,19 +64,22 @@ class LedgerExportState(PageState):
                 return self._fail(exc)
             self.errors, self.running, self.percent = {}, True, 0
             self.progress_label = f"正在生成:共{record['total']}行"
-        work = asyncio.create_task(asyncio.to_thread(ledger_exports.run_export, actor=actor, export_id=record["id"]))
-        while not work.done():
-            await asyncio.sleep(POLL_SECONDS)
+        # A child process, not a thread: a 30-second .xlsx would hold the GIL the event loop needs.
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "portal.cli", "run-export", str(record["id"]), stdout=DEVNULL, stderr=DEVNULL
+        )
+        while child.returncode is None:
+            try:
+                await asyncio.wait_for(child.wait(), timeout=POLL_SECONDS)
+            except TimeoutError:
+                pass
             status = await asyncio.to_thread(ledger_exports.export_status, actor=actor, export_id=record["id"])
             async with self:
                 self.percent = status["percent"]
                 self.progress_label = f"正在生成:{status['done']} / {status['total']}行"
-        try:
-            finished = work.result()
-        except ServiceError as exc:
-            async with self:
-                self.running = False
-                return self._fail(exc)
+        finished = await asyncio.to_thread(ledger_exports.export_status, actor=actor, export_id=record["id"])
+        if finished["status"] not in (ledger_exports.DONE, ledger_exports.FAILED):
+            finished = await asyncio.to_thread(ledger_exports.mark_abandoned, export_id=record["id"])
         async with self:
             self.running, self.percent = False, finished["percent"]
             self.exports = ledger_exports.my_exports(actor=actor)

@@ -241,3 +241,21 @@ def test_the_monthly_bulletin_as_xlsx(scenario):
         bulletin_files.bulletin_xlsx(actor=actor("lingdao"), period="2001-01")
     with pytest.raises(Forbidden):
         bulletin_files.bulletin_xlsx(actor=actor("zhujianju"), period=month)
+
+
+def test_the_cli_runs_an_export_as_its_owner_and_abandoned_ones_fail(scenario):
+    from portal.cli import main as cli
+    from portal.services import staff_accounts
+
+    centre, leader = actor("zhongxin"), actor("lingdao")
+    mine = ledger_exports.request_export(actor=leader, ledger="feedback", file_format="csv", filters=ExportFilters())
+    assert cli(["run-export", str(mine["id"])]) == 0
+    assert ledger_exports.export_status(actor=leader, export_id=mine["id"])["status"] == "已完成"
+    assert cli(["run-export", str(mine["id"])]) == 1  # already done: never written twice
+
+    stale = ledger_exports.request_export(actor=leader, ledger="problems", file_format="csv", filters=ExportFilters())
+    staff_accounts.set_user_active(actor=actor("admin"), user_id=leader.user_id, active=False)
+    assert cli(["run-export", str(stale["id"])]) == 1  # a switched-off account exports nothing
+    assert ledger_exports.mark_abandoned(export_id=stale["id"])["status"] == "失败"
+    with pytest.raises(NotFound):
+        ledger_exports.export_status(actor=centre, export_id=stale["id"])
