@@ -66,12 +66,18 @@ def _child_export(export_id: int, on_tick=None) -> tuple[float, float]:
 
 
 def _complete_the_ledgers() -> None:
-    """A reply for every answered order and a rating for every demand without one."""
+    """A reply for every answered order and a rating for every demand without one; on PostgreSQL the id
+    sequences moved past the bulk-loaded explicit ids (the import inserts after them)."""
     from sqlalchemy import text
 
     from portal.core.db import session_scope
 
     with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            for table in ("demand", "work_order", "rating"):
+                session.exec(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
         session.exec(
             text(
                 "UPDATE work_order SET reply_content = '经现场核查,已协调相关部门完成办理,并向企业作了答复。' "
