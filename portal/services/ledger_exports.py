@@ -139,20 +139,14 @@ def run_export_for_owner(export_id: int) -> dict:
     from portal.models.enums import Role
     from portal.models.tables import User
     from portal.services.errors import Forbidden
+    from portal.services.sessions import actor_of
 
     with session_scope() as session:
         export = session.get(LedgerExport, export_id)
         user = session.get(User, export.owner_id) if export else None
         if user is None or not user.is_active or user.role not in (Role.DISPATCHER, Role.LEADER, Role.HANDLER):
             raise Forbidden("无权导出台账")
-        actor = Actor(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            display_name=user.display_name,
-            unit_id=user.unit_id,
-            enterprise_id=user.enterprise_id,
-        )
+        actor = actor_of(user)
     return run_export(actor=actor, export_id=export_id)
 
 

@@ -204,6 +204,18 @@ def resolve_viewer(token: str | None) -> tuple[Actor, UserPublic] | None:
     return cached.actor, cached.viewer
 
 
+def actor_of(user: User) -> Actor:
+    """Who a user acts as (the record every service takes), from their account as it is now."""
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        unit_id=user.unit_id,
+        enterprise_id=user.enterprise_id,
+    )
+
+
 def _resolve_from_database(token_hash: str, moment: datetime) -> _Cached | None:
     settings = get_settings()
     idle = timedelta(minutes=settings.session_idle_minutes)
@@ -221,14 +233,7 @@ def _resolve_from_database(token_hash: str, moment: datetime) -> _Cached | None:
             # Sliding idle timeout, written at most once a minute rather than on every event.
             session.exec(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=moment))
             last_seen = moment
-        actor = Actor(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            display_name=user.display_name,
-            unit_id=user.unit_id,
-            enterprise_id=user.enterprise_id,
-        )
+        actor = actor_of(user)
         # The idle limit counts from the last recorded use; using the cache does not extend it.
         valid_until = min(moment + timedelta(seconds=CACHE_SECONDS), row.expires_at, last_seen + idle)
         return _Cached(actor, public_user(session, user), valid_until)
