@@ -10,52 +10,41 @@ from portal.pages.components.widgets import data_table
 from portal.state.reports import ReportsState as R
 
 
-def _chart_with_table(title: str, points: rx.Var) -> rx.Component:
+def received_and_closed(points: rx.Var, key: str, heading: str, label: str) -> rx.Component:
+    """受理 and 办结 bars over ``key`` (a month, a topic, a channel …), with the same numbers in a table."""
     chart = rx.recharts.bar_chart(
         rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
         rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
-        rx.recharts.x_axis(data_key="name", interval=0, tick={"fontSize": 11}),
+        rx.recharts.x_axis(data_key=key, interval=0, tick={"fontSize": 11}),
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.legend(),
         rx.recharts.graphing_tooltip(),
         data=points,
         width="100%",
-        height=240,
+        height=250,
     )
     table = data_table(
-        ["名称", "受理", "办结"],
+        [heading, "受理", "办结"],
         points,
-        lambda p: rx.table.row(rx.table.cell(p["name"]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
-        label=title,
+        lambda p: rx.table.row(rx.table.cell(p[key]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
+        label=label,
     )
-    return rx.vstack(
-        rx.heading(title, size="3", as_="h3"),
-        rx.grid(rx.box(chart, width="100%"), table, columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
-        width="100%",
-        margin_top="8px",
-    )
+    columns = rx.breakpoints(initial="1", md="2")
+    return rx.grid(rx.box(chart, width="100%"), table, columns=columns, gap="4", width="100%")
 
 
 def monthly_chart(points: rx.Var) -> rx.Component:
     """Received and closed per month (12 months), with its table."""
-    chart = rx.recharts.bar_chart(
-        rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
-        rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
-        rx.recharts.x_axis(data_key="month"),
-        rx.recharts.y_axis(allow_decimals=False),
-        rx.recharts.legend(),
-        rx.recharts.graphing_tooltip(),
-        data=points,
+    return received_and_closed(points, "month", "月份", "近12个月受理与办结")
+
+
+def _chart_with_table(title: str, points: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="3", as_="h3"),
+        received_and_closed(points, "name", "名称", title),
         width="100%",
-        height=260,
+        margin_top="8px",
     )
-    table = data_table(
-        ["月份", "受理", "办结"],
-        points,
-        lambda p: rx.table.row(rx.table.cell(p["month"]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
-        label="近12个月受理与办结",
-    )
-    return rx.grid(rx.box(chart, width="100%"), table, columns=rx.breakpoints(initial="1", md="2"), gap="4")
 
 
 def breakdown_charts() -> rx.Component:

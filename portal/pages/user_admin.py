@@ -21,6 +21,29 @@ def _state_cell(user) -> rx.Component:
     )
 
 
+def _account_actions(account, toggle, *first: rx.Component) -> rx.Component:
+    """重置密码, 解锁 (while locked) and 停用/启用 (``toggle``) for a staff or an enterprise account."""
+    return rx.hstack(
+        *first,
+        rx.button(
+            "重置密码",
+            size="1",
+            variant="outline",
+            type="button",
+            on_click=U.reset_password(account["id"], account["username"]),
+        ),
+        rx.cond(
+            account["locked"],
+            rx.button("解锁", size="1", variant="outline", type="button", on_click=U.unlock(account["id"])),
+            rx.fragment(),
+        ),
+        rx.button(
+            rx.cond(account["is_active"], "停用", "启用"), size="1", variant="ghost", type="button", on_click=toggle
+        ),
+        wrap="wrap",
+    )
+
+
 def staff_row(user: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(user["username"]),
@@ -29,28 +52,10 @@ def staff_row(user: rx.Var) -> rx.Component:
         rx.table.cell(user["unit_name"]),
         rx.table.cell(_state_cell(user)),
         rx.table.cell(
-            rx.hstack(
+            _account_actions(
+                user,
+                AdminState.set_user_active(user["id"], ~user["is_active"]),
                 rx.button("编辑", size="1", variant="soft", type="button", on_click=U.open_edit(user)),
-                rx.button(
-                    "重置密码",
-                    size="1",
-                    variant="outline",
-                    type="button",
-                    on_click=U.reset_password(user["id"], user["username"]),
-                ),
-                rx.cond(
-                    user["locked"],
-                    rx.button("解锁", size="1", variant="outline", type="button", on_click=U.unlock(user["id"])),
-                    rx.fragment(),
-                ),
-                rx.button(
-                    rx.cond(user["is_active"], "停用", "启用"),
-                    size="1",
-                    variant="ghost",
-                    type="button",
-                    on_click=AdminState.set_user_active(user["id"], ~user["is_active"]),
-                ),
-                wrap="wrap",
             )
         ),
     )
@@ -119,30 +124,7 @@ def _enterprise_row(account) -> rx.Component:
         rx.table.cell(account["contact"]),
         rx.table.cell(account["last_login"]),
         rx.table.cell(_state_cell(account)),
-        rx.table.cell(
-            rx.hstack(
-                rx.button(
-                    "重置密码",
-                    size="1",
-                    variant="outline",
-                    type="button",
-                    on_click=U.reset_password(account["id"], account["username"]),
-                ),
-                rx.cond(
-                    account["locked"],
-                    rx.button("解锁", size="1", variant="outline", type="button", on_click=U.unlock(account["id"])),
-                    rx.fragment(),
-                ),
-                rx.button(
-                    rx.cond(account["is_active"], "停用", "启用"),
-                    size="1",
-                    variant="ghost",
-                    type="button",
-                    on_click=U.set_enterprise_active(account["id"], ~account["is_active"]),
-                ),
-                wrap="wrap",
-            )
-        ),
+        rx.table.cell(_account_actions(account, U.set_enterprise_active(account["id"], ~account["is_active"]))),
     )
 
 
