@@ -31,19 +31,11 @@ def _centre():
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.dto import Actor
     from portal.models.tables import User
+    from portal.services.sessions import actor_of
 
     with session_scope() as session:
-        user = session.exec(select(User).where(User.username == "zhongxin")).one()
-        return Actor(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            display_name=user.display_name,
-            unit_id=user.unit_id,
-            enterprise_id=None,
-        )
+        return actor_of(session.exec(select(User).where(User.username == "zhongxin")).one())
 
 
 def _child_export(export_id: int, on_tick=None) -> tuple[float, float]:
@@ -124,21 +116,12 @@ def _import_rows(count: int) -> tuple[float, float, int]:
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.dto import Actor
-    from portal.models.tables import Enterprise, User
+    from portal.models.tables import Enterprise
     from portal.services import ledger_import
 
     with session_scope() as session:
         enterprises = session.exec(select(Enterprise.name, Enterprise.credit_code)).all()
-        user = session.exec(select(User).where(User.username == "zhongxin")).one()
-        centre = Actor(
-            user_id=user.id,
-            username=user.username,
-            role=user.role,
-            display_name="",
-            unit_id=user.unit_id,
-            enterprise_id=None,
-        )
+    centre = _centre()
     book = load_workbook(io.BytesIO(ledger_import.template_bytes()))
     sheet = book.active
     sheet["A2"] = "提报单位:东街街道"

@@ -12,6 +12,20 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
+
+
+def _create_staff(admin, username: str, name: str, role: str, password: str, *, unit: str = "") -> None:
+    """创建账号 on /admin, the way the admin fills the form."""
+    admin.get_by_label("用户名").fill(username)
+    admin.get_by_label("姓名").fill(name)
+    admin.get_by_label("角色").select_option(role)
+    if unit:
+        admin.get_by_label("所属单位").select_option(label=unit)
+    admin.get_by_label("初始密码").fill(password)
+    admin.get_by_role("button", name="创建账号").click()
+    expect(admin.get_by_text("账号已创建")).to_be_visible()
+
+
 NOTICE = "七、国庆节：10月1日（周五）至7日（周四）放假调休，共7天。9月26日（周日）、10月9日（周六）上班。"
 
 
@@ -40,12 +54,7 @@ def test_the_audit_log_shows_the_changes_and_filters(new_page):
     admin = new_page()
     login(admin, "admin")
     admin.goto("/admin")
-    admin.get_by_label("用户名").fill("shenji_test")
-    admin.get_by_label("姓名").fill("审计测试")
-    admin.get_by_label("角色").select_option("leader")
-    admin.get_by_label("初始密码").fill("Audit@2026xyz")
-    admin.get_by_role("button", name="创建账号").click()
-    expect(admin.get_by_text("账号已创建")).to_be_visible()
+    _create_staff(admin, "shenji_test", "审计测试", "leader", "Audit@2026xyz")
     admin.reload()
     log = admin.get_by_role("region", name="审计日志")
     expect(log.get_by_role("row").filter(has_text="shenji_test").filter(has_text="创建账号")).to_be_visible()
@@ -86,13 +95,7 @@ def test_admin_adds_a_unit_and_its_handler_and_the_centre_can_route_to_it(new_pa
     expect(admin.get_by_role("region", name="部门列表").get_by_text("高新区企业服务中心")).to_be_visible()
 
     admin.reload()
-    admin.get_by_label("用户名").fill("gaoxin_handler")
-    admin.get_by_label("姓名").fill("高新区经办人")
-    admin.get_by_label("角色").select_option("handler")
-    admin.get_by_label("所属单位").select_option(label="高新区企业服务中心")
-    admin.get_by_label("初始密码").fill("Gaoxin@2026xyz")
-    admin.get_by_role("button", name="创建账号").click()
-    expect(admin.get_by_text("账号已创建")).to_be_visible()
+    _create_staff(admin, "gaoxin_handler", "高新区经办人", "handler", "Gaoxin@2026xyz", unit="高新区企业服务中心")
 
     disp = new_page()
     login(disp, "zhongxin")
@@ -149,12 +152,7 @@ def test_admin_resets_a_password_shown_once_and_finds_enterprise_accounts(new_pa
     expect(accounts.get_by_text("qiye2", exact=True)).to_be_visible()
 
     # A staff account of this test's own (the demo accounts' passwords are shared by the other tests).
-    admin.get_by_label("用户名").fill("reset_me")
-    admin.get_by_label("姓名").fill("重置测试")
-    admin.get_by_label("角色").select_option("leader")
-    admin.get_by_label("初始密码").fill("Reset@2026xyz")
-    admin.get_by_role("button", name="创建账号").click()
-    expect(admin.get_by_text("账号已创建")).to_be_visible()
+    _create_staff(admin, "reset_me", "重置测试", "leader", "Reset@2026xyz")
     staff = admin.get_by_role("region", name="员工账号")
     staff.get_by_role("row").filter(has_text="reset_me").get_by_role("button", name="重置密码").click()
     password = admin.locator("#revealed-password")
