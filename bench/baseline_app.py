@@ -13,7 +13,9 @@ from starlette.routing import Route
 
 from portal import routes
 from portal.core.ids import parse_bounded_int
-from portal.services import demand_lists, notices, reference, sessions
+from portal.services.accounts import sessions
+from portal.services.base import notices
+from portal.services.demands import form_options, lists
 
 
 def _actor(request: Request):
@@ -30,8 +32,8 @@ async def first_load(request: Request) -> JSONResponse:
         {
             "viewer": viewer,
             "unread": notices.unread_count(actor=actor),
-            "units": reference.form_options()["units"],
-            "page": demand_lists.search_demands(actor=actor, filters={}, page=1),
+            "units": form_options.form_options()["units"],
+            "page": lists.search_demands(actor=actor, filters={}, page=1),
         }
     )
 
@@ -42,7 +44,7 @@ async def page(request: Request) -> JSONResponse:
     if actor is None:
         return JSONResponse({"error": "login"}, status_code=401)
     number = parse_bounded_int(request.query_params.get("page", "1"), low=1, high=99999) or 1
-    return JSONResponse(demand_lists.search_demands(actor=actor, filters={}, page=number))
+    return JSONResponse(lists.search_demands(actor=actor, filters={}, page=number))
 
 
 app = Starlette(routes=[Route("/first", first_load), Route("/page", page)])

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def demand_row(code: str, *, enterprise_id: int, topic_id: int, status: str, title: str, content: str, moment) -> dict:
     """The columns of one bulk-loaded demand (what the services would have written, minus the timeline)."""
-    from portal.services.search import cjk_bigrams
+    from portal.services.base.fulltext import cjk_bigrams
 
     return dict(
         code=code,
@@ -75,7 +75,8 @@ def main() -> None:
     from portal.models.dto import Actor
     from portal.models.tables import Demand, Enterprise, Topic, User
     from portal.seed.demo import seed_demo_world
-    from portal.services import demand_detail, demand_lists, intake
+    from portal.services.demands import detail as demand_detail
+    from portal.services.demands import intake, lists
 
     migrate()
     seed_demo_world()
@@ -141,21 +142,19 @@ def main() -> None:
     else:
         with session_scope() as session:
             session.exec(text("ANALYZE"))
-    sample_id = rows and demand_lists.dispatch_queue(actor=centre, status="待受理")["rows"][0]["id"]
+    sample_id = rows and lists.dispatch_queue(actor=centre, status="待受理")["rows"][0]["id"]
 
     results = {
-        "dispatch queue page (待受理, oldest 20)": timed(
-            lambda: demand_lists.dispatch_queue(actor=centre, status="待受理")
-        ),
-        "enterprise list page (newest 20)": timed(lambda: demand_lists.my_demands(actor=ent)),
+        "dispatch queue page (待受理, oldest 20)": timed(lambda: lists.dispatch_queue(actor=centre, status="待受理")),
+        "enterprise list page (newest 20)": timed(lambda: lists.my_demands(actor=ent)),
         "staff search, 2-char keyword 增容": timed(
-            lambda: demand_lists.search_demands(actor=centre, filters={"keyword": "增容"})
+            lambda: lists.search_demands(actor=centre, filters={"keyword": "增容"})
         ),
         "staff search, 增容 + status 办理中": timed(
-            lambda: demand_lists.search_demands(actor=centre, filters={"keyword": "增容", "status": "办理中"})
+            lambda: lists.search_demands(actor=centre, filters={"keyword": "增容", "status": "办理中"})
         ),
         "staff search, 增容, page 50": timed(
-            lambda: demand_lists.search_demands(actor=centre, filters={"keyword": "增容"}, page=50)
+            lambda: lists.search_demands(actor=centre, filters={"keyword": "增容"}, page=50)
         ),
         "demand detail with timeline": timed(lambda: demand_detail.demand_detail(actor=centre, demand_id=sample_id)),
     }

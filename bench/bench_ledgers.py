@@ -32,7 +32,7 @@ def _centre():
 
     from portal.core.db import session_scope
     from portal.models.tables import User
-    from portal.services.sessions import actor_of
+    from portal.services.accounts.sessions import actor_of
 
     with session_scope() as session:
         return actor_of(session.exec(select(User).where(User.username == "zhongxin")).one())
@@ -87,18 +87,19 @@ def _complete_the_ledgers() -> None:
 
 def _responsiveness() -> tuple[float, float, int]:
     """Page work every 100 ms while an .xlsx export runs beside it: (p95 ms, max ms, samples)."""
-    from portal.services import demand_lists, ledger_exports
-    from portal.services.ledgers import ExportFilters
+    from portal.services.demands import lists
+    from portal.services.ledgers import exports
+    from portal.services.ledgers.sheets import ExportFilters
 
     centre = _centre()
-    record = ledger_exports.request_export(actor=centre, ledger="problems", file_format="xlsx", filters=ExportFilters())
+    record = exports.request_export(actor=centre, ledger="problems", file_format="xlsx", filters=ExportFilters())
     samples, last = [], [0.0]
 
     def probe():
         if time.perf_counter() - last[0] < 0.1:
             return
         start = time.perf_counter()
-        demand_lists.search_demands(actor=centre, filters={}, page=2)
+        lists.search_demands(actor=centre, filters={}, page=2)
         samples.append((time.perf_counter() - start) * 1000)
         last[0] = time.perf_counter()
 
@@ -117,12 +118,12 @@ def _import_rows(count: int) -> tuple[float, float, int]:
 
     from portal.core.db import session_scope
     from portal.models.tables import Enterprise
-    from portal.services import ledger_import
+    from portal.services.ledgers import imports
 
     with session_scope() as session:
         enterprises = session.exec(select(Enterprise.name, Enterprise.credit_code)).all()
     centre = _centre()
-    book = load_workbook(io.BytesIO(ledger_import.template_bytes()))
+    book = load_workbook(io.BytesIO(imports.template_bytes()))
     sheet = book.active
     sheet["A2"] = "提报单位:东街街道"
     for index in range(1, count + 1):
@@ -135,18 +136,18 @@ def _import_rows(count: int) -> tuple[float, float, int]:
     book.save(out)
     content = out.getvalue()
     start = time.perf_counter()
-    preview = ledger_import.preview_import(actor=centre, content=content, filename="bench.xlsx")
+    preview = imports.preview_import(actor=centre, content=content, filename="bench.xlsx")
     previewed = time.perf_counter() - start
     assert preview.ok, preview.errors or [r.errors for r in preview.rows if r.errors][:3]
     start = time.perf_counter()
-    created, _skipped = ledger_import.import_ledger(actor=centre, content=content, filename="bench.xlsx")
+    created, _skipped = imports.import_ledger(actor=centre, content=content, filename="bench.xlsx")
     return previewed, time.perf_counter() - start, created
 
 
 def run(args) -> list[str]:
     from portal.cli import migrate
     from portal.seed.demo import seed_demo_world
-    from portal.services.ledgers import LEDGERS
+    from portal.services.ledgers.sheets import LEDGERS
 
     migrate()
     seed_demo_world(with_demands=False)
@@ -159,17 +160,17 @@ def run(args) -> list[str]:
         "| ledger | format | rows | seconds | peak RSS MB of the export process |",
         "|---|---|---|---|---|",
     ]
-    from portal.services import ledger_exports
-    from portal.services.ledgers import ExportFilters
+    from portal.services.ledgers import exports
+    from portal.services.ledgers.sheets import ExportFilters
 
     centre = _centre()
     for ledger in LEDGERS.values():
         for file_format in ("xlsx", "csv"):
-            record = ledger_exports.request_export(
+            record = exports.request_export(
                 actor=centre, ledger=ledger.key, file_format=file_format, filters=ExportFilters()
             )
             seconds, peak = _child_export(record["id"])
-            rows = ledger_exports.export_status(actor=centre, export_id=record["id"])["done"]
+            rows = exports.export_status(actor=centre, export_id=record["id"])["done"]
             lines.append(f"| {ledger.title} | {file_format} | {rows:,} | {seconds:.1f} | {peak:.0f} |")
     p95, worst, count = _responsiveness()
     lines.append(f"page work during an .xlsx export: p95 {p95:.0f} ms, slowest {worst:.0f} ms ({count} samples)")

@@ -102,13 +102,13 @@ def generate(count: int) -> None:
 
     from portal.core.db import session_scope
     from portal.models.tables import Policy, PolicyTag
-    from portal.services.policies import policy_tokens
+    from portal.services.policies.library import policy_tokens
 
     rng = random.Random(5)
     today = date.today()
     with session_scope() as session:
         first_id = (session.exec(select(func.max(Policy.id))).one() or 0) + 1
-    policies, tags = [], []
+    rows, tags = [], []
     for i in range(count):
         year = rng.choice([2023, 2024, 2025, 2026])
         subject, action = rng.choice(SUBJECTS), rng.choice(ACTIONS)
@@ -131,13 +131,13 @@ def generate(count: int) -> None:
         row = policy.model_dump()
         row["search_tokens"] = policy_tokens(policy)
         row["created_at"] = row["updated_at"] = policy.created_at
-        policies.append(row)
+        rows.append(row)
         tags.append(dict(policy_id=policy.id, kind="主题", value=rng.choice(TOPICS)))
         tags.append(dict(policy_id=policy.id, kind="行业", value=rng.choice(INDUSTRIES)))
         tags.append(dict(policy_id=policy.id, kind="规模", value=rng.choice(SCALES)))
     with session_scope() as session:
-        for start in range(0, len(policies), 2000):
-            session.exec(insert(Policy), params=policies[start : start + 2000])
+        for start in range(0, len(rows), 2000):
+            session.exec(insert(Policy), params=rows[start : start + 2000])
         session.exec(insert(PolicyTag), params=tags)
     with session_scope() as session:
         session.exec(text("ANALYZE" if session.get_bind().dialect.name == "sqlite" else "ANALYZE policy"))
@@ -160,14 +160,14 @@ def main() -> None:
     args = parser.parse_args()
     with bench_database("qs_bench_pol", tempfile.mkdtemp(prefix="qs-bench-pol-"), args.postgres):
         from portal.cli import migrate
-        from portal.services import policies
+        from portal.services.policies import library
 
         migrate()
         generate(args.policies)
         kind = "PostgreSQL" if args.postgres else "SQLite"
         print(f"{kind}: {args.policies:,} published policies\n| query | p50 ms | p95 ms | matches |\n|---|---|---|---|")
         for name, params in QUERIES.items():
-            p50, p95, total = timed(lambda params=params: policies.search_policies(**params))
+            p50, p95, total = timed(lambda params=params: library.search_policies(**params))
             print(f"| {name} | {p50:.1f} | {p95:.1f} | {total} |")
 
 

@@ -144,8 +144,8 @@ def run(args) -> list[str]:
     from portal.core.formatting import local_zone
     from portal.jobs.registry import JOBS
     from portal.seed.demo import seed_demo_world
-    from portal.services import figures, sweeps
-    from portal.services.calendar_store import get_calendar
+    from portal.services.calendar.store import get_calendar
+    from portal.services.supervision import figures, timed_work
 
     migrate()
     seed_demo_world(with_demands=False)
@@ -163,7 +163,7 @@ def run(args) -> list[str]:
         workday = get_calendar(session).next_workday_on_or_after(today)
     for job_id, _interval, work, _trigger in JOBS:
         if job_id == "daily_digest":  # the job waits for 08:00; time the digest of a working day directly
-            work = lambda: {"digests": sweeps.send_daily_digests(day=workday)}  # noqa: E731
+            work = lambda: {"digests": timed_work.send_daily_digests(day=workday)}  # noqa: E731
         ms, result = timed(work)
         lines.append(f"| {job_id} | {ms:.0f} | {result} |")
     for label in ("month", "year"):

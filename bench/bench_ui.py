@@ -86,7 +86,7 @@ class SocketUser:
         import socketio
 
         from portal.state.auth import AuthState
-        from portal.state.demand_lists import StaffSearchState
+        from portal.state.demands.lists import StaffSearchState
 
         self.names = {
             "guard": f"{AuthState.get_full_name()}.guard",
@@ -283,7 +283,7 @@ def start_baseline(database_url: str, port: int) -> subprocess.Popen:
 def make_tokens(database_url: str, count: int) -> list[str]:
     """``count`` real sessions of the demo dispatcher, through the login service."""
     from portal.core.settings import get_settings
-    from portal.services import sessions
+    from portal.services.accounts import sessions
 
     previous = os.environ.get("PORTAL_DATABASE_URL")
     os.environ["PORTAL_DATABASE_URL"] = database_url

@@ -85,8 +85,8 @@ def run_create_user(args: argparse.Namespace) -> int:
 
     from portal.core.db import session_scope
     from portal.models.tables import Unit
-    from portal.services.errors import ValidationFailed
-    from portal.services.staff_accounts import create_staff_user
+    from portal.services.accounts.staff_accounts import create_staff_user
+    from portal.services.base.errors import ValidationFailed
 
     password = read_password(args)
     if password is None:
@@ -119,7 +119,7 @@ def run_create_user(args: argparse.Namespace) -> int:
 
 def run_verify_timeline(args: argparse.Namespace) -> int:
     from portal.core.db import session_scope
-    from portal.services import timeline
+    from portal.services.demands import timeline
 
     if args.demand:
         with session_scope() as session:
@@ -145,7 +145,7 @@ def run_rotate_timeline_key(_args: argparse.Namespace) -> int:
     from portal.core import keys
     from portal.core.db import session_scope
     from portal.models.tables import TimelineEvent
-    from portal.services import timeline
+    from portal.services.demands import timeline
 
     broken = [r for r in timeline.verify_all() if not r.ok]
     if broken:
@@ -173,15 +173,15 @@ def run_rotate_timeline_key(_args: argparse.Namespace) -> int:
 
 def run_export(args) -> int:
     """Write one queued 导出台账 file (the portal starts this in a child process)."""
-    from portal.services import ledger_exports
-    from portal.services.errors import ServiceError
+    from portal.services.base.errors import ServiceError
+    from portal.services.ledgers import exports
 
     try:
-        record = ledger_exports.run_export_for_owner(args.export_id)
+        record = exports.run_export_for_owner(args.export_id)
     except ServiceError as exc:
         print(exc.message, file=sys.stderr)
         return 1
-    return 0 if record["status"] == ledger_exports.DONE else 1
+    return 0 if record["status"] == exports.DONE else 1
 
 
 def _password_flags(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 def _use_database(url: str) -> None:
     from portal.core.settings import get_settings
-    from portal.services.calendar_store import invalidate_calendar_cache
+    from portal.services.calendar.store import invalidate_calendar_cache
 
     os.environ["PORTAL_DATABASE_URL"] = url
     get_settings.cache_clear()

@@ -1,5 +1,5 @@
 """Login and registration throttles count per username + client address, per address and per username
-(portal.services.throttle): the old per-username table gives way to one keyed by kind and hash. Old
+(portal.services.accounts.throttle): the old per-username table gives way to one keyed by kind and hash. Old
 counters are short-lived (minutes) and are not carried over.
 
 Revision ID: 0007

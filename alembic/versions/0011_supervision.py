@@ -66,7 +66,7 @@ def _backfill_working_days_used() -> None:
     """Orders already answered get their working days from dispatch to feedback, by today's calendar."""
     from sqlmodel import Session
 
-    from portal.services.calendar_store import load_calendar
+    from portal.services.calendar.store import load_calendar
 
     orders = sa.table(
         "work_order",

@@ -49,7 +49,7 @@ def _retokenise() -> None:
     tokens of demands (title + content, as intake writes them) and policies (every text on its page)."""
     import sqlalchemy as sa
 
-    from portal.services.search import cjk_bigrams
+    from portal.services.base.fulltext import cjk_bigrams
 
     bind = op.get_bind()
     demand = sa.table("demand", sa.column("id"), sa.column("title"), sa.column("content"), sa.column("search_tokens"))

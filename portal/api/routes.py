@@ -19,7 +19,7 @@ async def health(_request: Request) -> JSONResponse:
     """The database answers, and every scheduler job has succeeded within three of its intervals."""
     from starlette.concurrency import run_in_threadpool
 
-    from portal.services.job_runs import scheduler_health
+    from portal.services.operations.job_runs import scheduler_health
 
     try:
         with get_engine().connect() as connection:
@@ -37,8 +37,9 @@ async def download(request: Request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import PlainTextResponse
 
-    from portal.services import demand_detail, sessions
-    from portal.services.errors import ServiceError
+    from portal.services.accounts import sessions
+    from portal.services.base.errors import ServiceError
+    from portal.services.demands import detail
 
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
     if attachment_id is None:
@@ -47,9 +48,7 @@ async def download(request: Request):
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     try:
-        attachment = await run_in_threadpool(
-            demand_detail.attachment_for_download, actor=actor, attachment_id=attachment_id
-        )
+        attachment = await run_in_threadpool(detail.attachment_for_download, actor=actor, attachment_id=attachment_id)
     except ServiceError:
         return PlainTextResponse("附件不存在或无权查看", status_code=404)
     return _file_response(attachment, cache="private, no-store")
@@ -59,7 +58,7 @@ def _file_response(attachment, *, cache: str):
     """The stored bytes, served as a download that can never run in the portal's origin."""
     from starlette.responses import FileResponse, PlainTextResponse
 
-    from portal.services.attachments import path_of
+    from portal.services.demands.attachments import path_of
 
     path = path_of(attachment.storage_key)
     if not path.exists():
@@ -77,16 +76,15 @@ async def policy_file(request: Request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import PlainTextResponse
 
-    from portal.services import policies, sessions
-    from portal.services.errors import ServiceError
+    from portal.services.accounts import sessions
+    from portal.services.base.errors import ServiceError
+    from portal.services.policies import library
 
     attachment_id = parse_id(request.path_params.get("attachment_id", ""))
     token = request.cookies.get(routes.SESSION_COOKIE)
     actor = await run_in_threadpool(sessions.resolve_session, token) if token else None
     try:
-        attachment = await run_in_threadpool(
-            policies.policy_file_for_download, attachment_id=attachment_id, actor=actor
-        )
+        attachment = await run_in_threadpool(library.policy_file_for_download, attachment_id=attachment_id, actor=actor)
     except ServiceError:
         return PlainTextResponse("文件不存在或政策尚未发布", status_code=404)
     return _file_response(attachment, cache="private, no-store")
@@ -97,15 +95,16 @@ async def ledger_export(request: Request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import FileResponse, PlainTextResponse
 
-    from portal.services import ledger_exports, sessions
-    from portal.services.errors import ServiceError
+    from portal.services.accounts import sessions
+    from portal.services.base.errors import ServiceError
+    from portal.services.ledgers import exports
 
     actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     try:
         path, filename = await run_in_threadpool(
-            ledger_exports.export_for_download, actor=actor, export_id=request.path_params.get("export_id", "")
+            exports.export_for_download, actor=actor, export_id=request.path_params.get("export_id", "")
         )
     except ServiceError:
         return PlainTextResponse("文件不存在或已过期", status_code=404)
@@ -130,12 +129,13 @@ async def ledger_template(request: Request):
     from starlette.responses import PlainTextResponse, Response
 
     from portal.models.enums import Role
-    from portal.services import ledger_import, sessions
+    from portal.services.accounts import sessions
+    from portal.services.ledgers import imports
 
     actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
     if actor is None or actor.role not in (Role.DISPATCHER, Role.HANDLER, Role.LEADER):
         return PlainTextResponse("请先以工作人员身份登录", status_code=401)
-    content = await run_in_threadpool(ledger_import.template_bytes)
+    content = await run_in_threadpool(imports.template_bytes)
     return Response(
         content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -153,15 +153,16 @@ async def bulletin_file(request: Request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import PlainTextResponse, Response
 
-    from portal.services import bulletin_files, sessions
-    from portal.services.errors import Forbidden, ServiceError
+    from portal.services.accounts import sessions
+    from portal.services.base.errors import Forbidden, ServiceError
+    from portal.services.supervision import bulletin_xlsx
 
     actor = await run_in_threadpool(sessions.resolve_session, request.cookies.get(routes.SESSION_COOKIE))
     if actor is None:
         return PlainTextResponse("请先登录", status_code=401)
     period = str(request.path_params.get("period", ""))[:7]
     try:
-        content, filename = await run_in_threadpool(bulletin_files.bulletin_xlsx, actor=actor, period=period)
+        content, filename = await run_in_threadpool(bulletin_xlsx.bulletin_xlsx, actor=actor, period=period)
     except Forbidden:
         return PlainTextResponse("无权查看", status_code=403)
     except ServiceError:

@@ -14,8 +14,8 @@ from starlette.responses import RedirectResponse
 
 from portal import routes
 from portal.core.settings import get_settings
-from portal.services import sessions
-from portal.services.navigation import home_for
+from portal.services.accounts import sessions
+from portal.services.accounts.navigation import home_for
 
 # Sec-Fetch-Site values of a navigation the portal itself started (or the user typed): a ticket
 # arriving from another site is refused, so nobody can log a victim into the attacker's account.

@@ -2,7 +2,7 @@
 
 Pure arithmetic over a snapshot of the days that break the Mon–Fri rule (official holidays and 调休
 make-up workdays). Loading that snapshot from the database, seeding it from ``chinesecalendar`` and
-caching it live in ``portal.services.calendar_store``; this module depends on nothing above ``core``.
+caching it live in ``portal.services.calendar.store``; this module depends on nothing above ``core``.
 
 "N working days from instant t" = the end (23:59:59.999999, local zone) of the N-th working day after
 t's local date; t's own date never counts. N = 0 (即时) = the end of t's date if it is a working day,

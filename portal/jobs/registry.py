@@ -11,7 +11,11 @@ from datetime import UTC, datetime
 from apscheduler.triggers.cron import CronTrigger
 
 from portal.core.clock import now
-from portal.services import attachments, figures, job_runs, ledger_exports, sessions, supervision, sweeps, throttle
+from portal.services.accounts import sessions, throttle
+from portal.services.demands import attachments
+from portal.services.ledgers import exports
+from portal.services.operations import job_runs
+from portal.services.supervision import figures, sweep, timed_work
 
 log = logging.getLogger("portal.jobs")
 
@@ -41,19 +45,24 @@ def _housekeeping() -> dict:
         "sessions": sessions.purge_expired_sessions(),
         "throttles": throttle.purge_throttles(),
         "staged_files": attachments.purge_staged(),
-        "ledger_exports": ledger_exports.purge_exports(),
+        "ledger_exports": exports.purge_exports(),
     }
 
 
 # job id, seconds between runs (for health), the work, the trigger
 JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
-    ("supervise_orders", 60, lambda: dict(supervision.sweep_work_orders()), {"trigger": "interval", "minutes": 1}),
-    ("open_revisits", 600, lambda: {"revisits": sweeps.open_due_revisits()}, {"trigger": "interval", "minutes": 10}),
-    ("expire_policies", 3600, lambda: {"expired": sweeps.expire_policies()}, {"trigger": "interval", "hours": 1}),
+    ("supervise_orders", 60, lambda: dict(sweep.sweep_work_orders()), {"trigger": "interval", "minutes": 1}),
+    (
+        "open_revisits",
+        600,
+        lambda: {"revisits": timed_work.open_due_revisits()},
+        {"trigger": "interval", "minutes": 10},
+    ),
+    ("expire_policies", 3600, lambda: {"expired": timed_work.expire_policies()}, {"trigger": "interval", "hours": 1}),
     (
         "daily_digest",
         86400,
-        lambda: {"digests": sweeps.send_daily_digests()},
+        lambda: {"digests": timed_work.send_daily_digests()},
         {"trigger": CronTrigger(hour=8, minute=30)},
     ),
     ("monthly_bulletin", 86400, lambda: {"rows": figures.take_monthly_bulletin()}, {"trigger": CronTrigger(hour=1)}),

@@ -8,7 +8,7 @@ from portal import routes
 from portal.models.enums import INDUSTRIES, EnterpriseScale
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import SITE_NAME, card, public_page
-from portal.state.account_forms import LoginState, RegisterState
+from portal.state.accounts.forms import LoginState, RegisterState
 from portal.state.home import HomeState
 
 

@@ -14,8 +14,8 @@ from portal.core import security
 from portal.core.db import session_scope
 from portal.models.enums import LimitLevel, PolicyStatus, Role, TopicClass, UnitKind
 from portal.models.tables import Demand, DispatchRule, Enterprise, Policy, PolicyTag, TimeLimitRule, Topic, Unit, User
-from portal.services.calendar_store import seed_from_chinesecalendar
-from portal.services.policies import policy_tokens
+from portal.services.calendar.store import seed_from_chinesecalendar
+from portal.services.policies.library import policy_tokens
 
 # fmt: off
 DEMO_PASSWORD = "Demo@2026"

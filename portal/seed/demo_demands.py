@@ -11,7 +11,8 @@ from portal.core.clock import fixed, now, use_clock
 from portal.core.db import session_scope
 from portal.models.dto import Actor
 from portal.models.tables import Demand, Topic, Unit, User, WorkOrder
-from portal.services import dispatching, handling, intake, rating, sweeps
+from portal.services.demands import dispatching, handling, intake, rating
+from portal.services.supervision import timed_work
 
 
 class _Stories:
@@ -118,7 +119,7 @@ class _Stories:
                 actor=self.centre, demand_id=d, answer="可按《普惠小微企业贷款贴息实施方案》向市地方金融管理局申请。"
             )
         with self.at(0):
-            sweeps.open_due_revisits()
+            timed_work.open_due_revisits()
 
     def redo_and_verification(self) -> None:
         """重办中 after one 不满意; 核查中 after two (the review form not yet uploaded)."""

@@ -18,7 +18,8 @@ import reflex as rx
 
 from portal import routes
 from portal.models.dto import Actor, NavItem, UserPublic
-from portal.services import navigation, notices, sessions
+from portal.services.accounts import navigation, sessions
+from portal.services.base import notices
 
 _EMPTY_VIEWER = UserPublic(username="", display_name="", role="", role_label="", unit_name="", enterprise_name="")
 

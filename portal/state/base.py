@@ -9,7 +9,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.dto import Actor
-from portal.services.errors import ServiceError, ValidationFailed
+from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.state.auth import AuthState
 
 NOT_ALLOWED = "无权执行此操作"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.supervision_dto import PeriodSummary
-from portal.services import figures
+from portal.services.supervision import figures
 from portal.state.auth import AuthState
 
 

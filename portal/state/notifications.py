@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.dto import NotificationRow
-from portal.services import notices
+from portal.services.base import notices
 from portal.state.base import PageState
 
 

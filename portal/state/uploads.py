@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.dto import Actor
-from portal.services.attachments import MAX_FILE_BYTES, UploadedFile, drop_staged, read_staged, stage
-from portal.services.errors import ValidationFailed
+from portal.services.base.errors import ValidationFailed
+from portal.services.demands.attachments import MAX_FILE_BYTES, UploadedFile, drop_staged, read_staged, stage
 from portal.state.base import NOT_ALLOWED
 
 MAX_STAGED = 5  # per form; the per-user cap across all tabs lives in the service

@@ -155,7 +155,7 @@ def on_portal_db(portal_server):
     from contextlib import contextmanager
 
     from portal.core.settings import get_settings
-    from portal.services.calendar_store import invalidate_calendar_cache
+    from portal.services.calendar.store import invalidate_calendar_cache
 
     @contextmanager
     def use():

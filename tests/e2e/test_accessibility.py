@@ -26,7 +26,7 @@ def audited_routes(role: str, demand_ids: dict[str, int]) -> list[str]:
     segment gets a demo demand the role can see."""
     from portal import routes
     from portal.portal import PAGES
-    from portal.services.navigation import may_open
+    from portal.services.accounts.navigation import may_open
 
     found = []
     for entry in PAGES:

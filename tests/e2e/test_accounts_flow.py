@@ -55,7 +55,7 @@ def test_invalid_code_is_shown_beside_the_field(new_page, portal_server):
 
 
 def test_five_wrong_passwords_lock_the_account(new_page, on_portal_db):
-    from portal.services.staff_accounts import create_staff_user
+    from portal.services.accounts.staff_accounts import create_staff_user
 
     with on_portal_db():  # an account of its own, so the lock troubles no other test
         create_staff_user(

@@ -15,13 +15,13 @@ pytestmark = pytest.mark.e2e
 
 def test_the_centre_reassigns_a_squatted_enterprise(new_page, on_portal_db):
     from portal.core.security import credit_code_check_char
-    from portal.services import accounts
+    from portal.services.accounts import enterprise_accounts
 
     first17 = "91370900MA3C0QT01"
     code = first17 + credit_code_check_char(first17)
     with on_portal_db():
-        accounts.register_enterprise(
-            form=accounts.EnterpriseRegistration(
+        enterprise_accounts.register_enterprise(
+            form=enterprise_accounts.EnterpriseRegistration(
                 enterprise_name="被抢注示例有限公司",
                 credit_code=code,
                 contact_name="冒名者",

@@ -15,7 +15,8 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from portal.state.admin import AdminState
+from portal.state.admin.staff_accounts import StaffAccountsState
+from portal.state.calendar.admin import CalendarAdminState
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +93,7 @@ def _login_token(database_url: str, username: str) -> str:
     import os
 
     from portal.core.settings import get_settings
-    from portal.services.sessions import login
+    from portal.services.accounts.sessions import login
 
     previous = os.environ.get("PORTAL_DATABASE_URL")
     os.environ["PORTAL_DATABASE_URL"] = database_url
@@ -107,7 +108,7 @@ def _login_token(database_url: str, username: str) -> str:
         get_settings.cache_clear()
 
 
-CREATE_USER = f"{AdminState.get_full_name()}.create_staff_user"
+CREATE_USER = f"{StaffAccountsState.get_full_name()}.create_staff_user"
 FORM = {
     "form": {
         "username": "intruder01",
@@ -134,7 +135,7 @@ def test_staff_handler_refused_with_enterprise_session(portal_server):
     try:
         client.use_session(_login_token(portal_server.database_url, "qiye1"))
         client.send(CREATE_USER, FORM)
-        client.send(f"{AdminState.get_full_name()}.set_user_active", {"user_id": 1, "active": False})
+        client.send(f"{StaffAccountsState.get_full_name()}.set_user_active", {"user_id": 1, "active": False})
     finally:
         client.close()
     assert _count_users(portal_server.database_url, "intruder01") == 0
@@ -152,7 +153,7 @@ def test_admin_session_works_and_deltas_carry_no_secrets(portal_server):
     client = RawClient(portal_server.url)
     try:
         client.use_session(own_token)
-        client.send(f"{AdminState.get_full_name()}.load", {})
+        client.send(f"{StaffAccountsState.get_full_name()}.load", {})
         client.send(CREATE_USER, {"form": dict(FORM["form"], username="legit0001", role="leader")})
     finally:
         client.close()
@@ -192,10 +193,10 @@ def _admin_footprint(database_url: str) -> tuple:
 @pytest.mark.parametrize("username", ["qiye1", "zhongxin"])
 def test_every_admin_handler_refuses_an_enterprise_or_dispatcher(portal_server, username):
     """Issue #12: an enterprise or the 推进中心 calling any /admin handler is refused with nothing changed."""
-    from portal.state.catalogue_admin import CatalogueAdminState
-    from portal.state.rules import RulesState
-    from portal.state.units_admin import UnitsAdminState
-    from portal.state.user_admin import UserAdminState
+    from portal.state.admin.account_actions import AccountActionsState
+    from portal.state.admin.catalogue import CatalogueAdminState
+    from portal.state.admin.units import UnitsAdminState
+    from portal.state.supervision.rules import RulesState
 
     qiye1 = _user_id(portal_server.database_url, "qiye1")
     calls = [
@@ -208,14 +209,18 @@ def test_every_admin_handler_refuses_an_enterprise_or_dispatcher(portal_server, 
             {"form": {"topic_name": "入侵事项", "topic_topic_class": "政策咨询类", "topic_lead_unit_id": "2"}},
         ),
         (RulesState, "save", {"form": {"rule_key": "一般", "rule_value": "40"}}),
-        (UserAdminState, "reset_password", {"user_id": qiye1, "username": "qiye1"}),
-        (UserAdminState, "unlock", {"user_id": qiye1}),
-        (UserAdminState, "set_enterprise_active", {"user_id": qiye1, "active": False}),
-        (UserAdminState, "open_edit", {"user": {"id": 1}}),
-        (UserAdminState, "save", {"form": {"edit_display_name": "x", "edit_role": "admin"}}),
-        (UserAdminState, "admit_pilot_code", {"form": {"pilot_code": "91370100MA3C5XXX10", "pilot_reason": "入侵"}}),
-        (AdminState, "set_day", {"form": {"day": "2026-12-01", "kind": "holiday", "name": "入侵"}}),
-        (AdminState, "set_user_active", {"user_id": 1, "active": False}),
+        (AccountActionsState, "reset_password", {"user_id": qiye1, "username": "qiye1"}),
+        (AccountActionsState, "unlock", {"user_id": qiye1}),
+        (AccountActionsState, "set_enterprise_active", {"user_id": qiye1, "active": False}),
+        (StaffAccountsState, "open_edit", {"user": {"id": 1}}),
+        (StaffAccountsState, "save", {"form": {"edit_display_name": "x", "edit_role": "admin"}}),
+        (
+            AccountActionsState,
+            "admit_pilot_code",
+            {"form": {"pilot_code": "91370100MA3C5XXX10", "pilot_reason": "入侵"}},
+        ),
+        (CalendarAdminState, "set_day", {"form": {"day": "2026-12-01", "kind": "holiday", "name": "入侵"}}),
+        (StaffAccountsState, "set_user_active", {"user_id": 1, "active": False}),
     ]
     before = _admin_footprint(portal_server.database_url)
     client = RawClient(portal_server.url)
@@ -238,8 +243,8 @@ def _user_id(database_url: str, username: str) -> int:
 
 def test_ledger_handlers_refuse_an_enterprise(portal_server):
     """Issue #13: an enterprise calling 导出台账 / 导入台账 over the socket gets nothing and writes nothing."""
-    from portal.state.ledger_export import LedgerExportState
-    from portal.state.ledger_import import LedgerImportState
+    from portal.state.ledgers.export import LedgerExportState
+    from portal.state.ledgers.imports import LedgerImportState
 
     engine = create_engine(portal_server.database_url)
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
-from portal.state.demand_actions import DispatcherDemandActions, HandlerDemandActions
-from portal.state.demand_detail import DemandDetailState
+from portal.state.demands.actions import DispatcherDemandActions, HandlerDemandActions
+from portal.state.demands.detail import DemandDetailState
 from tests.e2e.conftest import workday_after
 from tests.e2e.test_hostile_client import RawClient, _login_token
 
@@ -49,7 +49,7 @@ def secret_demand(on_portal_db):
     """qiye1's demand with an attachment, dispatched to 住建局 only, signed, with a pending extension."""
     from portal.core.db import session_scope
     from portal.models.tables import WorkOrder
-    from portal.services import demand_detail, dispatching, handling, intake
+    from portal.services.demands import detail, dispatching, handling, intake
 
     with on_portal_db():
         from portal.models.tables import Topic
@@ -78,7 +78,7 @@ def secret_demand(on_portal_db):
         handling.request_extension(
             actor=_actor("zhujianju"), order_id=order_id, reason="需要更多时间协调", new_due_date=workday_after(25)
         )
-        attachment_id = demand_detail.demand_detail(actor=ent, demand_id=demand_id)["attachments"][0]["id"]
+        attachment_id = detail.demand_detail(actor=ent, demand_id=demand_id)["attachments"][0]["id"]
     return {"demand_id": demand_id, "order_id": order_id, "attachment_id": attachment_id}
 
 
@@ -122,7 +122,7 @@ def test_attachment_download_needs_the_right_session(portal_server, secret_deman
 
 
 def test_enterprise_calling_dispatch_is_refused(portal_server, on_portal_db):
-    from portal.services import intake
+    from portal.services.demands import intake
 
     with on_portal_db():
         from portal.core.db import session_scope

@@ -10,12 +10,12 @@ import pytest
 import socketio
 from sqlalchemy import create_engine, text
 
-from portal.state.account_forms import LoginState
+from portal.state.accounts.forms import LoginState
 from portal.state.auth import AuthState
-from portal.state.centre_queues import CentreQueuesState
-from portal.state.demand_detail import DemandDetailState
-from portal.state.demand_form import NewDemandState
-from portal.state.demand_lists import DispatchQueueState
+from portal.state.demands.centre_queues import CentreQueuesState
+from portal.state.demands.detail import DemandDetailState
+from portal.state.demands.form import NewDemandState
+from portal.state.demands.lists import DispatchQueueState
 from tests.e2e.test_hostile_client import NAMESPACE, RawClient, _login_token
 from tests.e2e.test_hostile_demands import PDF, _row, _session_client, secret_demand  # noqa: F401
 
@@ -140,7 +140,7 @@ def test_a_lock_from_one_address_spares_the_real_user_at_another(portal_server, 
 def test_login_and_registration_handlers_hash_off_the_event_loop():
     import inspect
 
-    from portal.state.account_forms import RegisterState
+    from portal.state.accounts.forms import RegisterState
 
     for handler in (LoginState.login, RegisterState.register_enterprise, AuthState.logout):
         assert inspect.iscoroutinefunction(handler.fn), handler.fn.__qualname__
@@ -165,12 +165,12 @@ def test_the_staging_cap_holds_across_tabs(portal_server, on_portal_db):
     from pathlib import Path
 
     from portal.core.security import credit_code_check_char
-    from portal.services import accounts
+    from portal.services.accounts import enterprise_accounts
 
     first17 = "91370900MA3C0STG1".replace("S", "0")
     with on_portal_db():
-        user_id = accounts.register_enterprise(
-            form=accounts.EnterpriseRegistration(
+        user_id = enterprise_accounts.register_enterprise(
+            form=enterprise_accounts.EnterpriseRegistration(
                 enterprise_name="暂存测试有限公司",
                 credit_code=first17 + credit_code_check_char(first17),
                 contact_name="赵六",
@@ -227,8 +227,8 @@ def test_an_extension_to_9999_is_refused_through_the_handler(portal_server, on_p
 
     from portal.core.db import session_scope
     from portal.models.tables import Topic, WorkOrder
-    from portal.services import dispatching, handling, intake
-    from portal.state.demand_actions import HandlerDemandActions
+    from portal.services.demands import dispatching, handling, intake
+    from portal.state.demands.actions import HandlerDemandActions
     from tests.e2e.test_hostile_demands import _actor, _unit
 
     with on_portal_db():
@@ -273,7 +273,7 @@ def test_an_extension_to_9999_is_refused_through_the_handler(portal_server, on_p
 
 
 def test_the_session_endpoint_refuses_replayed_cross_site_and_forged_tickets(portal_server, on_portal_db):
-    from portal.services import sessions
+    from portal.services.accounts import sessions
 
     with on_portal_db():
         login = sessions.login(username="qiye1", password="Demo@2026")

@@ -51,7 +51,7 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
     from portal.core.db import session_scope
     from portal.models.dto import Actor
     from portal.models.tables import User
-    from portal.services import policy_admin
+    from portal.services.policies import editing
 
     with on_portal_db():
         with session_scope() as session:
@@ -59,9 +59,9 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
             centre = Actor(
                 user_id=u.id, username=u.username, role=u.role, display_name=u.display_name, unit_id=u.unit_id
             )
-        policy_id = policy_admin.save_policy(
+        policy_id = editing.save_policy(
             actor=centre,
-            form=policy_admin.PolicyForm(
+            form=editing.PolicyForm(
                 title="恶意正文测试政策",
                 issuer="市测试局",
                 summary="用于验证正文不会执行脚本。",
@@ -69,7 +69,7 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
                 "[点我](javascript:window.__xss='link')\n\n**加粗**",
             ),
         )
-        policy_admin.publish(actor=centre, policy_id=policy_id)
+        editing.publish(actor=centre, policy_id=policy_id)
     page = new_page()
     page.goto(f"/policies/{policy_id}")
     expect(page.get_by_role("heading", name="恶意正文测试政策", level=1)).to_be_visible()

@@ -27,8 +27,9 @@ def overdue_order(on_portal_db, title: str) -> str:
     from portal.core.db import session_scope
     from portal.models.dto import Actor
     from portal.models.tables import Card, Topic, Unit, User, WorkOrder
-    from portal.services import dispatching, intake, supervision
-    from portal.services.intake import DemandForm
+    from portal.services.demands import dispatching, intake
+    from portal.services.demands.intake import DemandForm
+    from portal.services.supervision import sweep as supervision
 
     with on_portal_db(), session_scope() as session:
         people = {

@@ -6,10 +6,10 @@ from sqlmodel import func, select
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import Enterprise, Throttle, User, UserSession
-from portal.services import accounts, sessions, staff_accounts
-from portal.services.accounts import EnterpriseRegistration
-from portal.services.errors import Forbidden, LoginFailed, ValidationFailed
-from portal.services.throttle import throttle_key
+from portal.services.accounts import enterprise_accounts, sessions, staff_accounts
+from portal.services.accounts.enterprise_accounts import EnterpriseRegistration
+from portal.services.accounts.throttle import throttle_key
+from portal.services.base.errors import Forbidden, LoginFailed, ValidationFailed
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -39,7 +39,7 @@ def counts():
 
 
 def test_register_creates_enterprise_and_account(seeded):
-    user_id = accounts.register_enterprise(form=form(credit_code="91330100799655058b"))
+    user_id = enterprise_accounts.register_enterprise(form=form(credit_code="91330100799655058b"))
     with session_scope() as session:
         user = session.get(User, user_id)
         enterprise = session.get(Enterprise, user.enterprise_id)
@@ -63,28 +63,28 @@ def test_register_creates_enterprise_and_account(seeded):
 def test_bad_registration_says_why_and_writes_nothing(seeded, over, field, words):
     before = counts()
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_enterprise(form=form(**over))
+        enterprise_accounts.register_enterprise(form=form(**over))
     assert words in caught.value.errors[field]
     assert counts() == before
 
 
 def test_duplicates_are_refused(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     before = counts()
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_enterprise(
+        enterprise_accounts.register_enterprise(
             form=form(username="TESTCO", enterprise_name="另一家公司", credit_code="91110108551385082Q")
         )
     assert "已被使用" in caught.value.errors["username"]
     with pytest.raises(ValidationFailed) as caught:
-        accounts.register_enterprise(form=form(username="other1"))
+        enterprise_accounts.register_enterprise(form=form(username="other1"))
     assert "已注册" in caught.value.errors["enterprise_name"]
     assert "已注册" in caught.value.errors["credit_code"]
     assert counts() == before
 
 
 def test_login_and_session_roundtrip(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         result = sessions.login(username="testco", password="Passw0rd")
         actor = sessions.resolve_session(result.token)
@@ -97,7 +97,7 @@ def test_login_and_session_roundtrip(seeded):
 
 
 def test_wrong_password_and_unknown_user_read_the_same(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with pytest.raises(LoginFailed) as wrong:
         sessions.login(username="testco", password="Wrong1234")
     with pytest.raises(LoginFailed) as unknown:
@@ -107,7 +107,7 @@ def test_wrong_password_and_unknown_user_read_the_same(seeded):
 
 @pytest.mark.parametrize("username", ["testco", "ghostuser"])
 def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(seeded, username):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     messages = []
     with use_clock(fixed(T0)):
         for _ in range(5):
@@ -130,7 +130,7 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
 
 
 def test_session_expiry_idle_timeout_and_logout(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         token = sessions.login(username="testco", password="Passw0rd").token
     # Active use keeps it alive up to the absolute lifetime (12 h)…
@@ -197,7 +197,7 @@ def test_staff_accounts_only_by_admin(demo):
 
 
 def test_purge_removes_only_long_ended_sessions(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0 - timedelta(days=40))):
         sessions.login(username="testco", password="Passw0rd")
     with use_clock(fixed(T0)):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from portal.services import audit, calendar_admin, staff_accounts
-from portal.services.errors import Forbidden
+from portal.services.accounts import staff_accounts
+from portal.services.base import audit
+from portal.services.base.errors import Forbidden
+from portal.services.calendar import admin as calendar_admin
 from tests.services.test_lifecycle import actor
 
 

@@ -9,8 +9,8 @@ from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.dto import Actor
 from portal.models.tables import Holiday
-from portal.services import calendar_admin
-from portal.services.calendar_store import get_calendar, seed_from_chinesecalendar
+from portal.services.calendar import admin as calendar_admin
+from portal.services.calendar.store import get_calendar, seed_from_chinesecalendar
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Demand, TimelineEvent
-from portal.services import catalogue, dispatching, intake, reference
-from portal.services.catalogue import TopicForm
-from portal.services.errors import Forbidden, ValidationFailed
+from portal.services.admin import catalogue
+from portal.services.admin.catalogue import TopicForm
+from portal.services.base.errors import Forbidden, ValidationFailed
+from portal.services.demands import dispatching, form_options, intake
 from tests.services.test_lifecycle import actor, form, topic_id, unit_id
 
 
@@ -39,7 +40,7 @@ def test_new_topic_is_a_version_with_history_and_audit(demo_accounts):
     assert catalogue.catalogue_version(actor=admin) == 2
     row = next(t for t in catalogue.list_catalogue(actor=admin) if t["id"] == new_id)
     assert (row["lead"], row["co"], row["keywords"]) == ("市司法局", "市市场监督管理局", "跨境 电商 海外仓 报关")
-    assert "跨境电商" in [t["name"] for t in reference.form_options()["topics"]]
+    assert "跨境电商" in [t["name"] for t in form_options.form_options()["topics"]]
 
     catalogue.save_topic(
         actor=admin, topic_id=new_id, form=_topic_form(lead_unit_id=str(unit_id("市工业和信息化局")), co_unit_ids=())

@@ -18,20 +18,12 @@ from portal.core.db import get_engine, session_scope
 from portal.core.ids import parse_bounded_int, parse_id
 from portal.core.settings import get_settings
 from portal.models.tables import ExtensionRequest, TimelineEvent, User
-from portal.services import (
-    demand_detail,
-    demand_lists,
-    dispatching,
-    handling,
-    intake,
-    notices,
-    rating,
-    staff_accounts,
-    timeline,
-    verification,
-)
-from portal.services.errors import NotFound, ValidationFailed
-from portal.services.intake import UploadedFile
+from portal.services.accounts import staff_accounts
+from portal.services.base import notices
+from portal.services.base.errors import NotFound, ValidationFailed
+from portal.services.demands import detail as demand_detail
+from portal.services.demands import dispatching, handling, intake, lists, rating, timeline, verification
+from portal.services.demands.intake import UploadedFile
 from tests.services.test_lifecycle import MONDAY, PDF, count, form, orders, people, status, unit_id  # noqa: F401
 
 # ── 1. staff-internal text never reaches the enterprise ──────────────────────────────────────
@@ -269,7 +261,7 @@ def test_junk_ids_reach_no_query(people, raw):  # noqa: F811
         dispatching.dispatch(actor=people["zhongxin"], demand_id=demand_id, lead_unit_id=raw, level="一般")
     with pytest.raises(ValidationFailed):
         staff_accounts.set_user_active(actor=people["admin"], user_id=raw if isinstance(raw, int) else -1, active=False)
-    page = demand_lists.search_demands(actor=people["zhongxin"], filters={"unit_id": raw}, page=raw)
+    page = lists.search_demands(actor=people["zhongxin"], filters={"unit_id": raw}, page=raw)
     assert page["page"] == 1 and page["total"] == 1  # a junk filter is ignored, not a 500
     assert status(demand_id) == "待受理"
 
@@ -320,7 +312,7 @@ def test_calendar_walks_are_bounded():
 def test_search_dates_outside_the_range_are_ignored(people):  # noqa: F811
     intake.submit_demand(actor=people["qiye1"], form=form())
     for bad in ("0001-01-01", "9999-12-31", "2026-13-45", "2026-11-25T00:00"):
-        page = demand_lists.search_demands(actor=people["zhongxin"], filters={"date_from": bad, "date_to": bad})
+        page = lists.search_demands(actor=people["zhongxin"], filters={"date_from": bad, "date_to": bad})
         assert page["total"] == 1
 
 
@@ -359,7 +351,7 @@ def test_seed_demo_is_refused_without_demo_mode(db, monkeypatch):
 
 def test_create_admin_never_takes_a_password_from_argv(seeded, monkeypatch, capsys):
     from portal.cli import main
-    from portal.services import sessions
+    from portal.services.accounts import sessions
 
     with pytest.raises(SystemExit):
         main(["create-admin", "--username", "root1", "--password", "Secret123"])

@@ -16,8 +16,9 @@ from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.core.settings import get_settings
 from portal.models.tables import Throttle, User
-from portal.services import accounts, attachments, sessions, throttle
-from portal.services.errors import LoginFailed, ServiceError, ValidationFailed
+from portal.services.accounts import enterprise_accounts, sessions, throttle
+from portal.services.base.errors import LoginFailed, ServiceError, ValidationFailed
+from portal.services.demands import attachments
 from tests.services.test_accounts import T0, form
 
 PDF = b"%PDF-1.4\n%demo\n" + b"0" * 64
@@ -98,7 +99,7 @@ def _fail(username: str, address: str) -> str:
 
 
 def test_a_lock_from_one_address_does_not_lock_the_real_user_elsewhere(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         messages = [_fail("testco", "203.0.113.9") for _ in range(5)]
         assert "15分钟" in messages[-1]
@@ -110,7 +111,7 @@ def test_a_lock_from_one_address_does_not_lock_the_real_user_elsewhere(seeded):
 def test_password_spraying_from_one_address_is_slowed(seeded, monkeypatch):
     monkeypatch.setenv("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "8")
     get_settings.cache_clear()
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         messages = [_fail(f"victim{i:02d}", "203.0.113.9") for i in range(8)]
         assert messages[:7] == [sessions.WRONG_CREDENTIALS] * 7 and "15分钟" in messages[7]
@@ -125,7 +126,7 @@ def test_password_spraying_from_one_address_is_slowed(seeded, monkeypatch):
 def test_a_distributed_guess_meets_the_per_username_ceiling(seeded, monkeypatch):
     monkeypatch.setenv("PORTAL_LOGIN_MAX_FAILURES_PER_USERNAME", "12")
     get_settings.cache_clear()
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         for i in range(12):
             _fail("testco", f"198.51.100.{i}")
@@ -152,20 +153,20 @@ def test_registration_is_limited_per_address(seeded, monkeypatch):
     monkeypatch.setenv("PORTAL_REGISTRATIONS_PER_ADDRESS_HOUR", "3")
     get_settings.cache_clear()
     with use_clock(fixed(T0)):
-        accounts.register_enterprise(form=form(), client_address="203.0.113.9")
+        enterprise_accounts.register_enterprise(form=form(), client_address="203.0.113.9")
         for probe in ("probe01", "probe02"):  # probing for taken credit codes counts too
             with pytest.raises(ValidationFailed) as taken:
-                accounts.register_enterprise(
+                enterprise_accounts.register_enterprise(
                     form=form(username=probe, enterprise_name=f"{probe}公司"), client_address="203.0.113.9"
                 )
             assert "联系推进中心" in taken.value.errors["credit_code"]
         with pytest.raises(ServiceError) as refused:
-            accounts.register_enterprise(
+            enterprise_accounts.register_enterprise(
                 form=form(username="fresh01", enterprise_name="新公司", credit_code="91330100799655058B"),
                 client_address="203.0.113.9",
             )
-        assert refused.value.message == accounts.REGISTRATION_THROTTLED
-        accounts.register_enterprise(  # another address is unaffected
+        assert refused.value.message == enterprise_accounts.REGISTRATION_THROTTLED
+        enterprise_accounts.register_enterprise(  # another address is unaffected
             form=form(username="fresh01", enterprise_name="新公司", credit_code="91330100799655058B"),
             client_address="198.51.100.7",
         )
@@ -178,7 +179,7 @@ def test_registration_is_limited_per_address(seeded, monkeypatch):
 
 
 def test_a_login_ticket_is_one_time_short_lived_and_not_a_session(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         first = sessions.login(username="testco", password="Passw0rd")
         assert sessions.resolve_session(first.ticket) is None  # a ticket opens nothing by itself
@@ -202,11 +203,11 @@ def test_a_login_ticket_is_one_time_short_lived_and_not_a_session(seeded):
 
 def test_the_centre_reassigns_a_squatted_enterprise_and_the_audit_records_it(demo_accounts):
     from portal.models.tables import AuditEntry, UserSession
-    from portal.services import enterprise_claims
-    from portal.services.errors import Forbidden, NotFound
+    from portal.services.accounts import claims
+    from portal.services.base.errors import Forbidden, NotFound
     from tests.services.test_lifecycle import actor
 
-    squatter = accounts.register_enterprise(form=form(username="squatter1"))
+    squatter = enterprise_accounts.register_enterprise(form=form(username="squatter1"))
     squatter_token = sessions.login(username="squatter1", password="Passw0rd").token
     dispatcher, handler, enterprise = actor("zhongxin"), actor("dongjie"), actor("qiye1")
     claim = dict(
@@ -218,19 +219,17 @@ def test_the_centre_reassigns_a_squatted_enterprise_and_the_audit_records_it(dem
     )
     for intruder in (handler, enterprise):  # nobody but the centre, however they call it
         with pytest.raises(Forbidden):
-            enterprise_claims.reassign_account(actor=intruder, **claim)
+            claims.reassign_account(actor=intruder, **claim)
         with pytest.raises(Forbidden):
-            enterprise_claims.find_claimable(actor=intruder, credit_code=claim["credit_code"])
+            claims.find_claimable(actor=intruder, credit_code=claim["credit_code"])
     with pytest.raises(NotFound):
-        enterprise_claims.find_claimable(actor=dispatcher, credit_code="91330100799655058B")
+        claims.find_claimable(actor=dispatcher, credit_code="91330100799655058B")
     with pytest.raises(ValidationFailed) as bad:
-        enterprise_claims.reassign_account(
-            actor=dispatcher, **dict(claim, username="qiye1", evidence="", contact_phone="1")
-        )
+        claims.reassign_account(actor=dispatcher, **dict(claim, username="qiye1", evidence="", contact_phone="1"))
     assert set(bad.value.errors) == {"username", "evidence", "contact_phone"}
-    found = enterprise_claims.find_claimable(actor=dispatcher, credit_code=claim["credit_code"].lower())
+    found = claims.find_claimable(actor=dispatcher, credit_code=claim["credit_code"].lower())
     assert [a["username"] for a in found["accounts"]] == ["squatter1"]
-    username, password = enterprise_claims.reassign_account(actor=dispatcher, **claim)
+    username, password = claims.reassign_account(actor=dispatcher, **claim)
     assert sessions.resolve_session(squatter_token) is None  # the squatter is out at once
     with pytest.raises(LoginFailed):
         sessions.login(username="squatter1", password="Passw0rd")

@@ -9,7 +9,7 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from portal.services.holiday_notice import parse_notice
+from portal.services.calendar.holiday_notice import parse_notice
 
 FILES = Path(__file__).parent / "files"
 
@@ -59,8 +59,9 @@ def test_pasting_a_year_makes_it_official_and_moves_open_deadlines(demo_accounts
     from portal.core.clock import fixed, use_clock
     from portal.core.db import session_scope
     from portal.models.tables import AuditEntry, CalendarYear, Holiday, TimelineEvent, WorkOrder
-    from portal.services import calendar_admin, dispatching, intake
-    from portal.services.errors import Forbidden, ValidationFailed
+    from portal.services.base.errors import Forbidden, ValidationFailed
+    from portal.services.calendar import admin as calendar_admin
+    from portal.services.demands import dispatching, intake
     from tests.services.test_lifecycle import SH, actor, form, unit_id
 
     admin, centre = actor("admin"), actor("zhongxin")
@@ -95,7 +96,7 @@ def test_pasting_a_year_makes_it_official_and_moves_open_deadlines(demo_accounts
 
 def test_staff_console_warns_in_december_while_next_year_is_estimated(demo_accounts):
     from portal.core.clock import fixed, use_clock
-    from portal.services import calendar_admin
+    from portal.services.calendar import admin as calendar_admin
     from tests.services.test_lifecycle import SH, actor
 
     with use_clock(fixed(datetime(2026, 11, 30, 9, 0, tzinfo=SH))):

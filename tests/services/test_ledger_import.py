@@ -14,8 +14,9 @@ from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.models.tables import Demand, Enterprise, User
-from portal.services import ledger_import, timeline
-from portal.services.errors import Forbidden, ValidationFailed
+from portal.services.base.errors import Forbidden, ValidationFailed
+from portal.services.demands import timeline
+from portal.services.ledgers import imports
 from tests.services.test_lifecycle import actor
 
 NEW_CODE = "91370900MA3C77770" + "0"
@@ -31,7 +32,7 @@ def _credit_code(username: str) -> str:
 def _filled(rows: list[list], *, reporter: str = "东街街道") -> bytes:
     """The template with the reporter filled in and ``rows`` (the seed's columns after 序号, then 诉求编号,
     统一社会信用代码, 登记日期) appended under the header."""
-    book = load_workbook(io.BytesIO(ledger_import.template_bytes()))
+    book = load_workbook(io.BytesIO(imports.template_bytes()))
     sheet = book.active
     assert [c.value for c in sheet[3]][:6] == [
         "序号", "企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式", "备注",
@@ -63,10 +64,10 @@ def test_template_round_trip_creates_demands_once(demo_accounts):
     centre = actor("zhongxin")
     before = _count()
     content = _filled(_good_rows())
-    preview = ledger_import.preview_import(actor=centre, content=content, filename="东街周报.xlsx")
+    preview = imports.preview_import(actor=centre, content=content, filename="东街周报.xlsx")
     assert preview.ok and preview.reporter == "东街街道" and [r.row for r in preview.rows] == [4, 5]
     assert (preview.rows[1].contact_name, preview.rows[1].contact_phone) == ("赵经理", "13905382222")
-    assert ledger_import.import_ledger(actor=centre, content=content, filename="东街周报.xlsx") == (2, 0)
+    assert imports.import_ledger(actor=centre, content=content, filename="东街周报.xlsx") == (2, 0)
     assert _count() == before + 2
     with session_scope() as session:
         new = session.exec(select(Demand).where(Demand.channel == "台账导入").order_by(Demand.id)).all()
@@ -78,9 +79,9 @@ def test_template_round_trip_creates_demands_once(demo_accounts):
         assert new[1].topic_id is not None  # 用地 / 规划 → 用地规划 by the catalogue's keywords
         assert all(timeline.verify_demand(session, d.id).ok for d in new)  # the bulk-written first events chain
     # The same file again: nothing new.
-    again = ledger_import.preview_import(actor=centre, content=content, filename="东街周报.xlsx")
+    again = imports.preview_import(actor=centre, content=content, filename="东街周报.xlsx")
     assert all(r.duplicate for r in again.rows)
-    assert ledger_import.import_ledger(actor=centre, content=content, filename="东街周报.xlsx") == (0, 2)
+    assert imports.import_ledger(actor=centre, content=content, filename="东街周报.xlsx") == (0, 2)
     assert _count() == before + 2
 
 
@@ -96,7 +97,7 @@ def test_one_bad_row_names_row_and_column_and_writes_nothing(demo_accounts):
     workbook.active["C7"] = '=CONCAT("企业反映","用电增容办理困难请协调")'  # a real formula cell
     out = io.BytesIO()
     workbook.save(out)
-    preview = ledger_import.preview_import(actor=centre, content=out.getvalue(), filename="周报.xlsx")
+    preview = imports.preview_import(actor=centre, content=out.getvalue(), filename="周报.xlsx")
     assert not preview.ok
     bad = {r.row: r.errors for r in preview.rows if r.errors}
     assert set(bad) == {6, 7}
@@ -107,23 +108,23 @@ def test_one_bad_row_names_row_and_column_and_writes_nothing(demo_accounts):
     assert any("公式" in e for e in bad[7])
     before = _count()
     with pytest.raises(ValidationFailed):
-        ledger_import.import_ledger(actor=centre, content=out.getvalue(), filename="周报.xlsx")
+        imports.import_ledger(actor=centre, content=out.getvalue(), filename="周报.xlsx")
     assert _count() == before
 
 
 def test_files_that_are_not_a_ledger(demo_accounts):
     centre = actor("zhongxin")
-    assert ledger_import.preview_import(actor=centre, content=b"a,b\n", filename="x.csv").errors
-    assert ledger_import.preview_import(actor=centre, content=b"PK\x03\x04junk", filename="x.xlsx").errors
-    book = load_workbook(io.BytesIO(ledger_import.template_bytes()))
+    assert imports.preview_import(actor=centre, content=b"a,b\n", filename="x.csv").errors
+    assert imports.preview_import(actor=centre, content=b"PK\x03\x04junk", filename="x.xlsx").errors
+    book = load_workbook(io.BytesIO(imports.template_bytes()))
     book.active["D3"] = "别的列"  # 建议解决部门 missing
     out = io.BytesIO()
     book.save(out)
-    preview = ledger_import.preview_import(actor=centre, content=out.getvalue(), filename="x.xlsx")
+    preview = imports.preview_import(actor=centre, content=out.getvalue(), filename="x.xlsx")
     assert preview.errors == ["缺少列:建议解决部门"]
-    empty = ledger_import.preview_import(actor=centre, content=_filled([]), filename="x.xlsx")
+    empty = imports.preview_import(actor=centre, content=_filled([]), filename="x.xlsx")
     assert empty.errors == ["文件中没有填写任何问题"]
     with pytest.raises(Forbidden):
-        ledger_import.preview_import(actor=actor("zhujianju"), content=_filled(_good_rows()), filename="x.xlsx")
+        imports.preview_import(actor=actor("zhujianju"), content=_filled(_good_rows()), filename="x.xlsx")
     with pytest.raises(ValidationFailed):
-        ledger_import.import_ledger(actor=centre, content=_filled(_good_rows()), filename="x.xlsx", channel="乱填")
+        imports.import_ledger(actor=centre, content=_filled(_good_rows()), filename="x.xlsx", channel="乱填")

@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 
 from portal.core.clock import now
 from portal.core.formatting import local_zone
-from portal.services import dispatching, handling, intake, ledger_exports, rating
-from portal.services.errors import Forbidden, NotFound, ValidationFailed
-from portal.services.ledgers import ExportFilters
+from portal.services.base.errors import Forbidden, NotFound, ValidationFailed
+from portal.services.demands import dispatching, handling, intake, rating
+from portal.services.ledgers import exports as ledger_exports
+from portal.services.ledgers.sheets import ExportFilters
 from tests.services.test_lifecycle import actor, form, orders, topic_id, unit_id
 
 
@@ -170,9 +171,9 @@ def test_scope_filters_and_owner_only_download(scenario):
 
 
 def test_progress_is_reported_and_a_run_happens_once(scenario, monkeypatch):
-    from portal.services import ledgers
+    from portal.services.ledgers import sheets
 
-    monkeypatch.setattr(ledgers, "CHUNK", 1)
+    monkeypatch.setattr(sheets, "CHUNK", 1)
     centre = actor("zhongxin")
     record = ledger_exports.request_export(actor=centre, ledger="problems", file_format="xlsx", filters=ExportFilters())
     assert (record["status"], record["total"], record["percent"]) == ("排队", 2, 0)
@@ -196,7 +197,7 @@ def test_progress_is_reported_and_a_run_happens_once(scenario, monkeypatch):
 
 
 def test_breakdown_by_class_topic_and_channel(demo_accounts):
-    from portal.services import figures
+    from portal.services.supervision import figures
 
     leader = actor("lingdao")
     day = today()
@@ -226,11 +227,11 @@ def test_breakdown_by_class_topic_and_channel(demo_accounts):
 
 
 def test_the_monthly_bulletin_as_xlsx(scenario):
-    from portal.services import bulletin_files, figures
+    from portal.services.supervision import bulletin_xlsx, figures
 
     month = today().strftime("%Y-%m")
     assert figures.take_monthly_bulletin(month=month) > 0
-    content, filename = bulletin_files.bulletin_xlsx(actor=actor("lingdao"), period=month)
+    content, filename = bulletin_xlsx.bulletin_xlsx(actor=actor("lingdao"), period=month)
     assert filename == f"{month} 企业诉求办理情况通报.xlsx"
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A1"].value == f"{month} 企业诉求办理情况通报"
@@ -238,14 +239,14 @@ def test_the_monthly_bulletin_as_xlsx(scenario):
     ranked = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True) if isinstance(row[0], int)}
     assert ranked["市住房和城乡建设局"][2] == 1  # the scenario's one dispatched demand
     with pytest.raises(NotFound):
-        bulletin_files.bulletin_xlsx(actor=actor("lingdao"), period="2001-01")
+        bulletin_xlsx.bulletin_xlsx(actor=actor("lingdao"), period="2001-01")
     with pytest.raises(Forbidden):
-        bulletin_files.bulletin_xlsx(actor=actor("zhujianju"), period=month)
+        bulletin_xlsx.bulletin_xlsx(actor=actor("zhujianju"), period=month)
 
 
 def test_the_cli_runs_an_export_as_its_owner_and_abandoned_ones_fail(scenario):
     from portal.cli import main as cli
-    from portal.services import staff_accounts
+    from portal.services.accounts import staff_accounts
 
     centre, leader = actor("zhongxin"), actor("lingdao")
     mine = ledger_exports.request_export(actor=leader, ledger="feedback", file_format="csv", filters=ExportFilters())

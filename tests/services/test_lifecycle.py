@@ -14,23 +14,23 @@ from portal.core.clock import fixed, use_clock
 from portal.core.db import get_engine, session_scope
 from portal.models.dto import Actor
 from portal.models.tables import Demand, TimelineEvent, Unit, User, WorkOrder
-from portal.services import (
+from portal.services.base import notices
+from portal.services.base.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
+from portal.services.base.fulltext import cjk_bigrams
+from portal.services.demands import (
     centre_queues,
-    demand_detail,
-    demand_lists,
     dispatching,
     handling,
     intake,
-    notices,
+    lists,
     rating,
-    sweeps,
     timeline,
     verification,
     workbench,
 )
-from portal.services.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
-from portal.services.intake import DemandForm, UploadedFile
-from portal.services.search import cjk_bigrams
+from portal.services.demands import detail as demand_detail
+from portal.services.demands.intake import DemandForm, UploadedFile
+from portal.services.supervision import timed_work
 
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=SH)
@@ -335,13 +335,13 @@ def test_revisit_after_the_rating_window(people):
     with use_clock(fixed(MONDAY)):
         dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按政策申报指南办理即可。")
     with use_clock(fixed(MONDAY + timedelta(days=2))):
-        sweeps.open_due_revisits()
+        timed_work.open_due_revisits()
         assert all(
             r["demand_id"] != demand_id for r in centre_queues.open_revisits(actor=people["zhongxin"])
         )  # window open
     with use_clock(fixed(MONDAY + timedelta(days=4))):
-        sweeps.open_due_revisits()
-        assert sweeps.open_due_revisits() == 0  # idempotent
+        timed_work.open_due_revisits()
+        assert timed_work.open_due_revisits() == 0  # idempotent
         assert any(r["demand_id"] == demand_id for r in centre_queues.open_revisits(actor=people["zhongxin"]))
     task_id = next(
         r["task_id"] for r in centre_queues.open_revisits(actor=people["zhongxin"]) if r["demand_id"] == demand_id
@@ -360,7 +360,7 @@ def test_phone_revisit_rating(people):
     with use_clock(fixed(MONDAY)):
         dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按政策申报指南办理即可。")
     with use_clock(fixed(MONDAY + timedelta(days=7))):
-        sweeps.open_due_revisits()
+        timed_work.open_due_revisits()
     task_id = next(
         r["task_id"] for r in centre_queues.open_revisits(actor=people["zhongxin"]) if r["demand_id"] == demand_id
     )
@@ -406,13 +406,13 @@ def test_staff_search_and_queues(people):
         actor=people["qiye1"], form=form(title="用电增容申请", content="我公司需要增加用电容量,申请办理增容手续。")
     )
     intake.submit_demand(actor=people["qiye2"], form=form())
-    page = demand_lists.search_demands(actor=people["zhongxin"], filters={"keyword": "增容"})
+    page = lists.search_demands(actor=people["zhongxin"], filters={"keyword": "增容"})
     assert [r["id"] for r in page["rows"]] == [a]
-    assert demand_lists.search_demands(actor=people["zhongxin"], filters={"enterprise": "泰山示例"})["total"] == 1
-    assert demand_lists.dispatch_queue(actor=people["zhongxin"], status="待受理")["rows"][0]["id"] == a  # oldest first
-    assert demand_lists.search_demands(actor=people["ziguiju"], filters={})["total"] == 0  # no orders yet
+    assert lists.search_demands(actor=people["zhongxin"], filters={"enterprise": "泰山示例"})["total"] == 1
+    assert lists.dispatch_queue(actor=people["zhongxin"], status="待受理")["rows"][0]["id"] == a  # oldest first
+    assert lists.search_demands(actor=people["ziguiju"], filters={})["total"] == 0  # no orders yet
     with pytest.raises(Forbidden):
-        demand_lists.search_demands(actor=people["qiye1"], filters={})
+        lists.search_demands(actor=people["qiye1"], filters={})
 
 
 def _race(fns):
@@ -512,7 +512,7 @@ def test_keyword_search_matches_two_character_words_and_and_terms(people):
         actor=people["qiye2"], form=form(title="许可证延续", content="排污许可证到期需要延续办理手续。")
     )
     search = lambda kw: {
-        r["id"] for r in demand_lists.search_demands(actor=people["zhongxin"], filters={"keyword": kw})["rows"]
+        r["id"] for r in lists.search_demands(actor=people["zhongxin"], filters={"keyword": kw})["rows"]
     }  # noqa: E731
     assert search("增容") == {b}
     assert search("许可") == {a, c}

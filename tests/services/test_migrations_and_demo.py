@@ -53,7 +53,7 @@ def test_demo_world_has_a_demand_in_every_status(db):
 
     from portal.models.enums import DemandStatus
     from portal.models.tables import Demand, RevisitTask
-    from portal.services import timeline
+    from portal.services.demands import timeline
 
     demo_service.seed_demo_world()
     with session_scope() as session:
@@ -79,7 +79,7 @@ def test_migration_0006_keys_intact_chains_and_keeps_broken_ones_broken(db):
     from alembic import command
     from portal.core.settings import PROJECT_ROOT
     from portal.models.tables import TimelineEvent
-    from portal.services import timeline
+    from portal.services.demands import timeline
 
     demo_service.seed_demo_world()
     config = Config(str(PROJECT_ROOT / "alembic.ini"))

@@ -12,8 +12,8 @@ from sqlmodel import select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.models.tables import Policy, User
-from portal.services import policies
-from portal.services.errors import NotFound
+from portal.services.base.errors import NotFound
+from portal.services.policies import library as policies
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Notification, Policy, PolicyTag
-from portal.services import policies, policy_admin
-from portal.services.errors import Conflict, Forbidden, ValidationFailed
-from portal.services.policy_admin import PolicyForm
+from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
+from portal.services.policies import editing, library
+from portal.services.policies.editing import PolicyForm
 from tests.services.test_lifecycle import actor
 
 
@@ -47,31 +47,29 @@ def inbox(username: str) -> list[Notification]:
 
 def test_draft_edit_publish_push_withdraw(people):
     with pytest.raises(Forbidden):
-        policy_admin.save_policy(actor=people["ziguiju"], form=form())
-    policy_id = policy_admin.save_policy(actor=people["zhongxin"], form=form())
-    assert policies.search_policies(query="转型专项扶持")["total"] == 0  # a draft is not public
-    policy_admin.save_policy(
+        editing.save_policy(actor=people["ziguiju"], form=form())
+    policy_id = editing.save_policy(actor=people["zhongxin"], form=form())
+    assert library.search_policies(query="转型专项扶持")["total"] == 0  # a draft is not public
+    editing.save_policy(
         actor=people["zhongxin"], policy_id=policy_id, form=form(summary="对制造业企业数字化改造给予补助和奖励。")
     )
-    stored = policy_admin.policy_form(actor=people["admin"], policy_id=policy_id)
+    stored = editing.policy_form(actor=people["admin"], policy_id=policy_id)
     assert stored.effective_to == "2028-11-30" and set(stored.scales.split()) == {"小型", "中型"}
 
-    assert policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id) >= 1
-    found = policies.search_policies(query="转型专项扶持")
+    assert editing.publish(actor=people["zhongxin"], policy_id=policy_id) >= 1
+    found = library.search_policies(query="转型专项扶持")
     assert [r["id"] for r in found["rows"]] == [policy_id]
     pushed = inbox("qiye1")  # 制造业, 小型
     assert len(pushed) == 1 and pushed[0].link == f"/policies/{policy_id}"
     assert inbox("qiye2") == []  # 中型 fits, but 建筑业 is not 制造业: every tagged kind must fit
     with pytest.raises(Conflict):
-        policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
+        editing.publish(actor=people["zhongxin"], policy_id=policy_id)
     # Editing a published policy never sends the same push twice.
-    policy_admin.save_policy(
-        actor=people["zhongxin"], policy_id=policy_id, form=form(guide="1. 自查;2. 申报;3. 兑现。")
-    )
+    editing.save_policy(actor=people["zhongxin"], policy_id=policy_id, form=form(guide="1. 自查;2. 申报;3. 兑现。"))
     assert len(inbox("qiye1")) == 1
 
-    policy_admin.withdraw(actor=people["admin"], policy_id=policy_id)
-    assert policies.search_policies(query="转型专项扶持")["total"] == 0
+    editing.withdraw(actor=people["admin"], policy_id=policy_id)
+    assert library.search_policies(query="转型专项扶持")["total"] == 0
     with session_scope() as session:
         actions = [a.action for a in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["政策新建", "政策修改", "政策发布", "政策修改", "政策撤回"]
@@ -81,7 +79,7 @@ def test_bad_input_names_each_field_and_writes_nothing(people):
     with session_scope() as session:
         before = len(session.exec(select(Policy)).all()), len(session.exec(select(PolicyTag)).all())
     with pytest.raises(ValidationFailed) as refused:
-        policy_admin.save_policy(
+        editing.save_policy(
             actor=people["zhongxin"],
             form=form(
                 title="短",
@@ -94,21 +92,20 @@ def test_bad_input_names_each_field_and_writes_nothing(people):
         )
     assert set(refused.value.errors) >= {"title", "issuer", "summary", "effective_from", "topics"}
     with pytest.raises(ValidationFailed) as refused:
-        policy_admin.save_policy(
-            actor=people["zhongxin"], form=form(effective_from="2027-01-01", effective_to="2026-01-01")
-        )
+        editing.save_policy(actor=people["zhongxin"], form=form(effective_from="2027-01-01", effective_to="2026-01-01"))
     assert "effective_to" in refused.value.errors
     with session_scope() as session:
         assert (len(session.exec(select(Policy)).all()), len(session.exec(select(PolicyTag)).all())) == before
 
 
 def test_instant_answer_cites_published_policies(people):
-    from portal.services import demand_detail, dispatching, intake
+    from portal.services.demands import detail as demand_detail
+    from portal.services.demands import dispatching, intake
     from tests.services.test_lifecycle import form as demand_form
 
     with session_scope() as session:
         published = session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).all()
-    draft_id = policy_admin.save_policy(actor=people["zhongxin"], form=form())
+    draft_id = editing.save_policy(actor=people["zhongxin"], form=form())
     demand_id = intake.submit_demand(actor=people["qiye1"], form=demand_form(kind="咨询"))
     for bad in (["1 OR 1=1"], [draft_id], [999999], published[:6]):
         with pytest.raises(ValidationFailed):
@@ -127,36 +124,34 @@ def test_instant_answer_cites_published_policies(people):
 
 
 def test_mixed_scripts_are_phrases_on_both_databases(people):
-    policy_id = policy_admin.save_policy(
+    policy_id = editing.save_policy(
         actor=people["zhongxin"], form=form(title="2026年ISO认证补贴办法", summary="对通过ISO9001认证的企业给予补贴。")
     )
-    policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
+    editing.publish(actor=people["zhongxin"], policy_id=policy_id)
     for query in ("2026年", "ISO认证", "iso9001", "2026年 补贴"):
-        assert [r["id"] for r in policies.search_policies(query=query)["rows"]][:1] == [policy_id], query
-    assert policy_id not in [r["id"] for r in policies.search_policies(query="2025年")["rows"]]
+        assert [r["id"] for r in library.search_policies(query=query)["rows"]][:1] == [policy_id], query
+    assert policy_id not in [r["id"] for r in library.search_policies(query="2025年")["rows"]]
 
 
 def test_original_documents_are_checked_and_public_only_with_the_policy(people):
-    from portal.services.intake import UploadedFile
+    from portal.services.demands.intake import UploadedFile
     from tests.services.test_lifecycle import PDF, PNG
 
     with pytest.raises(ValidationFailed):  # bytes that are not what the name says
-        policy_admin.save_policy(actor=people["zhongxin"], form=form(), files_in=[UploadedFile("原件.pdf", PNG)])
+        editing.save_policy(actor=people["zhongxin"], form=form(), files_in=[UploadedFile("原件.pdf", PNG)])
     with session_scope() as session:
         assert session.exec(select(Policy).where(Policy.title == form().title)).first() is None
-    policy_id = policy_admin.save_policy(
-        actor=people["zhongxin"], form=form(), files_in=[UploadedFile("政策原件.pdf", PDF)]
-    )
+    policy_id = editing.save_policy(actor=people["zhongxin"], form=form(), files_in=[UploadedFile("政策原件.pdf", PDF)])
     with session_scope() as session:
         from portal.models.tables import Attachment
 
         file_id = session.exec(select(Attachment.id).where(Attachment.policy_id == policy_id)).one()
-    assert policies.policy_files(policy_id=policy_id) == []  # a draft shows nothing publicly
+    assert library.policy_files(policy_id=policy_id) == []  # a draft shows nothing publicly
     with pytest.raises(Exception):  # noqa: B017 - NotFound for anyone but the editors
-        policies.policy_file_for_download(attachment_id=file_id, actor=None)
+        library.policy_file_for_download(attachment_id=file_id, actor=None)
     with pytest.raises(Exception):  # noqa: B017
-        policies.policy_file_for_download(attachment_id=file_id, actor=people["qiye1"])
-    assert policies.policy_file_for_download(attachment_id=file_id, actor=people["zhongxin"]).filename == "政策原件.pdf"
-    policy_admin.publish(actor=people["zhongxin"], policy_id=policy_id)
-    assert [f["name"] for f in policies.policy_files(policy_id=policy_id)] == ["政策原件.pdf"]
-    assert policies.policy_file_for_download(attachment_id=file_id, actor=None).policy_id == policy_id
+        library.policy_file_for_download(attachment_id=file_id, actor=people["qiye1"])
+    assert library.policy_file_for_download(attachment_id=file_id, actor=people["zhongxin"]).filename == "政策原件.pdf"
+    editing.publish(actor=people["zhongxin"], policy_id=policy_id)
+    assert [f["name"] for f in library.policy_files(policy_id=policy_id)] == ["政策原件.pdf"]
+    assert library.policy_file_for_download(attachment_id=file_id, actor=None).policy_id == policy_id

@@ -11,8 +11,10 @@ from sqlmodel import select
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, WorkOrder
-from portal.services import calendar_admin, dispatching, intake, rules_admin
-from portal.services.errors import Forbidden, ValidationFailed
+from portal.services.base.errors import Forbidden, ValidationFailed
+from portal.services.calendar import admin as calendar_admin
+from portal.services.demands import dispatching, intake
+from portal.services.supervision import rules
 from tests.services.test_lifecycle import SH, actor, form, unit_id
 
 MONDAY = datetime(2026, 11, 2, 9, 0, tzinfo=SH)
@@ -34,16 +36,16 @@ def test_a_new_limit_applies_from_the_next_dispatch(demo_accounts):
     assert before.limit_days == 5 and before.due_at.astimezone(SH).day == 9
     for bad in ("0", "61", "七", "", "5; DROP TABLE"):
         with pytest.raises(ValidationFailed):
-            rules_admin.update_rule(actor=admin, key="一般", value=bad)
+            rules.update_rule(actor=admin, key="一般", value=bad)
     with pytest.raises(ValidationFailed):
-        rules_admin.update_rule(actor=admin, key="即时", value="1")
+        rules.update_rule(actor=admin, key="即时", value="1")
     with pytest.raises(Forbidden):
-        rules_admin.update_rule(actor=actor("zhongxin"), key="一般", value="7")
-    rules_admin.update_rule(actor=admin, key="一般", value="7")
-    rules_admin.update_rule(actor=admin, key="yellow_per_red", value="3")
+        rules.update_rule(actor=actor("zhongxin"), key="一般", value="7")
+    rules.update_rule(actor=admin, key="一般", value="7")
+    rules.update_rule(actor=admin, key="yellow_per_red", value="3")
     after = dispatch_one("改规则后派发的诉求")
     assert after.limit_days == 7 and after.due_at.astimezone(SH).day == 11
-    values = {r["key"]: r["value"] for r in rules_admin.list_rules(actor=admin)}
+    values = {r["key"]: r["value"] for r in rules.list_rules(actor=admin)}
     assert values["一般"] == 7 and values["yellow_per_red"] == 3
 
     # A calendar change recounts the running order with its own 5 days, not the new 7.

@@ -79,7 +79,7 @@ def test_two_sweeping_processes_at_once_act_once_per_order(people, tmp_path):  #
         dispatched_order(people, title=f"两个进程同时督办{i}", unit="市住房和城乡建设局")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     env.update(PORTAL_DATABASE_URL=os.environ["PORTAL_DATABASE_URL"], PORTAL_FAKE_NOW="2026-10-20T09:00:00+08:00")
-    code = "from portal.services import supervision; print(supervision.sweep_work_orders()['超期'])"
+    code = "from portal.services.supervision import sweep; print(sweep.sweep_work_orders()['超期'])"
     processes = [
         subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(2)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from portal.core.clock import fixed, use_clock
 from portal.core.db import get_engine
-from portal.services import accounts, sessions, staff_accounts
+from portal.services.accounts import enterprise_accounts, sessions, staff_accounts
 from tests.services.test_accounts import T0, form
 
 
@@ -27,7 +27,7 @@ def _count_queries(fn) -> int:
 
 
 def test_a_cached_session_costs_no_query_and_ends_with_its_limits(seeded):
-    accounts.register_enterprise(form=form())
+    enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
         token = sessions.login(username="testco", password="Passw0rd").token
         assert sessions.resolve_session(token).username == "testco"
@@ -60,7 +60,7 @@ def test_the_cache_never_outlives_the_idle_limit(seeded, monkeypatch):
     monkeypatch.setenv("PORTAL_SESSION_IDLE_MINUTES", "1")
     get_settings.cache_clear()
     try:
-        accounts.register_enterprise(form=form())
+        enterprise_accounts.register_enterprise(form=form())
         with use_clock(fixed(T0)):
             token = sessions.login(username="testco", password="Passw0rd").token
         with use_clock(fixed(T0 + timedelta(seconds=58))):  # cached, not touched (touches are a minute apart)

@@ -13,8 +13,9 @@ from sqlmodel import func, select
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Card, Notification, SupervisionNotice, TimelineEvent, WorkOrder
-from portal.services import dispatching, figures, handling, intake, rating, supervision, supervision_board, sweeps
-from portal.services.errors import Conflict, Forbidden, ValidationFailed
+from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
+from portal.services.demands import dispatching, handling, intake, rating
+from portal.services.supervision import board, figures, sweep, timed_work
 from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
 
 # Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a 调休 working day. 一般 = 5 working days:
@@ -42,7 +43,7 @@ def dispatched_order(people, *, unit="市自然资源和规划局", at=DISPATCHE
 
 def sweep_at(moment: datetime):
     with use_clock(fixed(moment)):
-        return supervision.sweep_work_orders()
+        return sweep.sweep_work_orders()
 
 
 def notices(kind: str | None = None) -> list[SupervisionNotice]:
@@ -117,19 +118,19 @@ def test_running_twice_or_concurrently_duplicates_nothing(people):
 def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
     first = dispatched_order(people, title="第一件诉求")[0]
     second = dispatched_order(people, title="第二件诉求")[0]
-    original = supervision._SEND["超期"]
+    original = sweep._SEND["超期"]
 
     def broken(session, order, *args):
         if order.id == first.id:
             raise RuntimeError("simulated failure")
         return original(session, order, *args)
 
-    monkeypatch.setitem(supervision._SEND, "超期", broken)
+    monkeypatch.setitem(sweep._SEND, "超期", broken)
     assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 1, "failed": 1}
     assert [c.work_order_id for c in cards()] == [second.id]
     with session_scope() as session:  # the failed order keeps its moment and is tried again
         assert session.get(WorkOrder, first.id).next_check_at is not None
-    monkeypatch.setitem(supervision._SEND, "超期", original)
+    monkeypatch.setitem(sweep._SEND, "超期", original)
     assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
     assert sorted(c.work_order_id for c in cards()) == sorted([first.id, second.id])
 
@@ -140,23 +141,23 @@ def test_card_ladder_red_then_interview_and_revocation(people):
     sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH))
     unit = unit_id("市自然资源和规划局")
     with session_scope() as session:
-        assert supervision.active_yellow_count(session, unit, "2026-10") == 4
+        assert sweep.active_yellow_count(session, unit, "2026-10") == 4
     assert len([n for n in notices("红牌") if n.unit_id == unit]) == 2  # at the 2nd and the 4th yellow
     assert len([n for n in notices("约谈") if n.unit_id == unit]) == 1  # at the 2nd red
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
-        row = next(u for u in supervision_board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
+        row = next(u for u in board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
     assert (row["color"], row["yellow"], row["red"], row["interviews"]) == ("红牌", 4, 2, 1)
 
     card_id = cards()[0].id
     with pytest.raises(ValidationFailed):
-        supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
+        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
     with pytest.raises(Forbidden):
-        supervision.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
-    supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        sweep.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
+    sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with pytest.raises(Conflict):
-        supervision.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
-        row = next(u for u in supervision_board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
+        row = next(u for u in board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
     assert (row["yellow"], row["red"], row["interviews"]) == (3, 1, 0)
     with session_scope() as session:
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "撤销黄牌")).one()
@@ -165,11 +166,11 @@ def test_card_ladder_red_then_interview_and_revocation(people):
 def test_urge_reaches_the_unit_and_the_timeline(people):
     (order,) = dispatched_order(people)
     with pytest.raises(Forbidden):
-        supervision.urge(actor=people["ziguiju"], order_id=order.id)
+        sweep.urge(actor=people["ziguiju"], order_id=order.id)
     with pytest.raises(ValidationFailed):
-        supervision.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
-    supervision.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
-    supervision.urge(actor=people["zhongxin"], order_id=order.id)  # a second urge is a second notice
+        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
+    sweep.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
+    sweep.urge(actor=people["zhongxin"], order_id=order.id)  # a second urge is a second notice
     assert [n.kind for n in notices()] == ["催办", "催办"]
     with session_scope() as session:
         inbox = session.exec(
@@ -179,7 +180,7 @@ def test_urge_reaches_the_unit_and_the_timeline(people):
         event = session.exec(select(TimelineEvent).where(TimelineEvent.action == "催办")).first()
         assert event.visibility == "staff"
     with pytest.raises(Exception):  # noqa: B017 - a foreign or junk id is refused, nothing written
-        supervision.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
+        sweep.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
     assert len(notices()) == 2
 
 
@@ -190,31 +191,31 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
             demand_id = intake.submit_demand(actor=people["qiye1"], form=form(kind="咨询", title=f"咨询{i}"))
             dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按申报指南办理即可。")
         ids.append(demand_id)
-    original = sweeps._open_revisit
+    original = timed_work._open_revisit
 
     def collide_on_second(session, demand_id, moment):
         if demand_id == ids[1]:
             raise Conflict()
         return original(session, demand_id, moment)
 
-    monkeypatch.setattr(sweeps, "_open_revisit", collide_on_second)
+    monkeypatch.setattr(timed_work, "_open_revisit", collide_on_second)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
-        assert sweeps.open_due_revisits() == 2  # counted only what was made; the others kept
-    monkeypatch.setattr(sweeps, "_open_revisit", original)
+        assert timed_work.open_due_revisits() == 2  # counted only what was made; the others kept
+    monkeypatch.setattr(timed_work, "_open_revisit", original)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 10, tzinfo=SH))):
-        assert sweeps.open_due_revisits() == 1
-        assert sweeps.open_due_revisits() == 0
+        assert timed_work.open_due_revisits() == 1
+        assert timed_work.open_due_revisits() == 0
 
 
 def test_daily_digest_once_per_working_day(people):
     dispatched_order(people)
     with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
-        assert sweeps.send_daily_digests() == 1
-        assert sweeps.send_daily_digests() == 0
+        assert timed_work.send_daily_digests() == 1
+        assert timed_work.send_daily_digests() == 0
     with use_clock(fixed(datetime(2026, 10, 11, 9, 0, tzinfo=SH))):  # Sunday
-        assert sweeps.send_daily_digests() == 0
+        assert timed_work.send_daily_digests() == 0
     with use_clock(fixed(datetime(2026, 10, 12, 7, 0, tzinfo=SH))):  # before the morning
-        assert sweeps.send_daily_digests() == 0
+        assert timed_work.send_daily_digests() == 0
 
 
 def test_figures_of_a_scenario_worked_by_hand(people):
@@ -257,7 +258,7 @@ def test_figures_of_a_scenario_worked_by_hand(people):
     with use_clock(fixed(datetime(2026, 12, 1, 1, 0, tzinfo=SH))):
         stored = figures.take_monthly_bulletin()
         assert stored == len(rows) and figures.take_monthly_bulletin() == 0
-    supervision.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
+    sweep.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
     frozen = figures.bulletin(actor=people["lingdao"], period="2026-11")
     assert next(r for r in frozen if r["unit"] == "市自然资源和规划局")["yellow"] == 1
     assert figures.bulletins(actor=people["zhongxin"])[0]["period"] == "2026-11"

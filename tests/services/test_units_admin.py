@@ -8,9 +8,10 @@ from sqlmodel import select
 
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry
-from portal.services import dispatching, intake, reference, units_admin
-from portal.services.errors import Conflict, Forbidden, ValidationFailed
-from portal.services.units_admin import UnitForm
+from portal.services.admin import units as units_admin
+from portal.services.admin.units import UnitForm
+from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
+from portal.services.demands import dispatching, form_options, intake
 from tests.services.test_lifecycle import actor, form, unit_id
 
 
@@ -42,7 +43,7 @@ def test_create_edit_cycle_deactivate_delete(demo_accounts):
     assert [r["depth"] for r in rows if r["name"] in ("新区管委会", "新区企业服务办")] == [0, 1]
 
     units_admin.set_unit_active(actor=admin, unit_id=office, active=False)
-    assert "新区企业服务办" not in [u["name"] for u in reference.unit_options()]
+    assert "新区企业服务办" not in [u["name"] for u in form_options.unit_options()]
     with pytest.raises(Conflict):
         units_admin.delete_unit(actor=admin, unit_id=park)  # it has a child
     units_admin.delete_unit(actor=admin, unit_id=office)

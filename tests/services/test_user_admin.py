@@ -9,8 +9,8 @@ from sqlmodel import select
 from portal.core import security
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Enterprise, User
-from portal.services import accounts, sessions, staff_accounts, user_admin
-from portal.services.errors import Forbidden, LoginFailed, ValidationFailed
+from portal.services.accounts import enterprise_accounts, sessions, staff_accounts, user_admin
+from portal.services.base.errors import Forbidden, LoginFailed, ValidationFailed
 from tests.services.test_lifecycle import actor, unit_id
 
 
@@ -92,8 +92,8 @@ def test_enterprise_accounts_search(demo_accounts):
         user_admin.search_enterprise_accounts(actor=actor("zhongxin"), query="")
 
 
-def _registration(code: str) -> accounts.EnterpriseRegistration:
-    return accounts.EnterpriseRegistration(
+def _registration(code: str) -> enterprise_accounts.EnterpriseRegistration:
+    return enterprise_accounts.EnterpriseRegistration(
         enterprise_name="试点时期企业有限公司",
         credit_code=code,
         contact_name="赵经理",
@@ -111,7 +111,7 @@ def test_pilot_code_admitted_then_registers_marked(demo_accounts):
     good = "91370100MA3C5XXX1" + security.credit_code_check_char("91370100MA3C5XXX1")
     pilot = good[:17] + ("0" if good[17] != "0" else "1")
     with pytest.raises(ValidationFailed) as refused:
-        accounts.register_enterprise(form=_registration(pilot))
+        enterprise_accounts.register_enterprise(form=_registration(pilot))
     assert "credit_code" in refused.value.errors
     admin = actor("admin")
     for code, reason, field in [
@@ -125,7 +125,7 @@ def test_pilot_code_admitted_then_registers_marked(demo_accounts):
     with pytest.raises(Forbidden):
         user_admin.admit_pilot_code(actor=actor("zhongxin"), credit_code=pilot, reason="试点批文")
     user_admin.admit_pilot_code(actor=admin, credit_code=pilot.lower(), reason="2015年试点批文,营业执照原件已核")
-    accounts.register_enterprise(form=_registration(pilot))
+    enterprise_accounts.register_enterprise(form=_registration(pilot))
     with session_scope() as session:
         enterprise = session.exec(select(Enterprise).where(Enterprise.credit_code == pilot)).one()
         assert enterprise.credit_code_override is True

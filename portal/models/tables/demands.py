@@ -60,7 +60,7 @@ class Demand(SQLModel, table=True):
     closed_at: Optional[datetime] = timestamp_field()
     # Bigram tokens of title + content for full-text search (DESIGN §9).
     search_tokens: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    # A 台账导入 row's fingerprint (portal.services.ledger_import): the same row imported twice is skipped.
+    # A 台账导入 row's fingerprint (portal.services.ledgers.imports): the same row imported twice is skipped.
     import_fingerprint: Optional[str] = Field(default=None, max_length=64, unique=True, index=True)
     version: int = Field(default=1)
 

@@ -56,7 +56,7 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     last_login_at: Optional[datetime] = timestamp_field()
     # A login lock on this account began at locked_at; an admin lifting it sets unlocked_at, and locks
-    # counted before that no longer hold (portal.services.sessions.login).
+    # counted before that no longer hold (portal.services.accounts.sessions.login).
     locked_at: Optional[datetime] = timestamp_field()
     unlocked_at: Optional[datetime] = timestamp_field()
     created_at: datetime = timestamp_field(default=True)
@@ -80,7 +80,7 @@ class UserSession(SQLModel, table=True):
 
 
 class Throttle(SQLModel, table=True):
-    """Failure counters for login and registration (``portal.services.throttle``). The key is a kind
+    """Failure counters for login and registration (``portal.services.accounts.throttle``). The key is a kind
     and a hash of what is counted (a typed username, a client address, or both), so the table neither
     reveals which usernames are real nor keeps client addresses in clear."""
 

@@ -1,7 +1,7 @@
 """Shared layout: the public header, the enterprise area and the staff console.
 
 Pages only lay out; what a role may see comes from ``AuthState`` projections built by
-``portal.services.navigation``.
+``portal.services.accounts.navigation``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import reflex as rx
 
 from portal import routes
 from portal.core.settings import get_settings
-from portal.services.navigation import enterprise_nav
+from portal.services.accounts.navigation import enterprise_nav
 from portal.state.auth import AuthState
 from portal.state.display import DisplayState
 

@@ -1,0 +1,264 @@
+"""Login with lockout and opaque session tokens: login, resolve on every event, logout, purge."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from portal.core import security
+from portal.core.clock import now
+from portal.core.db import session_scope
+from portal.core.settings import get_settings
+from portal.models.dto import Actor, UserPublic
+from portal.models.tables import User, UserSession
+from portal.services.accounts.enterprise_accounts import clean, public_user
+from portal.services.accounts.throttle import Limit, clear, locked, record_failure, throttle_key
+from portal.services.base.errors import LoginFailed
+
+WRONG_CREDENTIALS = "用户名或密码错误"
+
+
+def locked_message() -> str:
+    return f"登录失败次数过多,请{get_settings().login_lock_minutes}分钟后再试"
+
+
+# ── login, sessions ──────────────────────────────────────────────────────────────────────────
+
+
+TICKET_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str  # the session itself (API clients, tests); a browser never receives it over the socket
+    ticket: str  # one-time, TICKET_SECONDS: the browser exchanges it for the HttpOnly cookie
+    user: UserPublic
+
+
+def _login_limits() -> tuple[Limit, Limit, Limit]:
+    """Per username at one address (the usual lockout), per address across usernames (spraying) and
+    per username across addresses (a high ceiling against a distributed guess)."""
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_lock_minutes)
+    return (
+        Limit("login-pair", settings.login_max_failures, window),
+        Limit("login-addr", settings.login_max_failures_per_address, window),
+        Limit("login-user", settings.login_max_failures_per_username, window),
+    )
+
+
+def login(*, username: str, password: str, client_address: str = "", user_agent: str = "") -> LoginResult:
+    """Check the password and open a session, counting failures so that guessing is slow.
+
+    A lock on one username from one address does not lock the real user out at another address.
+    Raises ``LoginFailed`` with the same words whether the user is unknown or the password wrong; this
+    hashes (argon2, ~50 ms), so callers on an event loop run it in a thread.
+    """
+    username = clean(username)[:64]
+    password = password if isinstance(password, str) else ""
+    if not username or not password:
+        raise LoginFailed("请输入用户名和密码")
+    name = username.lower()
+    address = (client_address or "")[:64]
+    pair, per_address, per_user = _login_limits()
+    keys = {
+        pair: throttle_key(pair.kind, name, address),
+        per_address: throttle_key(per_address.kind, address),
+        per_user: throttle_key(per_user.kind, name),
+    }
+    moment = now()
+    with session_scope() as session:
+        from sqlalchemy import func
+
+        user = session.exec(select(User).where(func.lower(User.username) == name)).first()
+        # An admin's 解锁 lifts this account's locks (not the address's: that one guards every account).
+        since = {pair: user.unlocked_at, per_user: user.unlocked_at} if user else {}
+        if any(locked(session, key, moment, since=since.get(limit)) for limit, key in keys.items()):
+            raise LoginFailed(locked_message())
+        ok, new_hash = security.verify_password(password, user.password_hash if user else None)
+        if not ok or user is None or not user.is_active:
+            now_locked = {
+                limit: record_failure(session, key, limit, moment, since=since.get(limit))
+                for limit, key in keys.items()
+            }
+            if user is not None and (now_locked[pair] or now_locked[per_user]):
+                user.locked_at = moment
+                session.add(user)
+            session.commit()
+            raise LoginFailed(locked_message() if any(now_locked.values()) else WRONG_CREDENTIALS)
+        clear(session, keys[pair])
+        if new_hash:
+            user.password_hash = new_hash
+        user.last_login_at = moment
+        token, ticket = security.new_session_token(), security.new_session_token()
+        session.add(
+            UserSession(
+                token_hash=security.hash_token(token),
+                user_id=user.id,
+                created_at=moment,
+                last_seen_at=moment,
+                expires_at=moment + timedelta(hours=get_settings().session_hours),
+                user_agent=(user_agent or "")[:200],
+                ticket_hash=security.hash_token(ticket),
+                ticket_expires_at=moment + timedelta(seconds=TICKET_SECONDS),
+            )
+        )
+        session.add(user)
+        session.flush()
+        return LoginResult(token=token, ticket=ticket, user=public_user(session, user))
+
+
+def redeem_ticket(ticket: str | None) -> tuple[str, str] | None:
+    """Exchange a login ticket, once and within TICKET_SECONDS, for a fresh session token (the one
+    ``login`` returned stops working). Returns (token, role), or None for an unknown, used or stale
+    ticket. One conditional UPDATE, so two racing redemptions cannot both succeed."""
+    if not isinstance(ticket, str) or not (20 <= len(ticket) <= 128):
+        return None
+    moment = now()
+    token = security.new_session_token()
+    with session_scope() as session:
+        ticket_hash = security.hash_token(ticket)
+        row = session.exec(select(UserSession).where(UserSession.ticket_hash == ticket_hash)).first()
+        if row is None:
+            return None
+        result = session.exec(
+            update(UserSession)
+            .where(
+                UserSession.id == row.id,
+                UserSession.ticket_hash == ticket_hash,
+                UserSession.ticket_expires_at > moment,
+                UserSession.revoked_at.is_(None),
+            )
+            .values(
+                token_hash=security.hash_token(token), ticket_hash=None, ticket_expires_at=None, last_seen_at=moment
+            )
+        )
+        if result.rowcount != 1:
+            return None
+        user = session.get(User, row.user_id)
+        return token, user.role
+
+
+_TOUCH_EVERY = timedelta(minutes=1)
+
+
+# A resolved session is trusted for at most CACHE_SECONDS (domain clock) before the database is asked
+# again: revocation, deactivation or a role change made by another worker is seen within that time, and
+# immediately when made by this worker (``forget_cached``). It never outlives the session's expiry or
+# idle limit. This takes two queries off nearly every event (issue #8).
+CACHE_SECONDS = 5
+_CACHE_LIMIT = 20000
+
+
+@dataclass(frozen=True)
+class _Cached:
+    actor: Actor
+    viewer: UserPublic
+    valid_until: datetime
+
+
+_cache: dict[str, _Cached] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_cached(*, token: str | None = None, user_ids: Iterable[int] = ()) -> None:
+    """Drop cached sessions: one token's, or every session of ``user_ids``."""
+    ids = set(user_ids)
+    with _cache_lock:
+        if token:
+            _cache.pop(security.hash_token(token), None)
+        if ids:
+            for key in [k for k, v in _cache.items() if v.actor.user_id in ids]:
+                del _cache[key]
+
+
+def resolve_session(token: str | None) -> Actor | None:
+    """The actor behind a token, or None if the token is unknown, revoked, expired or idle too long."""
+    resolved = resolve_viewer(token)
+    return resolved[0] if resolved else None
+
+
+def resolve_viewer(token: str | None) -> tuple[Actor, UserPublic] | None:
+    """The actor and its display projection (what the page header shows), from the cache or one trip
+    to the database; None as for ``resolve_session``."""
+    if not isinstance(token, str) or not (20 <= len(token) <= 128):
+        return None
+    key = security.hash_token(token)
+    moment = now()
+    hit = _cache.get(key)
+    if hit is not None and moment < hit.valid_until:
+        return hit.actor, hit.viewer
+    cached = _resolve_from_database(key, moment)
+    with _cache_lock:
+        if cached is None:
+            _cache.pop(key, None)
+            return None
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = cached
+    return cached.actor, cached.viewer
+
+
+def actor_of(user: User) -> Actor:
+    """Who a user acts as (the record every service takes), from their account as it is now."""
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        display_name=user.display_name,
+        unit_id=user.unit_id,
+        enterprise_id=user.enterprise_id,
+    )
+
+
+def _resolve_from_database(token_hash: str, moment: datetime) -> _Cached | None:
+    settings = get_settings()
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    with session_scope() as session:
+        row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash)).first()
+        if row is None or row.revoked_at is not None or row.expires_at <= moment:
+            return None
+        if row.last_seen_at + idle <= moment:
+            return None
+        user = session.get(User, row.user_id)
+        if user is None or not user.is_active:
+            return None
+        last_seen = row.last_seen_at
+        if moment - last_seen >= _TOUCH_EVERY:
+            # Sliding idle timeout, written at most once a minute rather than on every event.
+            session.exec(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=moment))
+            last_seen = moment
+        actor = actor_of(user)
+        # The idle limit counts from the last recorded use; using the cache does not extend it.
+        valid_until = min(moment + timedelta(seconds=CACHE_SECONDS), row.expires_at, last_seen + idle)
+        return _Cached(actor, public_user(session, user), valid_until)
+
+
+def logout(token: str | None) -> None:
+    """Revoke the session behind ``token`` (unknown tokens are ignored)."""
+    if not isinstance(token, str) or not token:
+        return
+    forget_cached(token=token)
+    with session_scope() as session:
+        session.exec(
+            update(UserSession)
+            .where(UserSession.token_hash == security.hash_token(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=now())
+        )
+
+
+def purge_expired_sessions(*, older_than_days: int = 30) -> int:
+    """Delete sessions that ended more than ``older_than_days`` ago (a scheduler job)."""
+    from sqlalchemy import delete, or_
+
+    cutoff = now() - timedelta(days=older_than_days)
+    with session_scope() as session:
+        result = session.exec(
+            delete(UserSession).where(or_(UserSession.expires_at < cutoff, UserSession.revoked_at < cutoff))
+        )
+        return result.rowcount or 0

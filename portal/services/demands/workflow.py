@@ -1,0 +1,235 @@
+"""The primitives every demand action is built from (DESIGN §2, §3).
+
+Every write: checks the actor's role, ownership and the current state; changes the rows; adds exactly
+one timeline event; all in one transaction. Concurrent actions on one demand are serialised by a
+compare-and-set on ``demand.version`` (``advance_demand``), so of two dispatchers, or of a sign racing a
+return, exactly one wins and the other gets ``Conflict``.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from portal.core.calendar import local_date
+from portal.core.clock import now
+from portal.core.ids import parse_id
+from portal.models.dto import Actor
+from portal.models.enums import DemandStatus as S
+from portal.models.enums import LimitLevel, OrderRole, Role
+from portal.models.enums import WorkOrderStatus as W
+from portal.models.tables import Demand, DemandCodeSequence, Enterprise, TimeLimitRule, Unit, WorkOrder
+from portal.services.base.errors import Conflict, Forbidden, NotFound, ServiceError
+from portal.services.calendar.store import get_calendar
+from portal.services.demands import timeline
+
+DEFAULT_LIMITS = {
+    LimitLevel.INSTANT: 0,
+    LimitLevel.NORMAL: 5,
+    LimitLevel.COMPLEX: 15,
+    LimitLevel.HARD: 30,
+    LimitLevel.REDO: 3,
+    LimitLevel.SIGN: 1,
+    LimitLevel.RATE: 3,
+    LimitLevel.CO_OPINION: 3,
+}
+LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
+
+
+# ── input ───────────────────────────────────────────────────────────────────────────────────
+
+
+def clean_text(value, *, limit: int) -> str:
+    """Stripped text cut one past ``limit``, so a length check can still tell it was too long."""
+    return value.strip()[: limit + 1] if isinstance(value, str) else ""
+
+
+def require_role(actor: Actor | None, *roles: str) -> Actor:
+    if actor is None or actor.role not in roles:
+        raise Forbidden()
+    return actor
+
+
+# ── time limits ─────────────────────────────────────────────────────────────────────────────
+
+
+def limit_days(session: Session, level: str) -> int:
+    rule = session.exec(select(TimeLimitRule).where(TimeLimitRule.level == level)).first()
+    return rule.working_days if rule else DEFAULT_LIMITS[LimitLevel(level)]
+
+
+def due_after(session: Session, start: datetime, level: str) -> datetime:
+    """The end of the last working day the ``level`` allows from ``start``."""
+    return get_calendar(session).add_working_days(start, limit_days(session, level))
+
+
+# ── loading with ownership ──────────────────────────────────────────────────────────────────
+
+
+def get_row(session: Session, model, raw_id, message: str = ""):
+    """The row of ``model`` named by a client-supplied id, or ``NotFound``."""
+    row_id = parse_id(raw_id)
+    row = session.get(model, row_id) if row_id else None
+    if row is None:
+        raise NotFound(message) if message else NotFound()
+    return row
+
+
+def get_demand(session: Session, demand_id) -> Demand:
+    return get_row(session, Demand, demand_id)
+
+
+def own_demand(session: Session, actor: Actor, demand_id) -> Demand:
+    demand = get_demand(session, demand_id)
+    if actor.role != Role.ENTERPRISE or demand.enterprise_id != actor.enterprise_id:
+        raise NotFound()  # same words as a missing one: ids of others are not confirmed
+    return demand
+
+
+def order_of_my_unit(session: Session, actor: Actor, order_id) -> tuple[WorkOrder, Demand]:
+    require_role(actor, Role.HANDLER)
+    order = get_row(session, WorkOrder, order_id, "工单不存在或不属于本单位")
+    if order.unit_id != actor.unit_id:
+        raise NotFound("工单不存在或不属于本单位")
+    return order, session.get(Demand, order.demand_id)
+
+
+def live_orders(session: Session, demand: Demand) -> list[WorkOrder]:
+    return session.exec(
+        select(WorkOrder).where(
+            WorkOrder.demand_id == demand.id, WorkOrder.round == demand.round, WorkOrder.status.in_(LIVE_ORDER_STATUSES)
+        )
+    ).all()
+
+
+def lead_order(session: Session, demand: Demand, *, live_only: bool = True) -> WorkOrder | None:
+    """The lead order of the current round; with ``live_only=False`` whatever its status (verification
+    needs the fed-back one)."""
+    query = select(WorkOrder).where(
+        WorkOrder.demand_id == demand.id, WorkOrder.round == demand.round, WorkOrder.order_role == OrderRole.LEAD
+    )
+    if live_only:
+        query = query.where(WorkOrder.status.in_(LIVE_ORDER_STATUSES))
+    return session.exec(query.order_by(WorkOrder.id.desc())).first()
+
+
+def check_awaiting_dispatch(demand: Demand, verb: str) -> None:
+    if demand.status not in (S.SUBMITTED, S.RETURNED):
+        raise ServiceError(f"该诉求当前为“{demand.status}”,不能{verb}")
+
+
+# ── the gate and the record ─────────────────────────────────────────────────────────────────
+
+
+def advance_demand(session: Session, demand: Demand, *, moment: datetime | None = None, **values) -> None:
+    """Compare-and-set on the demand's version: the one gate every action passes through."""
+    moment = moment or now()
+    result = session.exec(
+        update(Demand)
+        .where(Demand.id == demand.id, Demand.version == demand.version)
+        .values(**values, updated_at=moment, version=demand.version + 1)
+    )
+    if result.rowcount != 1:
+        raise Conflict()
+    for key, value in values.items():
+        setattr(demand, key, value)
+    demand.version += 1
+    demand.updated_at = moment
+
+
+def update_order(session: Session, order: WorkOrder, **values) -> None:
+    """Compare-and-set on the work order's version."""
+    result = session.exec(
+        update(WorkOrder)
+        .where(WorkOrder.id == order.id, WorkOrder.version == order.version)
+        .values(**values, version=order.version + 1)
+    )
+    if result.rowcount != 1:
+        raise Conflict()
+    for key, value in values.items():
+        setattr(order, key, value)
+    order.version += 1
+
+
+def actor_label(session: Session, actor: Actor | None) -> str:
+    """Who acted, as the timeline shows it: "单位·姓名" (enterprises: "企业·姓名")."""
+    if actor is None:
+        return "系统"
+    if actor.role == Role.ENTERPRISE and actor.enterprise_id:
+        enterprise = session.get(Enterprise, actor.enterprise_id)
+        return f"{enterprise.name if enterprise else '企业'}·{actor.display_name}"
+    if actor.unit_id:
+        unit = session.get(Unit, actor.unit_id)
+        return f"{unit.name if unit else ''}·{actor.display_name}"
+    return actor.display_name
+
+
+def record_event(
+    session: Session,
+    demand: Demand,
+    actor: Actor | None,
+    action: str,
+    detail: str = "",
+    data: dict | None = None,
+    moment: datetime | None = None,
+    *,
+    public: bool | str = False,
+) -> None:
+    """Append the action to the demand's hash-chained timeline.
+
+    ``public`` decides what the enterprise sees (DESIGN §8): False (the default, so a new action is
+    staff-only until someone decides otherwise) hides the event; True shows ``detail``; a string shows
+    that wording instead, for events the enterprise should know of without the staff's words."""
+    public_detail = None if public is False else (detail if public is True else public)
+    timeline.append(
+        session,
+        demand_id=demand.id,
+        actor_id=actor.user_id if actor else None,
+        actor_label=actor_label(session, actor),
+        action=action,
+        detail=detail,
+        public_detail=public_detail,
+        data=data or {},
+        created_at=moment or now(),
+    )
+
+
+def transactional(fn):
+    """Run a write in one transaction; a lost race (SQLite busy snapshot, a unique key) reads as a conflict."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise Conflict() from exc
+            raise
+        except IntegrityError as exc:
+            raise Conflict() from exc
+
+    return wrapper
+
+
+def next_demand_code(session: Session, moment: datetime) -> str:
+    """QS + local date + 4-digit daily sequence, taken with one atomic upsert (safe under concurrency)."""
+    return next_demand_codes(session, moment, 1)[0]
+
+
+def next_demand_codes(session: Session, moment: datetime, count: int) -> list[str]:
+    """``count`` consecutive codes of the day, reserved with one atomic upsert."""
+    day = local_date(moment).strftime("%Y%m%d")
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(DemandCodeSequence).values(day=day, last_value=count)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day"], set_={"last_value": DemandCodeSequence.last_value + count}
+    ).returning(DemandCodeSequence.last_value)
+    last = session.exec(statement).scalar_one()
+    return [f"QS{day}{value:04d}" for value in range(last - count + 1, last + 1)]

@@ -1,0 +1,118 @@
+"""Work the scheduler finds by time and does on its own (``portal.jobs`` calls these), other than the
+work-order checks of ``supervision``. Each finds what is due through an index and does each item in a
+transaction of its own, so one item's failure never undoes another's."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import case, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from portal import routes
+from portal.core.calendar import local_date
+from portal.core.clock import now
+from portal.core.db import session_scope
+from portal.core.formatting import local_zone
+from portal.models.enums import DemandStatus as S
+from portal.models.enums import WorkOrderStatus as W
+from portal.models.tables import Demand, Notification, Policy, RevisitTask, Unit, WorkOrder
+from portal.services.base.errors import Conflict
+from portal.services.base.notices import notify
+from portal.services.calendar.store import get_calendar
+from portal.services.demands.workflow import advance_demand, record_event
+
+log = logging.getLogger("portal.sweeps")
+BATCH = 500
+DIGEST_HOUR = 8
+
+
+def open_due_revisits() -> int:
+    """Demands still 待评价 after the rating window get a 回访 task (once per round). Each demand is its
+    own transaction, claimed through the demand's version: a collision or a concurrent rating skips that
+    demand only, and only tasks actually made are counted."""
+    moment, created = now(), 0
+    with session_scope() as session:
+        due = session.exec(
+            select(Demand.id).where(Demand.status == S.FEEDBACK, Demand.rate_due_at < moment).limit(BATCH)
+        ).all()
+    for demand_id in due:
+        try:
+            with session_scope() as session:
+                created += _open_revisit(session, demand_id, moment)
+        except (IntegrityError, Conflict):
+            continue  # another sweeper made it, or the enterprise rated meanwhile
+        except Exception:
+            log.exception("opening the revisit of demand %s failed", demand_id)
+    return created
+
+
+def _open_revisit(session, demand_id: int, moment) -> int:
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.status != S.FEEDBACK or not demand.rate_due_at or demand.rate_due_at >= moment:
+        return 0
+    exists = session.exec(
+        select(RevisitTask.id).where(RevisitTask.demand_id == demand.id, RevisitTask.round == demand.round)
+    ).first()
+    if exists:
+        return 0
+    advance_demand(session, demand, moment=moment)  # the claim: fails if anyone else touched the demand
+    session.add(RevisitTask(demand_id=demand.id, round=demand.round, created_at=moment))
+    session.flush()
+    record_event(session, demand, None, "转电话回访", "企业逾期未评价,转推进中心电话回访", {}, moment, public=True)
+    return 1
+
+
+def expire_policies() -> int:
+    """已发布 policies whose 有效期 has ended become 已失效 (one conditional UPDATE)."""
+    today = local_date(now())
+    with session_scope() as session:
+        result = session.exec(
+            update(Policy)
+            .where(Policy.status == "已发布", Policy.effective_to.is_not(None), Policy.effective_to < today)
+            .values(status="已失效", updated_at=now())
+        )
+        return result.rowcount or 0
+
+
+def send_daily_digests(*, day: date | None = None) -> int:
+    """每日待办: on each working day, every unit with open orders gets one notice with its pending and
+    overdue counts (keyed by unit and date, so a second run the same day sends nothing)."""
+    moment = now()
+    if day is None:
+        if moment.astimezone(local_zone()).hour < DIGEST_HOUR:
+            return 0  # a morning message: a scheduler started at night waits for the morning
+        day = local_date(moment)
+    with session_scope() as session:
+        if not get_calendar(session).is_workday(day):
+            return 0
+        rows = session.exec(
+            select(
+                WorkOrder.unit_id,
+                func.sum(case((WorkOrder.status == W.PENDING_SIGN, 1), else_=0)),
+                func.sum(case((WorkOrder.status == W.HANDLING, 1), else_=0)),
+                func.sum(case((WorkOrder.due_at < moment, 1), else_=0)),
+            )
+            .where(WorkOrder.status.in_((W.PENDING_SIGN, W.HANDLING)))
+            .group_by(WorkOrder.unit_id)
+        ).all()
+        names = dict(session.exec(select(Unit.id, Unit.name)).all())
+    sent = 0
+    for unit_id, pending_sign, handling, overdue in rows:
+        key = f"digest:u{unit_id}:{day.isoformat()}"
+        with session_scope() as session:
+            if session.exec(select(Notification.id).where(Notification.unique_key == key)).first():
+                continue
+            notify(
+                session,
+                key=key,
+                kind="每日待办",
+                title=f"{names.get(unit_id, '')}今日待办",
+                body=f"待签收{pending_sign or 0}件,办理中{handling or 0}件,其中超期{overdue or 0}件。",
+                link=routes.STAFF_ORDERS,
+                unit_id=unit_id,
+            )
+        sent += 1
+    return sent
