@@ -72,9 +72,9 @@ def main() -> None:
     from portal.cli import migrate
     from portal.core.clock import now
     from portal.core.db import get_engine, session_scope
-    from portal.models.dto import Actor
     from portal.models.tables import Demand, Enterprise, Topic, User
     from portal.seed.demo import seed_demo_world
+    from portal.services.accounts.actor import Actor
     from portal.services.demands import detail as demand_detail
     from portal.services.demands import intake, lists
 

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from portal.core.clock import fixed, now, use_clock
 from portal.core.db import session_scope
-from portal.models.dto import Actor
 from portal.models.tables import Demand, Topic, Unit, User, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.demands import dispatching, handling, intake, rating
 from portal.services.supervision import timed_work
 

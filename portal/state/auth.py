@@ -17,8 +17,10 @@ from http.cookies import CookieError, SimpleCookie
 import reflex as rx
 
 from portal import routes
-from portal.models.dto import Actor, NavItem, UserPublic
+from portal.models.records.accounts import UserPublic
+from portal.models.records.common import NavItem
 from portal.services.accounts import navigation, sessions
+from portal.services.accounts.actor import Actor
 from portal.services.base import notices
 
 _EMPTY_VIEWER = UserPublic(username="", display_name="", role="", role_label="", unit_name="", enterprise_name="")

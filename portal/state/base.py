@@ -8,7 +8,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from portal import routes
-from portal.models.dto import Actor
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.state.auth import AuthState
 

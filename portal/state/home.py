@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.supervision_dto import PeriodSummary
+from portal.models.records.supervision import PeriodSummary
 from portal.services.supervision import figures
 from portal.state.auth import AuthState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import NotificationRow
+from portal.models.records.common import NotificationRow
 from portal.services.base import notices
 from portal.state.base import PageState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import Actor
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.attachments import MAX_FILE_BYTES, UploadedFile, drop_staged, read_staged, stage
 from portal.state.base import NOT_ALLOWED

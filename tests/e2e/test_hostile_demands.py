@@ -21,8 +21,8 @@ PDF = b"%PDF-1.4\n%secret plan\n" + b"0" * 64
 
 def _actor(username: str):
     from portal.core.db import session_scope
-    from portal.models.dto import Actor
     from portal.models.tables import User
+    from portal.services.accounts.actor import Actor
 
     with session_scope() as session:
         u = session.exec(select(User).where(User.username == username)).one()

@@ -49,8 +49,8 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.dto import Actor
     from portal.models.tables import User
+    from portal.services.accounts.actor import Actor
     from portal.services.policies import editing
 
     with on_portal_db():

@@ -25,8 +25,8 @@ def overdue_order(on_portal_db, title: str) -> str:
 
     from portal.core.clock import fixed, now, use_clock
     from portal.core.db import session_scope
-    from portal.models.dto import Actor
     from portal.models.tables import Card, Topic, Unit, User, WorkOrder
+    from portal.services.accounts.actor import Actor
     from portal.services.demands import dispatching, intake
     from portal.services.demands.intake import DemandForm
     from portal.services.supervision import sweep as supervision

@@ -156,7 +156,7 @@ def test_forged_tokens_resolve_to_nobody(seeded, forged):
 
 
 def test_deactivated_user_loses_sessions(demo):
-    from portal.models.dto import Actor
+    from portal.services.accounts.actor import Actor
 
     with session_scope() as session:
         admin = session.exec(select(User).where(User.username == "admin")).one()
@@ -170,7 +170,7 @@ def test_deactivated_user_loses_sessions(demo):
 
 
 def test_staff_accounts_only_by_admin(demo):
-    from portal.models.dto import Actor
+    from portal.services.accounts.actor import Actor
 
     with session_scope() as session:
         unit_id = session.exec(select(User.unit_id).where(User.username == "ziguiju")).one()

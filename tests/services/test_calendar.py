@@ -7,8 +7,8 @@ from sqlmodel import select
 from portal.core.calendar import local_date
 from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
-from portal.models.dto import Actor
 from portal.models.tables import Holiday
+from portal.services.accounts.actor import Actor
 from portal.services.calendar import admin as calendar_admin
 from portal.services.calendar.store import get_calendar, seed_from_chinesecalendar
 

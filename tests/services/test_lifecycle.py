@@ -12,8 +12,8 @@ from sqlmodel import func, select
 
 from portal.core.clock import fixed, use_clock
 from portal.core.db import get_engine, session_scope
-from portal.models.dto import Actor
 from portal.models.tables import Demand, TimelineEvent, Unit, User, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.base import notices
 from portal.services.base.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
 from portal.services.base.fulltext import cjk_bigrams

@@ -3,7 +3,7 @@
 Conventions: integer surrogate keys; every instant is an aware UTC ``UTCDateTime``; status columns hold
 the Chinese words of ``portal.models.enums``; rows that several people may change at once carry a
 ``version`` used for compare-and-set updates; rows the scheduler sweeps carry an indexed
-``next_check_at``. These classes never leave the server: states expose the DTOs in ``portal.models.dto``.
+``next_check_at``. These classes never leave the server: states expose the records of ``portal.models.records``.
 
 The tables live in three modules by area; importing this package registers all of them on
 ``SQLModel.metadata`` (Alembic relies on it) and every caller imports them from here.

@@ -8,8 +8,9 @@ import reflex as rx
 from portal.pages.components.forms import field_grid, select_field, text_field, textarea_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import active_badge, data_table
+from portal.state.admin.account_actions import AccountActionsState as A
 from portal.state.admin.staff_accounts import PREFIX, StaffAccountsState
-from portal.state.admin.staff_accounts import StaffAccountsState as U
+from portal.state.admin.staff_accounts import StaffAccountsState as S
 
 ROLES = [("dispatcher", "推进中心(派单)"), ("handler", "承办单位"), ("leader", "领导"), ("admin", "系统管理员")]
 
@@ -29,11 +30,11 @@ def _account_actions(account, toggle, *first: rx.Component) -> rx.Component:
             size="1",
             variant="outline",
             type="button",
-            on_click=U.reset_password(account["id"], account["username"]),
+            on_click=A.reset_password(account["id"], account["username"]),
         ),
         rx.cond(
             account["locked"],
-            rx.button("解锁", size="1", variant="outline", type="button", on_click=U.unlock(account["id"])),
+            rx.button("解锁", size="1", variant="outline", type="button", on_click=A.unlock(account["id"])),
             rx.fragment(),
         ),
         rx.button(
@@ -54,7 +55,7 @@ def staff_row(user: rx.Var) -> rx.Component:
             _account_actions(
                 user,
                 StaffAccountsState.set_user_active(user["id"], ~user["is_active"]),
-                rx.button("编辑", size="1", variant="soft", type="button", on_click=U.open_edit(user)),
+                rx.button("编辑", size="1", variant="soft", type="button", on_click=S.open_edit(user)),
             )
         ),
     )
@@ -62,12 +63,12 @@ def staff_row(user: rx.Var) -> rx.Component:
 
 def revealed_password() -> rx.Component:
     return rx.cond(
-        U.revealed_password != "",
+        A.revealed_password != "",
         rx.callout(
             rx.vstack(
-                rx.text("账号 ", U.revealed_for, " 的新密码(只显示这一次,请当面交给本人):"),
-                rx.code(U.revealed_password, size="4", id="revealed-password"),
-                rx.button("我已记下", size="1", type="button", on_click=U.dismiss_password),
+                rx.text("账号 ", A.revealed_for, " 的新密码(只显示这一次,请当面交给本人):"),
+                rx.code(A.revealed_password, size="4", id="revealed-password"),
+                rx.button("我已记下", size="1", type="button", on_click=A.dismiss_password),
             ),
             icon="key-round",
             color_scheme="amber",
@@ -80,34 +81,34 @@ def revealed_password() -> rx.Component:
 
 def edit_form() -> rx.Component:
     def field(label: str, name: str, **props) -> rx.Component:
-        return text_field(label, PREFIX + name, errors=U.errors, default_value=U.form.get(PREFIX + name, ""), **props)
+        return text_field(label, PREFIX + name, errors=A.errors, default_value=S.form.get(PREFIX + name, ""), **props)
 
     return rx.cond(
-        U.editing_id > 0,
+        S.editing_id > 0,
         rx.form(
-            rx.heading("编辑账号 ", U.editing_username, size="3", as_="h3", margin_top="12px"),
+            rx.heading("编辑账号 ", S.editing_username, size="3", as_="h3", margin_top="12px"),
             field_grid(
                 field("姓名", "display_name", max_length=50),
                 select_field(
-                    "角色", PREFIX + "role", ROLES, errors=U.errors, default_value=U.form.get(PREFIX + "role", "")
+                    "角色", PREFIX + "role", ROLES, errors=A.errors, default_value=S.form.get(PREFIX + "role", "")
                 ),
                 select_field(
                     "所属单位",
                     PREFIX + "unit_id",
                     StaffAccountsState.unit_options,
-                    errors=U.errors,
-                    default_value=U.form.get(PREFIX + "unit_id", ""),
+                    errors=A.errors,
+                    default_value=S.form.get(PREFIX + "unit_id", ""),
                 ),
                 field("电话", "phone", max_length=30),
                 rx.hstack(
                     rx.button("保存账号", type="submit"),
-                    rx.button("取消", type="button", variant="soft", on_click=U.cancel_edit),
+                    rx.button("取消", type="button", variant="soft", on_click=S.cancel_edit),
                     align_self="end",
                 ),
             ),
-            on_submit=U.save,
+            on_submit=S.save,
             reset_on_submit=False,
-            key=U.form_version.to_string(),
+            key=S.form_version.to_string(),
             width="100%",
         ),
         rx.fragment(),
@@ -123,7 +124,7 @@ def _enterprise_row(account) -> rx.Component:
         rx.table.cell(account["contact"]),
         rx.table.cell(account["last_login"]),
         rx.table.cell(_state_cell(account)),
-        rx.table.cell(_account_actions(account, U.set_enterprise_active(account["id"], ~account["is_active"]))),
+        rx.table.cell(_account_actions(account, A.set_enterprise_active(account["id"], ~account["is_active"]))),
     )
 
 
@@ -137,19 +138,19 @@ def enterprise_accounts() -> rx.Component:
                 align="end",
                 width="100%",
             ),
-            on_submit=U.search_enterprises,
+            on_submit=A.search_enterprises,
             reset_on_submit=False,
             width="100%",
         ),
         rx.cond(
-            U.enterprise_accounts.length() > 0,
+            A.enterprise_accounts.length() > 0,
             data_table(
                 ["用户名", "企业", "统一社会信用代码", "行业·规模·镇街", "联系人", "最近登录", "状态", "操作"],
-                U.enterprise_accounts,
+                A.enterprise_accounts,
                 _enterprise_row,
                 label="企业账号",
             ),
-            rx.cond(U.searched, rx.text("没有符合条件的企业账号", size="2"), rx.text("加载中…", size="2")),
+            rx.cond(A.searched, rx.text("没有符合条件的企业账号", size="2"), rx.text("加载中…", size="2")),
         ),
         rx.text(
             "统一社会信用代码被他人注册的,核验营业执照后在",
@@ -168,14 +169,14 @@ def pilot_code_form() -> rx.Component:
         rx.text("早期试点发放、校验位不符的代码,经核验后可准予注册(记入审计日志)。", size="1", color_scheme="gray"),
         rx.form(
             rx.grid(
-                text_field("统一社会信用代码", "pilot_code", errors=U.errors, max_length=18),
-                textarea_field("依据", "pilot_reason", errors=U.errors, rows="2", max_length=500),
+                text_field("统一社会信用代码", "pilot_code", errors=A.errors, max_length=18),
+                textarea_field("依据", "pilot_reason", errors=A.errors, rows="2", max_length=500),
                 rx.button("准予", type="submit", align_self="end"),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 gap="3",
                 width="100%",
             ),
-            on_submit=U.admit_pilot_code,
+            on_submit=A.admit_pilot_code,
             reset_on_submit=False,
             width="100%",
         ),

@@ -12,14 +12,16 @@ from sqlmodel import select
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.models.dto import Actor, ClaimableEnterprise, EnterpriseAccountRow
 from portal.models.enums import Role
-from portal.models.tables import Enterprise, User, UserSession
+from portal.models.records.accounts import ClaimableEnterprise
+from portal.models.tables import Enterprise, Unit, User, UserSession
 from portal.services.accounts import sessions
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import clean, username_taken
+from portal.services.accounts.user_admin import enterprise_account_row
+from portal.services.base.access import require_role, transactional
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import NotFound, ValidationFailed
-from portal.services.demands.workflow import require_role, transactional
 
 CLAIM_ACTION = "企业账号认领"
 
@@ -40,14 +42,13 @@ def find_claimable(*, actor: Actor, credit_code) -> ClaimableEnterprise:
     with session_scope() as session:
         enterprise = _enterprise_by_code(session, credit_code)
         users = session.exec(select(User).where(User.enterprise_id == enterprise.id).order_by(User.id)).all()
+        town_unit = session.get(Unit, enterprise.town_unit_id) if enterprise.town_unit_id else None
+        town = town_unit.name if town_unit else ""
         return ClaimableEnterprise(
             name=enterprise.name,
             credit_code=enterprise.credit_code,
             contact_name=enterprise.contact_name,
-            accounts=[
-                EnterpriseAccountRow(username=u.username, display_name=u.display_name, is_active=u.is_active)
-                for u in users
-            ],
+            accounts=[enterprise_account_row(u, enterprise, town) for u in users],
         )
 
 

@@ -13,9 +13,10 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
 from portal.core.settings import get_settings
-from portal.models.dto import Actor, UserPublic
 from portal.models.enums import INDUSTRIES, ROLE_LABELS, EnterpriseScale, Role, UnitKind
+from portal.models.records.accounts import UserPublic
 from portal.models.tables import AdmittedCreditCode, Enterprise, Unit, User
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.throttle import Limit, locked, record_failure, throttle_key
 from portal.services.base.errors import Forbidden, ServiceError, ValidationFailed
 

@@ -4,8 +4,8 @@ and every page guard checks it, so the menu and the server agree by construction
 from __future__ import annotations
 
 from portal import routes as r
-from portal.models.dto import NavItem
 from portal.models.enums import Role
+from portal.models.records.common import NavItem
 
 D, H, L, A, E = Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.ADMIN, Role.ENTERPRISE
 STAFF = (D, H, L, A)

@@ -14,8 +14,9 @@ from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.settings import get_settings
-from portal.models.dto import Actor, UserPublic
+from portal.models.records.accounts import UserPublic
 from portal.models.tables import User, UserSession
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import clean, public_user
 from portal.services.accounts.throttle import Limit, clear, locked, record_failure, throttle_key
 from portal.services.base.errors import LoginFailed

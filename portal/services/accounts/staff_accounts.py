@@ -9,10 +9,11 @@ from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.dto import Actor, UserRow
 from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind
+from portal.models.records.accounts import UserRow
 from portal.models.tables import Unit, User, UserSession
 from portal.services.accounts import sessions
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import clean, username_taken
 from portal.services.accounts.user_admin import is_locked
 from portal.services.base.audit import record_audit

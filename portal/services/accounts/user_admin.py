@@ -19,15 +19,15 @@ from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.core.settings import get_settings
-from portal.models.admin_dto import EnterpriseAccountAdminRow
-from portal.models.dto import Actor
 from portal.models.enums import STAFF_ROLES, Role, UnitKind
+from portal.models.records.accounts import EnterpriseAccountRow
 from portal.models.tables import AdmittedCreditCode, Enterprise, Unit, User, UserSession
 from portal.services.accounts import sessions
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import clean, is_pilot_shaped
+from portal.services.base.access import get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
-from portal.services.demands.workflow import get_row, require_role
 
 SEARCH_LIMIT = 50
 
@@ -114,7 +114,25 @@ def unlock_account(*, actor: Actor, user_id) -> None:
         record_audit(session, actor, "用户", user.username, "解除登录锁定")
 
 
-def search_enterprise_accounts(*, actor: Actor, query: str) -> list[EnterpriseAccountAdminRow]:
+def enterprise_account_row(user: User, enterprise: Enterprise, town: str) -> EnterpriseAccountRow:
+    """An enterprise account as /admin 用户 and 账号认领 show it."""
+    return EnterpriseAccountRow(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        enterprise=enterprise.name,
+        credit_code=enterprise.credit_code + ("(试点代码)" if enterprise.credit_code_override else ""),
+        industry=enterprise.industry,
+        scale=enterprise.scale,
+        town=town,
+        contact=f"{enterprise.contact_name} {enterprise.contact_phone}",
+        last_login=format_instant(user.last_login_at) if user.last_login_at else "从未登录",
+        is_active=user.is_active,
+        locked=is_locked(user),
+    )
+
+
+def search_enterprise_accounts(*, actor: Actor, query: str) -> list[EnterpriseAccountRow]:
     """Enterprise accounts whose username, enterprise name, credit code or contact contains ``query``
     (all of them, newest first, when it is empty), at most SEARCH_LIMIT."""
     require_role(actor, Role.ADMIN)
@@ -138,20 +156,7 @@ def search_enterprise_accounts(*, actor: Actor, query: str) -> list[EnterpriseAc
             )
         towns = dict(session.exec(select(Unit.id, Unit.name)).all())
         return [
-            EnterpriseAccountAdminRow(
-                id=user.id,
-                username=user.username,
-                display_name=user.display_name,
-                enterprise=enterprise.name,
-                credit_code=enterprise.credit_code + ("(试点代码)" if enterprise.credit_code_override else ""),
-                industry=enterprise.industry,
-                scale=enterprise.scale,
-                town=towns.get(enterprise.town_unit_id, ""),
-                contact=f"{enterprise.contact_name} {enterprise.contact_phone}",
-                last_login=format_instant(user.last_login_at) if user.last_login_at else "从未登录",
-                is_active=user.is_active,
-                locked=is_locked(user),
-            )
+            enterprise_account_row(user, enterprise, towns.get(enterprise.town_unit_id, ""))
             for user, enterprise in session.exec(statement).all()
         ]
 

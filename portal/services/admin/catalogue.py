@@ -20,13 +20,15 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.admin_dto import CatalogueChangeRow, CatalogueTopicRow
-from portal.models.dto import Actor, DispatchSuggestion, KeywordSuggestion
 from portal.models.enums import DISPATCH_LEVELS, LimitLevel, Role, TopicClass, UnitKind
+from portal.models.records.admin import CatalogueChangeRow, CatalogueTopicRow
+from portal.models.records.demands import DispatchSuggestion, KeywordSuggestion
 from portal.models.tables import CatalogueChange, Demand, DispatchRule, Topic, Unit
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import actor_label, get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
-from portal.services.demands.workflow import actor_label, clean_text, get_row, require_role
+from portal.services.base.text import clean_text
 
 MAX_KEYWORDS = 30
 _KEYWORD_SPLIT = re.compile(r"[\s,，、;；]+")

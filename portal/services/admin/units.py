@@ -14,14 +14,15 @@ from sqlmodel import Session, select
 
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.admin_dto import UnitAdminRow
-from portal.models.dto import Actor
 from portal.models.enums import Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
+from portal.models.records.admin import UnitAdminRow
 from portal.models.tables import DispatchRule, Unit, User, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
-from portal.services.demands.workflow import clean_text, get_row, require_role
+from portal.services.base.text import clean_text
 
 _CODE = re.compile(r"^[A-Za-z0-9_-]{2,30}$")
 _FIELDS = {

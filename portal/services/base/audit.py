@@ -11,11 +11,12 @@ from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.dto import Actor, AuditRow
 from portal.models.enums import Role
+from portal.models.records.admin import AuditRow
 from portal.models.tables import AuditEntry
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import actor_label
 from portal.services.base.errors import Forbidden
-from portal.services.demands.workflow import actor_label
 
 
 def record_audit(session: Session, actor: Actor | None, action: str, target: str, detail: str) -> None:

@@ -12,9 +12,10 @@ from portal import routes
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor, NotificationRow
 from portal.models.enums import Role, UnitKind
+from portal.models.records.common import NotificationRow
 from portal.models.tables import Demand, Notification, Unit, User
+from portal.services.accounts.actor import Actor
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
 

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from portal.core.ids import parse_bounded_int
-from portal.models.dto import Page
+from portal.models.records.common import Page
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000

@@ -10,9 +10,10 @@ from portal.core.calendar import local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_bounded_int
-from portal.models.dto import Actor, YearStatus
 from portal.models.enums import Role
+from portal.models.records.admin import YearStatus
 from portal.models.tables import CalendarYear, Holiday
+from portal.services.accounts.actor import Actor
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Forbidden, ValidationFailed
 from portal.services.calendar.deadline_recount import recompute_open_orders

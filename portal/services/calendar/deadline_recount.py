@@ -14,10 +14,10 @@ from sqlmodel import select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor
 from portal.models.enums import LimitLevel, OrderRole
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Demand, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Conflict
 from portal.services.calendar.store import get_calendar
 from portal.services.demands.workflow import advance_demand, due_after, limit_days, record_event, update_order

@@ -6,10 +6,11 @@ from sqlmodel import select
 
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor, ExtensionRow, RevisitRow, VerificationRow
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import ExtensionStatus, RevisitStatus, Role
+from portal.models.records.demands import ExtensionRow, RevisitRow, VerificationRow
 from portal.models.tables import Demand, Enterprise, ExtensionRequest, RevisitTask, Unit, Verification, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Forbidden
 from portal.services.demands.lists import names_by_id
 

@@ -13,8 +13,11 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.dto import (
-    Actor,
+from portal.models.enums import DemandAction as A
+from portal.models.enums import DemandStatus as S
+from portal.models.enums import ExtensionStatus, OrderRole, RevisitStatus, Role
+from portal.models.enums import WorkOrderStatus as W
+from portal.models.records.demands import (
     AttachmentRow,
     CitedPolicy,
     DemandDetail,
@@ -25,10 +28,6 @@ from portal.models.dto import (
     TimelineRow,
     VerificationInfo,
 )
-from portal.models.enums import DemandAction as A
-from portal.models.enums import DemandStatus as S
-from portal.models.enums import ExtensionStatus, OrderRole, RevisitStatus, Role
-from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import (
     Attachment,
     Demand,
@@ -44,6 +43,7 @@ from portal.models.tables import (
     Verification,
     WorkOrder,
 )
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Forbidden, NotFound
 from portal.services.demands import timeline
 from portal.services.demands.lists import LIVE_DEMAND_STATUSES, days_left

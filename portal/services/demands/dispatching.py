@@ -10,24 +10,23 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, PolicyStatus, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import DemandPolicy, Policy, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.admin.catalogue import checked_version
+from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import ValidationFailed
 from portal.services.base.notices import notify_enterprise, notify_unit
+from portal.services.base.text import clean_text
 from portal.services.demands.workflow import (
     advance_demand,
     check_awaiting_dispatch,
-    clean_text,
     due_after,
     get_demand,
     limit_days,
     record_event,
-    require_role,
-    transactional,
 )
 
 

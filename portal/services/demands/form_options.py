@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.core.db import session_scope
-from portal.models.dto import FormOptions, TopicOption, UnitOption
 from portal.models.enums import UnitKind
+from portal.models.records.common import UnitOption
+from portal.models.records.demands import FormOptions, TopicOption
 from portal.models.tables import DispatchRule, Topic, Unit
 
 

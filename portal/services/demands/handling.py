@@ -12,26 +12,24 @@ from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import ExtensionStatus, LimitLevel, OrderRole, Role
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Demand, ExtensionRequest, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import get_row, require_role, transactional
 from portal.services.base.errors import Conflict, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_center, notify_enterprise, notify_unit
+from portal.services.base.text import clean_text
 from portal.services.calendar.store import get_calendar
 from portal.services.demands import attachments
 from portal.services.demands.workflow import (
     advance_demand,
-    clean_text,
     due_after,
-    get_row,
     lead_order,
     live_orders,
     order_of_my_unit,
     record_event,
-    require_role,
-    transactional,
     update_order,
 )
 

@@ -10,24 +10,18 @@ from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import DemandKind, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.tables import Demand, Topic, Unit
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.services.base.fulltext import cjk_bigrams
 from portal.services.base.notices import notify_center
+from portal.services.base.text import clean_text
 from portal.services.demands import attachments as files
 from portal.services.demands.attachments import UploadedFile
-from portal.services.demands.workflow import (
-    advance_demand,
-    clean_text,
-    next_demand_code,
-    own_demand,
-    record_event,
-    require_role,
-    transactional,
-)
+from portal.services.demands.workflow import advance_demand, next_demand_code, own_demand, record_event
 
 TITLE_MAX, CONTENT_MIN, CONTENT_MAX = 50, 10, 2000
 

@@ -16,11 +16,13 @@ from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
 from portal.core.ids import parse_id
-from portal.models.dto import Actor, DemandRow, OrderRow, Page
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import Role
 from portal.models.enums import WorkOrderStatus as W
+from portal.models.records.common import Page
+from portal.models.records.demands import DemandRow, OrderRow
 from portal.models.tables import Demand, Enterprise, Topic, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Forbidden
 from portal.services.base.fulltext import fulltext_condition
 from portal.services.base.paging import capped_count, paginate

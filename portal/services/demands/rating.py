@@ -10,24 +10,22 @@ from sqlmodel import Session, select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor
 from portal.models.enums import SATISFIED, LimitLevel, OrderRole, RevisitStatus, Role, Satisfaction
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Demand, Rating, RevisitTask, Verification, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import get_row, require_role, transactional
 from portal.services.base.errors import Conflict, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_center, notify_enterprise, notify_unit
+from portal.services.base.text import clean_text
 from portal.services.demands.workflow import (
     advance_demand,
-    clean_text,
     due_after,
-    get_row,
     lead_order,
     limit_days,
     own_demand,
     record_event,
-    require_role,
-    transactional,
     update_order,
 )
 

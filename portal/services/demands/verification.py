@@ -7,24 +7,18 @@ from sqlmodel import select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.models.dto import Actor
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import Role
 from portal.models.tables import Verification
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import NotFound, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_center, notify_enterprise
+from portal.services.base.text import clean_text
 from portal.services.demands import attachments
 from portal.services.demands.attachments import UploadedFile
 from portal.services.demands.rating import start_redo
-from portal.services.demands.workflow import (
-    advance_demand,
-    clean_text,
-    get_demand,
-    lead_order,
-    record_event,
-    require_role,
-    transactional,
-)
+from portal.services.demands.workflow import advance_demand, get_demand, lead_order, record_event
 
 
 def _current_verification(session, demand) -> Verification:

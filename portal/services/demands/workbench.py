@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from portal import routes
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.models.dto import Actor, Counter
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import ExtensionStatus, RevisitStatus, Role
 from portal.models.enums import WorkOrderStatus as W
+from portal.models.records.common import Counter
 from portal.models.tables import Demand, ExtensionRequest, RevisitTask, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.demands.lists import LIVE_DEMAND_STATUSES
 
 

@@ -8,22 +8,20 @@ return, exactly one wins and the other gets ``Conflict``.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from portal.core.calendar import local_date
 from portal.core.clock import now
-from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import LimitLevel, OrderRole, Role
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.tables import Demand, DemandCodeSequence, Enterprise, TimeLimitRule, Unit, WorkOrder
-from portal.services.base.errors import Conflict, Forbidden, NotFound, ServiceError
+from portal.models.tables import Demand, DemandCodeSequence, TimeLimitRule, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import actor_label, get_row, require_role
+from portal.services.base.errors import Conflict, NotFound, ServiceError
 from portal.services.calendar.store import get_calendar
 from portal.services.demands import timeline
 
@@ -43,17 +41,6 @@ LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
 # ── input ───────────────────────────────────────────────────────────────────────────────────
 
 
-def clean_text(value, *, limit: int) -> str:
-    """Stripped text cut one past ``limit``, so a length check can still tell it was too long."""
-    return value.strip()[: limit + 1] if isinstance(value, str) else ""
-
-
-def require_role(actor: Actor | None, *roles: str) -> Actor:
-    if actor is None or actor.role not in roles:
-        raise Forbidden()
-    return actor
-
-
 # ── time limits ─────────────────────────────────────────────────────────────────────────────
 
 
@@ -68,15 +55,6 @@ def due_after(session: Session, start: datetime, level: str) -> datetime:
 
 
 # ── loading with ownership ──────────────────────────────────────────────────────────────────
-
-
-def get_row(session: Session, model, raw_id, message: str = ""):
-    """The row of ``model`` named by a client-supplied id, or ``NotFound``."""
-    row_id = parse_id(raw_id)
-    row = session.get(model, row_id) if row_id else None
-    if row is None:
-        raise NotFound(message) if message else NotFound()
-    return row
 
 
 def get_demand(session: Session, demand_id) -> Demand:
@@ -155,19 +133,6 @@ def update_order(session: Session, order: WorkOrder, **values) -> None:
     order.version += 1
 
 
-def actor_label(session: Session, actor: Actor | None) -> str:
-    """Who acted, as the timeline shows it: "单位·姓名" (enterprises: "企业·姓名")."""
-    if actor is None:
-        return "系统"
-    if actor.role == Role.ENTERPRISE and actor.enterprise_id:
-        enterprise = session.get(Enterprise, actor.enterprise_id)
-        return f"{enterprise.name if enterprise else '企业'}·{actor.display_name}"
-    if actor.unit_id:
-        unit = session.get(Unit, actor.unit_id)
-        return f"{unit.name if unit else ''}·{actor.display_name}"
-    return actor.display_name
-
-
 def record_event(
     session: Session,
     demand: Demand,
@@ -196,23 +161,6 @@ def record_event(
         data=data or {},
         created_at=moment or now(),
     )
-
-
-def transactional(fn):
-    """Run a write in one transaction; a lost race (SQLite busy snapshot, a unique key) reads as a conflict."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except OperationalError as exc:
-            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-                raise Conflict() from exc
-            raise
-        except IntegrityError as exc:
-            raise Conflict() from exc
-
-    return wrapper
 
 
 def next_demand_code(session: Session, moment: datetime) -> str:

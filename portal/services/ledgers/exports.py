@@ -23,8 +23,8 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.tables import LedgerExport, Unit
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import NotFound, ValidationFailed
 from portal.services.demands.attachments import storage_dir
 from portal.services.ledgers import sheets

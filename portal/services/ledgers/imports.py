@@ -28,17 +28,18 @@ from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import local_zone
-from portal.models.dto import Actor
 from portal.models.enums import DemandKind, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.tables import Demand, DispatchRule, Enterprise, Topic, Unit
+from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import is_pilot_shaped, pilot_code_admitted
 from portal.services.admin.catalogue import keyword_matches
+from portal.services.base.access import actor_label, require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.base.fulltext import cjk_bigrams
 from portal.services.base.notices import notify
 from portal.services.demands.timeline import chained_event
-from portal.services.demands.workflow import actor_label, next_demand_codes, require_role
+from portal.services.demands.workflow import next_demand_codes
 from portal.services.ledgers.sheets import LEDGERS, write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -27,10 +27,10 @@ from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.formatting import local_zone
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import OrderRole, Role
 from portal.models.tables import Demand, Enterprise, Rating, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Forbidden
 
 CHUNK = 1000

@@ -15,15 +15,16 @@ from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
-from portal.models.dto import Actor
 from portal.models.enums import PolicyStatus, Role
-from portal.models.policy_dto import PolicyAdminRow
+from portal.models.records.policies import PolicyAdminRow
 from portal.models.tables import Enterprise, Policy, PolicyTag, Unit, User
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
 from portal.services.base.notices import notify
+from portal.services.base.text import clean_text
 from portal.services.demands import attachments as files
-from portal.services.demands.workflow import clean_text, get_row, require_role
 from portal.services.policies.library import policy_tokens
 
 EDITORS = (Role.DISPATCHER, Role.ADMIN)

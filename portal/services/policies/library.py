@@ -20,10 +20,18 @@ from portal.core.calendar import local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import PolicyStatus, Role
-from portal.models.policy_dto import PolicyDetail, PolicyFacets, PolicyFile, PolicyLink, PolicyPage, PolicyRow, TextPart
+from portal.models.records.policies import (
+    PolicyDetail,
+    PolicyFacets,
+    PolicyFile,
+    PolicyLink,
+    PolicyPage,
+    PolicyRow,
+    TextPart,
+)
 from portal.models.tables import Attachment, Enterprise, Policy, PolicyTag, Unit
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import NotFound
 from portal.services.base.fulltext import cjk_bigrams, fulltext_condition
 from portal.services.base.paging import page_number

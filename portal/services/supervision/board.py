@@ -11,12 +11,12 @@ from sqlmodel import select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.dto import Actor
 from portal.models.enums import Role, UnitKind
-from portal.models.supervision_dto import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
+from portal.models.records.supervision import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
 from portal.models.tables import Card, Demand, Notification, SupervisionNotice, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import require_role
 from portal.services.calendar.store import get_calendar
-from portal.services.demands.workflow import require_role
 from portal.services.supervision.sweep import OPEN_STATUSES, RED, YELLOW, month_of, rules
 
 LIST_LIMIT = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from portal.models.dto import Actor
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import NotFound
 from portal.services.supervision import figures
 

@@ -26,14 +26,15 @@ from sqlmodel import Session, select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.dto import Actor
 from portal.models.enums import DemandStatus, OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.supervision_dto import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
+from portal.models.records.supervision import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
 from portal.models.tables import BulletinSnapshot, Card, Demand, Rating, TimeLimitRule, Topic, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.rating import SATISFIED
-from portal.services.demands.workflow import DEFAULT_LIMITS, require_role
+from portal.services.demands.workflow import DEFAULT_LIMITS
 from portal.services.supervision.sweep import YELLOW, rules
 
 PERIOD_KINDS = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}

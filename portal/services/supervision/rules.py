@@ -8,12 +8,14 @@ from sqlmodel import select
 
 from portal.core.db import session_scope
 from portal.core.ids import parse_bounded_int
-from portal.models.dto import Actor, RuleRow
 from portal.models.enums import LimitLevel, Role
+from portal.models.records.admin import RuleRow
 from portal.models.tables import RuleSetting, TimeLimitRule
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import ValidationFailed
-from portal.services.demands.workflow import DEFAULT_LIMITS, require_role
+from portal.services.demands.workflow import DEFAULT_LIMITS
 from portal.services.supervision.sweep import RULE_DEFAULTS
 
 # key → (label, unit, lowest, highest). 即时 is “the same working day” by definition and is not editable.

@@ -31,15 +31,17 @@ from portal.core.calendar import WorkingCalendar, end_of_local_day, local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.dto import Actor
 from portal.models.enums import OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Card, Demand, RuleSetting, SupervisionNotice, Unit, WorkOrder
+from portal.services.accounts.actor import Actor
+from portal.services.base.access import get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
 from portal.services.base.notices import notify_unit
+from portal.services.base.text import clean_text
 from portal.services.calendar.store import get_calendar
-from portal.services.demands.workflow import clean_text, get_row, record_event, require_role
+from portal.services.demands.workflow import record_event
 
 log = logging.getLogger("portal.supervision")
 

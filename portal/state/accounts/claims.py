@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import ClaimableEnterprise
 from portal.models.enums import Role
+from portal.models.records.accounts import ClaimableEnterprise
 from portal.services.accounts import claims
 from portal.services.base.errors import ServiceError
 from portal.state.base import NOT_ALLOWED, PageState, text_of

@@ -8,7 +8,7 @@ import json
 import reflex as rx
 
 from portal import routes
-from portal.models.dto import UnitOption
+from portal.models.records.common import UnitOption
 from portal.services.accounts import enterprise_accounts, sessions
 from portal.services.accounts.enterprise_accounts import EnterpriseRegistration
 from portal.services.base.errors import LoginFailed, ServiceError, ValidationFailed

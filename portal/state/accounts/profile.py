@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import ProfileField
 from portal.models.enums import Role
+from portal.models.records.accounts import ProfileField
 from portal.services.accounts.enterprise_accounts import enterprise_profile
 from portal.state.base import PageState
 

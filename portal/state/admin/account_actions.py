@@ -6,16 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.admin_dto import EnterpriseAccountAdminRow
-from portal.models.dto import Actor
 from portal.models.enums import Role
+from portal.models.records.accounts import EnterpriseAccountRow
 from portal.services.accounts import staff_accounts, user_admin
+from portal.services.accounts.actor import Actor
 from portal.state.admin.staff_accounts import StaffAccountsState
 from portal.state.base import PageState, text_of
 
 
 class AccountActionsState(PageState):
-    enterprise_accounts: list[EnterpriseAccountAdminRow] = []
+    enterprise_accounts: list[EnterpriseAccountRow] = []
     enterprise_query: str = ""
     searched: bool = False
     # The password just reset, shown once: it is cleared when dismissed, on the next action and on load.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import AuditRow
 from portal.models.enums import Role
+from portal.models.records.admin import AuditRow
 from portal.services.base import audit
 from portal.services.base.errors import ServiceError
 from portal.state.base import PageState, text_of

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.admin_dto import CatalogueChangeRow, CatalogueTopicRow
-from portal.models.dto import Actor, UnitOption
 from portal.models.enums import Role, UnitKind
+from portal.models.records.admin import CatalogueChangeRow, CatalogueTopicRow
+from portal.models.records.common import UnitOption
+from portal.services.accounts.actor import Actor
 from portal.services.admin import catalogue
 from portal.services.demands import form_options
 from portal.state.base import PageState, checked, text_of

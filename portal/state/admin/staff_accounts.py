@@ -6,9 +6,11 @@ import reflex as rx
 
 from portal import routes
 from portal.core.ids import parse_id
-from portal.models.dto import Actor, UnitOption, UserRow
 from portal.models.enums import Role
+from portal.models.records.accounts import UserRow
+from portal.models.records.common import UnitOption
 from portal.services.accounts import staff_accounts, user_admin
+from portal.services.accounts.actor import Actor
 from portal.services.demands import form_options
 from portal.state.base import PageState, text_of
 

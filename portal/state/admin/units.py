@@ -7,9 +7,9 @@ from dataclasses import fields
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.admin_dto import UnitAdminRow
-from portal.models.dto import Actor
 from portal.models.enums import Role
+from portal.models.records.admin import UnitAdminRow
+from portal.services.accounts.actor import Actor
 from portal.services.admin import units as units_admin
 from portal.state.base import PageState, text_of
 

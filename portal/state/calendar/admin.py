@@ -7,8 +7,9 @@ import reflex as rx
 
 from portal import routes
 from portal.core.dates import DATE_HINT, parse_day
-from portal.models.dto import Actor, YearStatus
 from portal.models.enums import Role
+from portal.models.records.admin import YearStatus
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ServiceError
 from portal.services.calendar import admin as calendar_admin
 from portal.state.base import PageState, text_of

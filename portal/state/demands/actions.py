@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from portal.models.dto import Actor
 from portal.models.enums import Role
-from portal.models.policy_dto import PolicyLink
+from portal.models.records.policies import PolicyLink
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands import dispatching, handling, intake, rating, verification
 from portal.services.policies import library

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import ExtensionRow, RevisitRow, VerificationRow
 from portal.models.enums import Role
+from portal.models.records.demands import ExtensionRow, RevisitRow, VerificationRow
 from portal.services.demands import centre_queues
 from portal.state.base import PageState
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.dto import (
-    Actor,
+from portal.models.enums import DemandAction, Role
+from portal.models.records.demands import (
     AttachmentRow,
     CitedPolicy,
     DemandInfo,
@@ -20,7 +20,7 @@ from portal.models.dto import (
     UnitChoice,
     VerificationInfo,
 )
-from portal.models.enums import DemandAction, Role
+from portal.services.accounts.actor import Actor
 from portal.services.admin import catalogue
 from portal.services.base.errors import ServiceError
 from portal.services.demands import detail as demand_detail

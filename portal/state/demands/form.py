@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
-from portal.models.dto import TopicOption, UnitOption
 from portal.models.enums import Role
-from portal.models.policy_dto import PolicyLink
+from portal.models.records.common import UnitOption
+from portal.models.records.demands import TopicOption
+from portal.models.records.policies import PolicyLink
 from portal.services.accounts.enterprise_accounts import enterprise_profile
 from portal.services.base.errors import ServiceError
 from portal.services.demands import form_options, intake

@@ -6,9 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.dates import DATE_HINT, parse_day
-from portal.models.dto import Actor, DemandRow, OrderRow, Page, UnitOption
 from portal.models.enums import DemandStatus, Role
-from portal.models.policy_dto import PolicyLink
+from portal.models.records.common import Page, UnitOption
+from portal.models.records.demands import DemandRow, OrderRow
+from portal.models.records.policies import PolicyLink
+from portal.services.accounts.actor import Actor
 from portal.services.base.paging import page_number
 from portal.services.demands import form_options
 from portal.services.demands import lists as demand_lists

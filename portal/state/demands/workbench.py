@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import Counter
 from portal.models.enums import Role
-from portal.models.supervision_dto import MonthPoint
+from portal.models.records.common import Counter
+from portal.models.records.supervision import MonthPoint
 from portal.services.calendar import admin
 from portal.services.demands import workbench
 from portal.services.supervision import figures

@@ -12,8 +12,8 @@ from asyncio.subprocess import DEVNULL
 import reflex as rx
 
 from portal import routes
-from portal.models.dto import UnitOption
 from portal.models.enums import Role
+from portal.models.records.common import UnitOption
 from portal.services.base.errors import ServiceError
 from portal.services.demands import form_options
 from portal.services.ledgers import exports as ledger_exports

@@ -3,24 +3,14 @@ import it all or not at all."""
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 import reflex as rx
 
 from portal.models.enums import Role
+from portal.models.records.ledgers import ImportPreviewRow
 from portal.services.base.errors import ServiceError
 from portal.services.ledgers import imports
 from portal.state.base import PageState, text_of
 from portal.state.uploads import StagedUploadsMixin
-
-
-class ImportPreviewRow(TypedDict):
-    row: int
-    enterprise: str
-    description: str
-    unit: str
-    outcome: str  # 可导入 / 已导入过,跳过 / the errors
-    ok: bool
 
 
 class LedgerImportState(StagedUploadsMixin, PageState):

@@ -7,9 +7,9 @@ from dataclasses import asdict, fields
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import Role
-from portal.models.policy_dto import PolicyAdminRow
+from portal.models.records.policies import PolicyAdminRow
+from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ServiceError
 from portal.services.policies import editing as policy_admin
 from portal.state.base import PageState, text_of

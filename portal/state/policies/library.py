@@ -6,7 +6,7 @@ import json
 
 import reflex as rx
 
-from portal.models.policy_dto import PolicyFacets, PolicyFile, PolicyLink, PolicyRow
+from portal.models.records.policies import PolicyFacets, PolicyFile, PolicyLink, PolicyRow
 from portal.services.base.errors import ServiceError
 from portal.services.base.paging import page_number
 from portal.services.policies import library as policies

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.dto import Actor
 from portal.models.enums import Role
-from portal.models.supervision_dto import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
+from portal.models.records.supervision import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
+from portal.services.accounts.actor import Actor
 from portal.services.supervision import board as supervision_board
 from portal.services.supervision import sweep
 from portal.state.base import PageState, text_of

@@ -11,7 +11,7 @@ from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.formatting import local_zone
 from portal.models.enums import Role
-from portal.models.supervision_dto import BulletinRow, CountPoint, MonthPoint, UnitFigures
+from portal.models.records.supervision import BulletinRow, CountPoint, MonthPoint, UnitFigures
 from portal.services.base.errors import ServiceError
 from portal.services.supervision import figures
 from portal.state.base import PageState, text_of

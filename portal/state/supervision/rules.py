@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.dto import Actor, RuleRow
 from portal.models.enums import Role
+from portal.models.records.admin import RuleRow
+from portal.services.accounts.actor import Actor
 from portal.services.supervision import rules as rules_admin
 from portal.state.base import PageState, text_of
 

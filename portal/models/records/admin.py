@@ -1,9 +1,36 @@
-"""Records of the /admin sections (issue #12): what the admin's states show of units, the 派单目录 and
-enterprise accounts. Like ``portal.models.dto``, plain TypedDicts that never carry a secret."""
+"""Records of the /admin sections: units, the 派单目录 and its history, time-limit rules, the calendar's
+years, the audit log."""
 
 from __future__ import annotations
 
 from typing import TypedDict
+
+
+class AuditRow(TypedDict):
+    at: str
+    who: str
+    section: str
+    target: str
+    detail: str
+
+
+class RuleRow(TypedDict):
+    """One editable rule under /admin 时限规则."""
+
+    key: str
+    label: str
+    value: int
+    unit: str
+    low: int
+    high: int
+
+
+class YearStatus(TypedDict):
+    year: int
+    official: bool
+    holidays: int
+    workdays: int
+    note: str
 
 
 class UnitAdminRow(TypedDict):
@@ -44,20 +71,3 @@ class CatalogueChangeRow(TypedDict):
     at: str
     who: str
     changes: str
-
-
-class EnterpriseAccountAdminRow(TypedDict):
-    """An enterprise account in /admin 用户, with its enterprise."""
-
-    id: int
-    username: str
-    display_name: str
-    enterprise: str
-    credit_code: str
-    industry: str
-    scale: str
-    town: str
-    contact: str
-    last_login: str
-    is_active: bool
-    locked: bool

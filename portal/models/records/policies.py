@@ -1,4 +1,4 @@
-"""Records the policy pages expose (TypedDicts, like ``dto``)."""
+"""Records the policy pages expose: search rows with marked words, facets, a policy's page, the editors' list."""
 
 from __future__ import annotations
 

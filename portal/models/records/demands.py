@@ -1,93 +1,10 @@
-"""What the UI may see (DESIGN §8). Services return these records and states declare their vars with
-them; table rows never leave the server. Every field is display-ready (dates already formatted)."""
+"""Records of a demand's life: form options and dispatch suggestions, the lists and queues, one demand's detail."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypedDict
 
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, resolved server-side from the session token on every event."""
-
-    user_id: int
-    username: str
-    role: str
-    display_name: str
-    unit_id: int | None = None
-    enterprise_id: int | None = None
-
-
-# ── people and navigation ───────────────────────────────────────────────────────────────────
-
-
-class UserPublic(TypedDict):
-    username: str
-    display_name: str
-    role: str
-    role_label: str
-    unit_name: str
-    enterprise_name: str
-
-
-class UserRow(TypedDict):
-    id: int
-    username: str
-    display_name: str
-    role: str
-    role_label: str
-    unit_id: str
-    unit_name: str
-    phone: str
-    is_active: bool
-    locked: bool
-    created_at: str
-
-
-class NavItem(TypedDict):
-    route: str
-    label: str
-    icon: str
-
-
-class ProfileField(TypedDict):
-    label: str
-    value: str
-
-
-class NotificationRow(TypedDict):
-    id: int
-    title: str
-    body: str
-    link: str
-    at: str
-    unread: bool
-    kind: str
-
-
-class Counter(TypedDict):
-    label: str
-    value: int
-    link: str
-    alert: bool
-
-
-class YearStatus(TypedDict):
-    year: int
-    official: bool
-    holidays: int
-    workdays: int
-    note: str
-
-
-# ── form options ────────────────────────────────────────────────────────────────────────────
-
-
-class UnitOption(TypedDict):
-    id: str
-    name: str
-    kind: str
+from portal.models.records.common import UnitOption
 
 
 class TopicOption(TypedDict):
@@ -133,9 +50,6 @@ class UnitChoice(TypedDict):
     suggested_co: bool
 
 
-# ── lists ───────────────────────────────────────────────────────────────────────────────────
-
-
 class DemandRow(TypedDict):
     id: int
     code: str
@@ -164,16 +78,6 @@ class OrderRow(TypedDict):
     due_at: str
     days_left: str
     overdue: bool
-
-
-class Page(TypedDict):
-    """One page of a server-paged list; ``total_label`` shows capped counts as "1000+"."""
-
-    rows: list
-    total: int
-    total_label: str
-    page: int
-    pages: int
 
 
 class ExtensionRow(TypedDict):
@@ -206,9 +110,6 @@ class VerificationRow(TypedDict):
     unit: str
     form_uploaded: bool
     created_at: str
-
-
-# ── one demand ──────────────────────────────────────────────────────────────────────────────
 
 
 class DemandInfo(TypedDict):
@@ -319,37 +220,3 @@ class DemandDetail(TypedDict):
     my_order_id: int
     pending_extension_id: int
     revisit_task_id: int
-
-
-class EnterpriseAccountRow(TypedDict):
-    username: str
-    display_name: str
-    is_active: bool
-
-
-class ClaimableEnterprise(TypedDict):
-    """An enterprise found by its 统一社会信用代码 for 账号认领 (staff only)."""
-
-    name: str
-    credit_code: str
-    contact_name: str
-    accounts: list[EnterpriseAccountRow]
-
-
-class AuditRow(TypedDict):
-    at: str
-    who: str
-    section: str
-    target: str
-    detail: str
-
-
-class RuleRow(TypedDict):
-    """One editable rule under /admin 时限规则."""
-
-    key: str
-    label: str
-    value: int
-    unit: str
-    low: int
-    high: int

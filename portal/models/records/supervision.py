@@ -1,4 +1,4 @@
-"""Records the supervision board, the reports page and the bulletins expose (TypedDicts, like ``dto``)."""
+"""Records the supervision board, the reports page and the bulletins expose."""
 
 from __future__ import annotations
 
