@@ -111,3 +111,30 @@ def test_no_block_of_logic_stands_twice():
             seen[window].append(f"{path.relative_to(PORTAL)}:{lines[i][0]}")
     repeated = {places[0]: places[1:] for places in seen.values() if len(places) > 1}
     assert not repeated, f"blocks of {DUPLICATE_WINDOW} lines that stand twice: {repeated}"
+
+
+# Issue #19: the tree shows the domains at a glance. Services live in a domain (``base`` holds what
+# every domain uses); states and pages too, apart from the few every page shares.
+DOMAINS = {"base", "demands", "supervision", "policies", "ledgers", "accounts", "calendar", "admin", "operations"}
+SHARED_AT_TOP = {
+    "services": set(),
+    "state": {"base", "auth", "display", "failures", "notifications", "uploads", "home"},
+    "pages": {"public"},
+}
+
+
+@pytest.mark.parametrize("layer", sorted(SHARED_AT_TOP))
+def test_each_layer_is_grouped_by_domain(layer: str):
+    root = PORTAL / layer
+    loose = {p.stem for p in root.glob("*.py") if p.stem != "__init__"} - SHARED_AT_TOP[layer]
+    assert not loose, f"modules of {layer}/ outside a domain: {sorted(loose)}"
+    packages = {p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages - {"components"} <= DOMAINS, f"unknown domains in {layer}/: {packages - DOMAINS}"
+
+
+def test_base_services_depend_on_no_domain():
+    """``services/base`` is what every domain builds on; it knows only who is acting."""
+    for path in (PORTAL / "services" / "base").glob("*.py"):
+        for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if name.startswith("portal.services.") and not name.startswith("portal.services.base"):
+                assert name.startswith("portal.services.accounts.actor"), f"{path.name} imports {name}"

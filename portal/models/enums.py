@@ -75,6 +75,10 @@ class Channel(StrEnum):
     LEDGER_IMPORT = "台账导入"
 
 
+# The channels a 镇街's filled 问题台账 may say its rows came from (导入台账 asks which).
+IMPORT_CHANNELS = tuple(c.value for c in Channel if c != Channel.ONLINE)
+
+
 class TopicClass(StrEnum):
     POLICY = "政策咨询类"
     BUSINESS = "业务办理类"

@@ -9,6 +9,7 @@ from typing import Optional
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from portal.models.enums import Channel
 from portal.models.tables.base import timestamp_field
 
 # ── demands and their handling ─────────────────────────────────────────────────────────────
@@ -36,7 +37,7 @@ class Demand(SQLModel, table=True):
     code: str = Field(max_length=20, unique=True)
     enterprise_id: int = Field(foreign_key="enterprise.id")
     submitted_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    channel: str = Field(default="线上提交", max_length=20)
+    channel: str = Field(default=Channel.ONLINE, max_length=20)
     kind: str = Field(max_length=10)
     topic_id: Optional[int] = Field(default=None, foreign_key="topic.id")
     title: str = Field(max_length=50)

@@ -8,6 +8,7 @@ from typing import Optional
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from portal.models.enums import Channel
 from portal.models.tables.base import timestamp_field
 
 # ── supervision ─────────────────────────────────────────────────────────────────────────────
@@ -129,7 +130,7 @@ class Visit(SQLModel, table=True):
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
     visitor_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    channel: str = Field(default="走访征询", max_length=20)
+    channel: str = Field(default=Channel.VISIT, max_length=20)
     visited_on: date
     summary: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = timestamp_field(default=True)

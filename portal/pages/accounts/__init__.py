@@ -1,0 +1,1 @@
+"""The enterprise's profile and /staff/enterprises."""

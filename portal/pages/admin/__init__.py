@@ -1,0 +1,1 @@
+"""/admin and its sections."""

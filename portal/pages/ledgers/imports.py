@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.models.enums import IMPORT_CHANNELS, Channel
 from portal.pages.components.forms import select_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import data_table, file_picker
-from portal.services.ledgers.imports import CHANNELS
 from portal.state.ledgers.imports import LedgerImportState as I
 
 
@@ -55,7 +55,9 @@ def import_card() -> rx.Component:
             I.importable,
             rx.form(
                 rx.hstack(
-                    select_field("来源渠道", "channel", [(c, c) for c in CHANNELS], default_value="台账导入"),
+                    select_field(
+                        "来源渠道", "channel", [(c, c) for c in IMPORT_CHANNELS], default_value=Channel.LEDGER_IMPORT
+                    ),
                     rx.button("确认导入", type="submit", align_self="end"),
                     align="end",
                 ),

@@ -1,0 +1,1 @@
+"""督办看板 and 统计通报 (with their charts)."""

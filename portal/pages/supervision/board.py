@@ -6,15 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.models.enums import CardColor
 from portal.pages.components.forms import textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, loading_or
 from portal.state.supervision.board import SupervisionState as S
 
 _CARD_STYLE = {
-    "红牌": {"background": "#fee2e2", "border": "2px solid #b91c1c", "color": "#7f1d1d"},
-    "黄牌": {"background": "#fef9c3", "border": "2px solid #a16207", "color": "#713f12"},
-    "绿牌": {"background": "#dcfce7", "border": "2px solid #15803d", "color": "#14532d"},
+    CardColor.RED: {"background": "#fee2e2", "border": "2px solid #b91c1c", "color": "#7f1d1d"},
+    CardColor.YELLOW: {"background": "#fef9c3", "border": "2px solid #a16207", "color": "#713f12"},
+    CardColor.GREEN: {"background": "#dcfce7", "border": "2px solid #15803d", "color": "#14532d"},
 }
 
 
@@ -37,7 +38,7 @@ def _unit_tile(unit) -> rx.Component:
         rx.text("黄牌 ", unit["yellow"], " · 红牌 ", unit["red"], size="1"),
         rx.text("超期 ", unit["overdue"], " · 在办 ", unit["pending"], size="1"),
         rx.cond(unit["interviews"] > 0, rx.text("约谈主要负责人", size="1", weight="bold"), rx.fragment()),
-        style=rx.match(unit["color"], *[(k, v) for k, v in _CARD_STYLE.items()], _CARD_STYLE["绿牌"]),
+        style=rx.match(unit["color"], *[(k, v) for k, v in _CARD_STYLE.items()], _CARD_STYLE[CardColor.GREEN]),
         border_radius="8px",
         padding="10px",
         role="listitem",

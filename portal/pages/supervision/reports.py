@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.models.enums import CardColor
 from portal.pages.components.forms import date_field, select_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, download_link, empty, loading_or
@@ -27,8 +28,8 @@ HEADERS = [
     "承诺用时",
     "实际用时(平均/最长)",
     "满意率",
-    "黄牌",
-    "红牌",
+    CardColor.YELLOW,
+    CardColor.RED,
 ]
 
 

@@ -65,11 +65,21 @@ def notify_enterprise(session: Session, demand: Demand, kind: str, title: str, b
         notify(session, **_about(demand, kind, title, body), link=routes.my_demand(demand.id), user_id=user_id)
 
 
+def centre_unit_id(session: Session) -> int | None:
+    """The 推进中心 (the first unit of its kind): it hears of every new demand, sign timeout and card."""
+    return session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
+
+
 def notify_center(session: Session, demand: Demand, kind: str, title: str, body: str = "") -> None:
-    """To the 推进中心's staff."""
-    unit_id = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
-    if unit_id:
+    """To the 推进中心's staff, about one demand."""
+    if unit_id := centre_unit_id(session):
         notify(session, **_about(demand, kind, title, body), link=routes.staff_demand(demand.id), unit_id=unit_id)
+
+
+def notify_center_once(session: Session, *, key: str, kind: str, title: str, body: str, link: str) -> None:
+    """To the 推进中心's staff, about something other than one demand (a batch, a card)."""
+    if unit_id := centre_unit_id(session):
+        notify(session, key=key, kind=kind, title=title, body=body, link=link, unit_id=unit_id)
 
 
 def notify_unit(

@@ -1,27 +1,35 @@
-"""收集: an enterprise submits a demand (待受理) or withdraws it while nobody has taken it up."""
+"""收集: how a demand comes into the portal, and 撤回 while nobody has taken it up.
+
+Every way in — the enterprise online, a ledger import, staff registering a hotline call or a visit —
+opens its demands through ``open_demands``: the codes, the search tokens, the first (public) timeline
+event and the notices are made there and only there, with the channel and who registered it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session
 
+from portal import routes
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.ids import parse_id
-from portal.models.enums import DemandKind, Role, UnitKind
+from portal.models.enums import Channel, DemandKind, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.tables import Demand, Topic, Unit
 from portal.services.accounts.actor import Actor
-from portal.services.base.access import require_role, transactional
+from portal.services.base.access import actor_label, require_role, transactional
 from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.services.base.fulltext import cjk_bigrams
-from portal.services.base.notices import notify_center
+from portal.services.base.notices import notify_center, notify_center_once
 from portal.services.base.text import clean_text
 from portal.services.demands import attachments as files
 from portal.services.demands.attachments import UploadedFile
-from portal.services.demands.workflow import advance_demand, next_demand_code, own_demand, record_event
+from portal.services.demands.timeline import chained_event
+from portal.services.demands.workflow import advance_demand, next_demand_codes, own_demand, record_event
 
 TITLE_MAX, CONTENT_MIN, CONTENT_MAX = 50, 10, 2000
 
@@ -87,48 +95,130 @@ def validate_demand_form(session: Session, form: DemandForm) -> dict[str, str]:
     return errors
 
 
+@dataclass(frozen=True)
+class NewDemand:
+    """One demand as a way in supplies it, already checked and cleaned by that way in."""
+
+    enterprise_id: int
+    kind: str
+    topic_id: int | None
+    title: str
+    content: str
+    contact_name: str
+    contact_phone: str
+    suggested_unit_id: int | None = None
+    import_fingerprint: str | None = None
+    event_detail: str = ""  # the first timeline event's words (public)
+    event_data: dict = field(default_factory=dict)
+
+
+def open_demands(
+    session: Session,
+    new: Sequence[NewDemand],
+    *,
+    channel: str,
+    registered_by: Actor,
+    action: str = "提交诉求",
+    batch_note: str = "",
+    moment: datetime | None = None,
+) -> list[Demand]:
+    """Open ``new`` as 待受理 demands in the caller's transaction: codes reserved at once, one batched
+    INSERT, each demand's first public timeline event (``action``), and the 推进中心 told — of one demand
+    by its title, or, given a ``batch_note`` (an import), of the whole batch in one notice. Staff registering on an
+    enterprise's behalf is recorded as who registered it (``submitted_by_id``) and on the timeline."""
+    if channel not in {c.value for c in Channel}:
+        raise ValidationFailed({"channel": "请选择来源渠道"})
+    if not new:
+        return []
+    moment = moment or now()
+    codes = next_demand_codes(session, moment, len(new))
+    demands = [_demand_row(item, code, channel, registered_by, moment) for item, code in zip(new, codes, strict=True)]
+    session.add_all(demands)
+    session.flush()  # one batched INSERT … RETURNING for the ids
+    label = actor_label(session, registered_by)
+    session.add_all(
+        chained_event(
+            None,
+            demand_id=demand.id,
+            actor_id=registered_by.user_id,
+            actor_label=label,
+            action=action,
+            detail=item.event_detail,
+            public_detail=item.event_detail,
+            data=item.event_data,
+            created_at=moment,
+        )
+        for demand, item in zip(demands, new, strict=True)
+    )
+    if not batch_note:
+        for demand in demands:
+            notify_center(session, demand, "新诉求", f"新诉求待受理:{demand.title}", f"编号{demand.code}")
+    else:
+        notify_center_once(
+            session,
+            key=f"batch:{demands[-1].id}",
+            kind="新诉求",
+            title=f"{action}:{len(demands)}条新诉求待受理",
+            body=batch_note,
+            link=routes.STAFF_DISPATCH,
+        )
+    return demands
+
+
+def open_demand(session: Session, new: NewDemand, *, channel: str, registered_by: Actor, **options) -> Demand:
+    """``open_demands`` for one demand."""
+    return open_demands(session, [new], channel=channel, registered_by=registered_by, **options)[0]
+
+
+def _demand_row(item: NewDemand, code: str, channel: str, registered_by: Actor, moment: datetime) -> Demand:
+    return Demand(
+        code=code,
+        enterprise_id=item.enterprise_id,
+        submitted_by_id=registered_by.user_id,
+        channel=channel,
+        kind=item.kind,
+        topic_id=item.topic_id,
+        title=item.title,
+        content=item.content,
+        suggested_unit_id=item.suggested_unit_id,
+        contact_name=item.contact_name,
+        contact_phone=item.contact_phone,
+        status=S.SUBMITTED,
+        created_at=moment,
+        updated_at=moment,
+        search_tokens=cjk_bigrams(f"{item.title} {item.content}"),
+        import_fingerprint=item.import_fingerprint,
+    )
+
+
 @transactional
-def submit_demand(*, actor: Actor, form: DemandForm, channel: str = "线上提交") -> int:
+def submit_demand(*, actor: Actor, form: DemandForm, channel: str = Channel.ONLINE) -> int:
     """An enterprise submits a demand (待受理). Returns its id."""
     require_role(actor, Role.ENTERPRISE)
     with files.kept_only_if_committed() as stored, session_scope() as session:
         errors = validate_demand_form(session, form)
         if errors:
             raise ValidationFailed(errors)
-        moment = now()
         title, content = clean_text(form.title, limit=TITLE_MAX), clean_text(form.content, limit=CONTENT_MAX)
-        demand = Demand(
-            code=next_demand_code(session, moment),
-            enterprise_id=actor.enterprise_id,
-            submitted_by_id=actor.user_id,
+        demand = open_demand(
+            session,
+            NewDemand(
+                enterprise_id=actor.enterprise_id,
+                kind=form.kind,
+                topic_id=parse_id(form.topic_id),
+                title=title,
+                content=content,
+                contact_name=clean_text(form.contact_name, limit=50),
+                contact_phone=security.normalise_phone(clean_text(form.contact_phone, limit=30)),
+                suggested_unit_id=parse_id(form.suggested_unit_id) or None,
+                event_detail=f"{form.kind}·{title}",
+                event_data={"attachments": len(form.files)},
+            ),
             channel=channel,
-            kind=form.kind,
-            topic_id=parse_id(form.topic_id),
-            title=title,
-            content=content,
-            suggested_unit_id=parse_id(form.suggested_unit_id) or None,
-            contact_name=clean_text(form.contact_name, limit=50),
-            contact_phone=security.normalise_phone(clean_text(form.contact_phone, limit=30)),
-            status=S.SUBMITTED,
-            created_at=moment,
-            updated_at=moment,
-            search_tokens=cjk_bigrams(f"{title} {content}"),
+            registered_by=actor,
         )
-        session.add(demand)
-        session.flush()
         for upload in form.files:
             files.attach(session, stored, upload, demand_id=demand.id, purpose="诉求附件", uploaded_by_id=actor.user_id)
-        record_event(
-            session,
-            demand,
-            actor,
-            "提交诉求",
-            f"{form.kind}·{title}",
-            {"attachments": len(form.files)},
-            moment,
-            public=True,
-        )
-        notify_center(session, demand, "新诉求", f"新诉求待受理:{title}", f"编号{demand.code}")
         return demand.id
 
 

@@ -22,29 +22,23 @@ from datetime import date, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from portal import routes
 from portal.core import security
 from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import local_zone
-from portal.models.enums import DemandKind, Role, UnitKind
-from portal.models.enums import DemandStatus as S
+from portal.models.enums import IMPORT_CHANNELS, Channel, DemandKind, Role
 from portal.models.tables import Demand, DispatchRule, Enterprise, Topic, Unit
 from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import is_pilot_shaped, pilot_code_admitted
 from portal.services.admin.catalogue import keyword_matches
-from portal.services.base.access import actor_label, require_role
+from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
-from portal.services.base.fulltext import cjk_bigrams
-from portal.services.base.notices import notify
-from portal.services.demands.timeline import chained_event
-from portal.services.demands.workflow import next_demand_codes
+from portal.services.demands.intake import NewDemand, open_demands
 from portal.services.ledgers.sheets import LEDGERS, write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-CHANNELS = ("台账导入", "走访征询", "服务热线", "座谈会/早餐汇", "政企茶话会", "办不成事窗口")
 REQUIRED = ("企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式")
 OPTIONAL = ("备注", "统一社会信用代码", "登记日期")
 _PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})")
@@ -278,80 +272,54 @@ def _topic_chooser(session: Session):
     return choose
 
 
-def import_ledger(*, actor: Actor, content: bytes, filename: str, channel: str = "台账导入") -> tuple[int, int]:
+def import_ledger(
+    *, actor: Actor, content: bytes, filename: str, channel: str = Channel.LEDGER_IMPORT
+) -> tuple[int, int]:
     """Write every new row of an error-free file as a 待受理 demand, all in one transaction.
     Returns (created, skipped as already imported)."""
     require_role(actor, Role.DISPATCHER)
-    if channel not in CHANNELS:
+    if channel not in IMPORT_CHANNELS:
         raise ValidationFailed({"channel": "请选择来源渠道"})
     preview = preview_import(actor=actor, content=content, filename=filename)
     if not preview.ok:
         raise ValidationFailed({"file": "台账有错误,未导入任何一行;请按预览中的提示修改后重新上传"})
     new_rows = [row for row in preview.rows if not row.duplicate]
-    moment = now()
     with session_scope() as session:
         units = {u.name: u.id for u in session.exec(select(Unit))} | {
             u.code: u.id for u in session.exec(select(Unit)) if u.code
         }
         topic_for, directory = _topic_chooser(session), _Directory.read(session, new_rows)
-        codes = next_demand_codes(session, moment, len(new_rows)) if new_rows else []
-        demands = []
-        for row, code in zip(new_rows, codes, strict=True):
+        new = []
+        for row in new_rows:
             enterprise = directory.enterprise_for(row) or _new_enterprise(session, row, directory)
-            demands.append(_demand(row, code, enterprise.id, topic_for(row.description), units.get(row.unit)))
-            demands[-1].submitted_by_id, demands[-1].channel = actor.user_id, channel
-            demands[-1].created_at = demands[-1].updated_at = moment
-        session.add_all(demands)
-        session.flush()  # one batched INSERT … RETURNING for the ids
-        label = actor_label(session, actor)
-        session.add_all(
-            chained_event(
-                None,
-                demand_id=demand.id,
-                actor_id=actor.user_id,
-                actor_label=label,
-                action="台账导入",
-                detail=(detail := f"{channel}·提报单位:{preview.reporter or '—'};提报时间:{row.day or '—'}"),
-                public_detail=detail,
-                data={"row": row.row},
-                created_at=moment,
+            new.append(
+                _new_demand(row, enterprise.id, topic_for(row.description), units.get(row.unit), preview, channel)
             )
-            for demand, row in zip(demands, new_rows, strict=True)
+        open_demands(
+            session,
+            new,
+            channel=channel,
+            registered_by=actor,
+            action=Channel.LEDGER_IMPORT,
+            batch_note=f"提报单位:{preview.reporter or '—'}",
         )
-        if demands:
-            _notify_centre(session, demands, preview.reporter)
     return len(new_rows), len(preview.rows) - len(new_rows)
 
 
-def _demand(row: ImportRow, code: str, enterprise_id: int, topic_id, unit_id) -> Demand:
+def _new_demand(row: ImportRow, enterprise_id: int, topic_id, unit_id, reporter: str, channel: str) -> NewDemand:
     title = _TITLE_END.split(row.description, 1)[0][:50] or row.description[:50]
-    return Demand(
-        code=code,
+    return NewDemand(
         enterprise_id=enterprise_id,
         kind=DemandKind.HELP,
         topic_id=topic_id,
         title=title,
         content=row.description,
-        suggested_unit_id=unit_id,
         contact_name=row.contact_name,
         contact_phone=row.contact_phone,
-        status=S.SUBMITTED,
-        search_tokens=cjk_bigrams(f"{title} {row.description}"),
+        suggested_unit_id=unit_id,
         import_fingerprint=row.fingerprint,
-    )
-
-
-def _notify_centre(session: Session, demands: list[Demand], reporter: str) -> None:
-    """One notice for the file, not one per row."""
-    centre = session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
-    notify(
-        session,
-        key=f"import:{demands[-1].id}",
-        kind="新诉求",
-        title=f"台账导入:{len(demands)}条新诉求待受理",
-        body=f"提报单位:{reporter or '—'}",
-        link=routes.STAFF_DISPATCH,
-        unit_id=centre,
+        event_detail=f"{channel}·提报单位:{reporter or '—'};提报时间:{row.day or '—'}",
+        event_data={"row": row.row},
     )
 
 

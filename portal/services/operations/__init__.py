@@ -1,0 +1,1 @@
+"""Running the portal: the scheduler's record of its job runs (read by /api/health)."""

@@ -11,13 +11,14 @@ from sqlmodel import select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.enums import Role, UnitKind
+from portal.models.enums import CardColor, Role, UnitKind
 from portal.models.records.supervision import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
 from portal.models.tables import Card, Demand, Notification, SupervisionNotice, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.calendar.store import get_calendar
-from portal.services.supervision.sweep import OPEN_STATUSES, RED, YELLOW, month_of, rules
+from portal.services.supervision.cards import ladder, standing_yellows
+from portal.services.supervision.sweep import OPEN_STATUSES, month_of, rules
 
 LIST_LIMIT = 100
 
@@ -39,13 +40,7 @@ def board_units(*, actor: Actor, month: str | None = None) -> list[BoardUnit]:
     month = month or month_of(moment)
     with session_scope() as session:
         thresholds = rules(session)
-        yellows = dict(
-            session.exec(
-                select(Card.unit_id, func.count())
-                .where(Card.month == month, Card.color == YELLOW, Card.revoked_at.is_(None))
-                .group_by(Card.unit_id)
-            ).all()
-        )
+        yellows = {unit_id: n for (unit_id, _month), n in standing_yellows(session, [month]).items()}
         counts = {
             unit_id: (overdue or 0, pending or 0)
             for unit_id, overdue, pending in session.exec(
@@ -59,23 +54,22 @@ def board_units(*, actor: Actor, month: str | None = None) -> list[BoardUnit]:
         ).all()
         rows = []
         for unit in units:
-            yellow = yellows.get(unit.id, 0)
-            red = yellow // thresholds["yellow_per_red"]
+            step = ladder(yellows.get(unit.id, 0), thresholds)
             overdue, pending = counts.get(unit.id, (0, 0))
             rows.append(
                 BoardUnit(
                     unit_id=unit.id,
                     unit=unit.name,
                     kind=unit.kind,
-                    color=RED if red else YELLOW if yellow else "绿牌",
-                    yellow=yellow,
-                    red=red,
-                    interviews=red // thresholds["red_per_interview"],
+                    color=step.color,
+                    yellow=step.yellow,
+                    red=step.red,
+                    interviews=step.interviews,
                     overdue=overdue,
                     pending=pending,
                 )
             )
-    order = {RED: 0, YELLOW: 1, "绿牌": 2}
+    order = {CardColor.RED: 0, CardColor.YELLOW: 1, CardColor.GREEN: 2}
     return sorted(rows, key=lambda r: (order[r["color"]], -r["overdue"], -r["pending"]))
 
 

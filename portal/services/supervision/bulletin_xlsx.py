@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from portal.models.enums import CardColor
 from portal.services.accounts.actor import Actor
 from portal.services.base.errors import NotFound
 from portal.services.supervision import figures
@@ -21,8 +22,8 @@ COLUMNS = (
     ("avg_days", "平均用时", 10),
     ("max_days", "最长用时", 10),
     ("satisfaction_rate", "满意率", 9),
-    ("yellow", "黄牌", 6),
-    ("red", "红牌", 6),
+    ("yellow", CardColor.YELLOW, 6),
+    ("red", CardColor.RED, 6),
 )
 
 

@@ -29,13 +29,14 @@ from portal.core.formatting import format_instant, local_zone
 from portal.models.enums import DemandStatus, OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.records.supervision import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
-from portal.models.tables import BulletinSnapshot, Card, Demand, Rating, TimeLimitRule, Topic, Unit, WorkOrder
+from portal.models.tables import BulletinSnapshot, Demand, Rating, TimeLimitRule, Topic, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.rating import SATISFIED
 from portal.services.demands.workflow import DEFAULT_LIMITS
-from portal.services.supervision.sweep import YELLOW, rules
+from portal.services.supervision.cards import ladder, standing_yellows
+from portal.services.supervision.sweep import rules
 
 PERIOD_KINDS = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 MAX_RANGE_DAYS = 3 * 366
@@ -123,15 +124,11 @@ def _rating_counts(session: Session, lo: datetime, hi: datetime) -> dict[int, tu
 
 def _card_counts(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
     """unit id → (yellow cards standing, red cards) in the months of [start, end)."""
-    per_red = rules(session)["yellow_per_red"]
+    thresholds = rules(session)
     counts: dict[int, tuple[int, int]] = {}
-    for unit_id, _month, n in session.exec(
-        select(Card.unit_id, Card.month, func.count())
-        .where(Card.month.in_(_months(start, end)), Card.color == YELLOW, Card.revoked_at.is_(None))
-        .group_by(Card.unit_id, Card.month)
-    ).all():
+    for (unit_id, _month), n in standing_yellows(session, _months(start, end)).items():
         yellow, red = counts.get(unit_id, (0, 0))
-        counts[unit_id] = (yellow + n, red + n // per_red)
+        counts[unit_id] = (yellow + n, red + ladder(n, thresholds).red)
     return counts
 
 

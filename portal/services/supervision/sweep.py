@@ -31,23 +31,22 @@ from portal.core.calendar import WorkingCalendar, end_of_local_day, local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.enums import OrderRole, Role, UnitKind
+from portal.models.enums import CardColor, OrderRole, Role
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Card, Demand, RuleSetting, SupervisionNotice, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import get_row, require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
-from portal.services.base.notices import notify_unit
+from portal.services.base.notices import centre_unit_id, notify_unit
 from portal.services.base.text import clean_text
 from portal.services.calendar.store import get_calendar
 from portal.services.demands.workflow import record_event
+from portal.services.supervision.cards import active_yellow_count, ladder
 
 log = logging.getLogger("portal.supervision")
 
 RULE_DEFAULTS = {"yellow_per_red": 2, "red_per_interview": 2, "warning_days": 1}
-YELLOW = "黄牌"
-RED = "红牌"
 SWEEP_BATCH = 500
 SWEEP_BUDGET_SECONDS = 30.0
 OPEN_STATUSES = (W.PENDING_SIGN, W.HANDLING)
@@ -102,7 +101,7 @@ def sweep_work_orders(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> Counte
                 .order_by(WorkOrder.next_check_at, WorkOrder.id)
                 .limit(SWEEP_BATCH)
             ).all()
-            context = _Context(moment, get_calendar(session), rules(session), _centre_id(session))
+            context = _Context(moment, get_calendar(session), rules(session), centre_unit_id(session))
         for order_id, seen in due:
             try:
                 with session_scope() as session:
@@ -199,11 +198,6 @@ def _notice(
     return True
 
 
-def _centre_id(session: Session) -> int | None:
-    """The 推进中心 (it hears of every sign timeout and card)."""
-    return session.exec(select(Unit.id).where(Unit.kind == UnitKind.CENTER).order_by(Unit.id)).first()
-
-
 def _send_sign_timeout(session, order, demand, context: _Context) -> bool:
     message = f"工单{demand.code}已超过签收时限({format_instant(order.sign_due_at)}),请立即签收。"
     sent = _notice(session, order, demand, "签收超时", f"o{order.id}:签收超时:{order.round}", message, order.unit_id)
@@ -258,14 +252,14 @@ def _send_overdue(session, order, demand, context: _Context) -> bool:
     message = f"工单{demand.code}已超过办理期限({format_instant(order.due_at)}),请立即办理并反馈。已亮黄牌。"
     sent = _notice(session, order, demand, "超期催办", f"o{order.id}:超期:{order.round}", message, order.unit_id)
     month = month_of(order.due_at)
-    key = f"o{order.id}:r{order.round}:{YELLOW}"
+    key = f"o{order.id}:r{order.round}:{CardColor.YELLOW}"
     if session.exec(select(Card.id).where(Card.unique_key == key)).first():
         return sent
     session.exec(  # keyed by this order, which only this transaction holds (see _notice)
         insert(Card).values(
             unit_id=order.unit_id,
             month=month,
-            color=YELLOW,
+            color=CardColor.YELLOW,
             work_order_id=order.id,
             unique_key=key,
             reason=f"工单{demand.code}超期未反馈",
@@ -285,28 +279,21 @@ def _ladder(session, order, demand, month, context: _Context) -> None:
     every ``red_per_interview``-th red (notices to the unit and the centre, keyed by their count)."""
     thresholds = context.thresholds
     yellows = active_yellow_count(session, order.unit_id, month)
-    if yellows % thresholds["yellow_per_red"]:
+    now_at, before = ladder(yellows, thresholds), ladder(yellows - 1, thresholds)
+    if now_at.red == before.red:
         return
-    reds = yellows // thresholds["yellow_per_red"]
+    reds = now_at.red
     unit = session.get(Unit, order.unit_id)
     text = f"{unit.name}{month}月累计{yellows}张黄牌,升为第{reds}张红牌,约谈分管负责人。"
     targets = [t for t in dict.fromkeys((order.unit_id, context.centre_id)) if t]
     for target in targets:
-        key = f"u{order.unit_id}:{month}:{RED}:{reds}:{target}"
-        _notice(session, order, demand, RED, key, text, target, contended=True)
-    if reds % thresholds["red_per_interview"] == 0:
+        key = f"u{order.unit_id}:{month}:{CardColor.RED}:{reds}:{target}"
+        _notice(session, order, demand, CardColor.RED, key, text, target, contended=True)
+    if now_at.interviews > before.interviews:
         text = f"{unit.name}{month}月累计{reds}张红牌,约谈主要负责人。"
         for target in targets:
-            key = f"u{order.unit_id}:{month}:约谈:{reds // thresholds['red_per_interview']}:{target}"
+            key = f"u{order.unit_id}:{month}:约谈:{now_at.interviews}:{target}"
             _notice(session, order, demand, "约谈", key, text, target, contended=True)
-
-
-def active_yellow_count(session: Session, unit_id: int, month: str) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(Card)
-        .where(Card.unit_id == unit_id, Card.month == month, Card.color == YELLOW, Card.revoked_at.is_(None))
-    ).one()
 
 
 _SEND = {"签收超时": _send_sign_timeout, "预警": _send_warning, "超期": _send_overdue, "协办超时": _send_co_overdue}

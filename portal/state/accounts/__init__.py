@@ -1,0 +1,1 @@
+"""States of login, registration, the enterprise's profile and 账号认领."""

@@ -1,0 +1,1 @@
+"""States of /admin: staff accounts, account actions, units, the catalogue, the audit log."""

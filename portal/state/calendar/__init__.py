@@ -1,0 +1,1 @@
+"""State of /admin 节假日."""

@@ -1,6 +1,7 @@
 """The actions on one demand, one state per role. Each handler is named after the service verb it calls
-and acts on the detail state (``DemandDetailState``: the demand's id, the viewer's order, the errors
-shown beside the fields), which it fetches explicitly so every change lands where the page reads it.
+and receives what it acts on as a ``DemandTarget`` (the demand's id, the viewer's order, the pending
+request, staged files — loaded by the server with the page); the errors land on the detail state
+(``DemandDetailState``), where the page reads them.
 The services re-check role, ownership and state, so a crafted event changes nothing it may not."""
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from portal.services.demands import dispatching, handling, intake, rating, verif
 from portal.services.policies import library
 from portal.state.auth import AuthState
 from portal.state.base import checked, text_of
-from portal.state.demands.detail import DemandDetailState
+from portal.state.demands.detail import DemandDetailState, DemandTarget, target_of
 
 _YES_NO = {"是": True, "否": False}
-Call = Callable[[Actor, DemandDetailState], object]
+Call = Callable[[Actor, DemandTarget], object]
 
 
 class _DemandActions(AuthState):
     async def _on_detail(self, call: Call, success: str, role: str):
         detail = await self.get_state(DemandDetailState)
-        return detail._act(lambda actor: call(actor, detail), success, role, after=detail._after_action)
+        target = target_of(detail)
+        return detail._act(lambda actor: call(actor, target), success, role, after=detail._after_action)
 
 
 class EnterpriseDemandActions(_DemandActions):
@@ -34,7 +36,7 @@ class EnterpriseDemandActions(_DemandActions):
     async def withdraw(self):
         """撤回 a demand nobody has taken up yet."""
         return await self._on_detail(
-            lambda a, d: intake.withdraw(actor=a, demand_id=d._demand_id), "诉求已撤回", Role.ENTERPRISE
+            lambda a, d: intake.withdraw(actor=a, demand_id=d.demand_id), "诉求已撤回", Role.ENTERPRISE
         )
 
     @rx.event
@@ -43,7 +45,7 @@ class EnterpriseDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: rating.rate(
                 actor=a,
-                demand_id=d._demand_id,
+                demand_id=d.demand_id,
                 satisfaction=text_of(form, "satisfaction"),
                 contacted=_YES_NO.get(text_of(form, "contacted")),
                 comment=text_of(form, "comment"),
@@ -74,7 +76,7 @@ class DispatcherDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: dispatching.dispatch(
                 actor=a,
-                demand_id=d._demand_id,
+                demand_id=d.demand_id,
                 lead_unit_id=text_of(form, "lead_unit_id"),
                 co_unit_ids=co_ids,
                 level=text_of(form, "level"),
@@ -94,7 +96,7 @@ class DispatcherDemandActions(_DemandActions):
         )
         result = await self._on_detail(
             lambda a, d: dispatching.instant_answer(
-                actor=a, demand_id=d._demand_id, answer=text_of(form, "answer"), policy_ids=cited
+                actor=a, demand_id=d.demand_id, answer=text_of(form, "answer"), policy_ids=cited
             ),
             "已即时答复",
             Role.DISPATCHER,
@@ -108,7 +110,7 @@ class DispatcherDemandActions(_DemandActions):
     async def reject(self, form: dict):
         """不予受理."""
         return await self._on_detail(
-            lambda a, d: dispatching.reject(actor=a, demand_id=d._demand_id, reason=text_of(form, "reason")),
+            lambda a, d: dispatching.reject(actor=a, demand_id=d.demand_id, reason=text_of(form, "reason")),
             "已不予受理",
             Role.DISPATCHER,
         )
@@ -119,7 +121,7 @@ class DispatcherDemandActions(_DemandActions):
         approve = text_of(form, "decision") == "approve"
         return await self._on_detail(
             lambda a, d: handling.decide_extension(
-                actor=a, request_id=d._pending_extension_id, approve=approve, note=text_of(form, "decision_note")
+                actor=a, request_id=d.pending_extension_id, approve=approve, note=text_of(form, "decision_note")
             ),
             "已同意延期" if approve else "已驳回延期",
             Role.DISPATCHER,
@@ -131,7 +133,7 @@ class DispatcherDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: rating.record_revisit(
                 actor=a,
-                task_id=d._revisit_task_id,
+                task_id=d.revisit_task_id,
                 satisfaction=text_of(form, "satisfaction"),
                 contacted=_YES_NO.get(text_of(form, "contacted")),
                 comment=text_of(form, "comment"),
@@ -144,7 +146,7 @@ class DispatcherDemandActions(_DemandActions):
     async def record_unreachable(self):
         """记录未接通."""
         return await self._on_detail(
-            lambda a, d: rating.record_unreachable(actor=a, task_id=d._revisit_task_id, note="电话未接通"),
+            lambda a, d: rating.record_unreachable(actor=a, task_id=d.revisit_task_id, note="电话未接通"),
             "已记录未接通",
             Role.DISPATCHER,
         )
@@ -155,7 +157,7 @@ class DispatcherDemandActions(_DemandActions):
         close = text_of(form, "decision") != "redo"
         return await self._on_detail(
             lambda a, d: verification.decide_verification(
-                actor=a, demand_id=d._demand_id, close=close, opinion=text_of(form, "opinion")
+                actor=a, demand_id=d.demand_id, close=close, opinion=text_of(form, "opinion")
             ),
             "已核查办结" if close else "已要求重办",
             Role.DISPATCHER,
@@ -167,7 +169,7 @@ class HandlerDemandActions(_DemandActions):
     async def sign(self):
         """签收."""
         return await self._on_detail(
-            lambda a, d: handling.sign(actor=a, order_id=d._my_order_id), "已签收", Role.HANDLER
+            lambda a, d: handling.sign(actor=a, order_id=d.my_order_id), "已签收", Role.HANDLER
         )
 
     @rx.event
@@ -176,7 +178,7 @@ class HandlerDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: handling.return_order(
                 actor=a,
-                order_id=d._my_order_id,
+                order_id=d.my_order_id,
                 kind=text_of(form, "return_kind"),
                 reason=text_of(form, "return_reason"),
             ),
@@ -190,7 +192,7 @@ class HandlerDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: handling.request_extension(
                 actor=a,
-                order_id=d._my_order_id,
+                order_id=d.my_order_id,
                 reason=text_of(form, "extension_reason"),
                 new_due_date=text_of(form, "extension_due"),
             ),
@@ -203,7 +205,7 @@ class HandlerDemandActions(_DemandActions):
         """提交协办意见."""
         return await self._on_detail(
             lambda a, d: handling.submit_co_opinion(
-                actor=a, order_id=d._my_order_id, opinion=text_of(form, "co_opinion")
+                actor=a, order_id=d.my_order_id, opinion=text_of(form, "co_opinion")
             ),
             "协办意见已提交",
             Role.HANDLER,
@@ -215,11 +217,11 @@ class HandlerDemandActions(_DemandActions):
         return await self._on_detail(
             lambda a, d: handling.submit_feedback(
                 actor=a,
-                order_id=d._my_order_id,
+                order_id=d.my_order_id,
                 reply=text_of(form, "reply"),
                 method=text_of(form, "method"),
                 solved=_YES_NO.get(text_of(form, "solved")),
-                attachments_in=d._take_staged(a),
+                attachments_in=d.take_staged(a),
             ),
             "办理结果已提交",
             Role.HANDLER,
@@ -229,12 +231,12 @@ class HandlerDemandActions(_DemandActions):
     async def upload_review_form(self, form: dict):
         """上传审核反馈表 (exactly one staged file)."""
 
-        def call(actor: Actor, detail: DemandDetailState) -> None:
-            staged = detail._take_staged(actor)
+        def call(actor: Actor, detail: DemandTarget) -> None:
+            staged = detail.take_staged(actor)
             if len(staged) != 1:
                 raise ValidationFailed({"files": "请上传一份审核反馈表"})
             verification.upload_review_form(
-                actor=actor, demand_id=detail._demand_id, upload=staged[0], note=text_of(form, "unit_note")
+                actor=actor, demand_id=detail.demand_id, upload=staged[0], note=text_of(form, "unit_note")
             )
 
         return await self._on_detail(call, "审核反馈表已上传", Role.HANDLER)

@@ -3,6 +3,9 @@ one state per role (``portal.state.demands.actions``) that fetch this state and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import reflex as rx
 
 from portal.core.ids import parse_id
@@ -123,3 +126,26 @@ class DemandDetailState(StagedUploadsMixin, PageState):
         if DemandAction.DISPATCH in self.actions:
             self._prepare_dispatch_form(actor)
         self.loaded = True
+
+
+@dataclass(frozen=True)
+class DemandTarget:
+    """What the demand page's actions act on: the ids the server loaded for this viewer with the page
+    (never sent by the client), and the files staged on the page."""
+
+    demand_id: int
+    my_order_id: int
+    pending_extension_id: int
+    revisit_task_id: int
+    take_staged: Callable[[Actor], list]
+
+
+def target_of(detail: DemandDetailState) -> DemandTarget:
+    """The one way an action state learns what it acts on (``state.demands.actions``)."""
+    return DemandTarget(
+        demand_id=detail._demand_id,
+        my_order_id=detail._my_order_id,
+        pending_extension_id=detail._pending_extension_id,
+        revisit_task_id=detail._revisit_task_id,
+        take_staged=detail._take_staged,
+    )

@@ -1,0 +1,1 @@
+"""States of the public policy library and of 政策管理."""

@@ -1,0 +1,1 @@
+"""States of /staff/supervision, /staff/reports and /admin 时限规则."""
