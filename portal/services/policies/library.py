@@ -1,7 +1,7 @@
 """惠企政策一站查 (DESIGN §6, seeds 001 and 003): public search, a policy's page, related policies and what
 an enterprise is recommended.
 
-Search uses the demands' bigram full text (``services.search``): every term must occur as a phrase, so a
+Search uses the demands' bigram full text (``services.base.fulltext``): every term must occur as a phrase, so a
 two-character word (融资, 人才, 用地) matches exactly and mixed text (“2026年”, “ISO”) works; the same
 query returns the same set on SQLite and PostgreSQL. Ranking: terms found in the title first, then in
 the summary, then the newest. A policy whose 有效期 has ended counts as 已失效 at once, before the hourly

@@ -1,5 +1,5 @@
 """Work the scheduler finds by time and does on its own (``portal.jobs`` calls these), other than the
-work-order checks of ``supervision``. Each finds what is due through an index and does each item in a
+work-order checks of ``supervision.sweep``. Each finds what is due through an index and does each item in a
 transaction of its own, so one item's failure never undoes another's."""
 
 from __future__ import annotations
