@@ -83,7 +83,7 @@ def _snapshot(database_url: str) -> dict[str, list]:
 
 def test_the_handler_list_is_discovered_not_kept():
     handlers = {(state.rsplit("____", 1)[-1], name) for state, name, _ in portal_handlers()}
-    assert ("admin_state", "create_staff_user") in handlers
+    assert ("staff_accounts_state", "create_staff_user") in handlers
     assert ("dispatcher_demand_actions", "dispatch") in handlers
     assert ("login_state", "setvar") in handlers  # Reflex's own handlers are attacked too
     assert len(handlers) > 30
