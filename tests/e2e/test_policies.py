@@ -45,13 +45,32 @@ def test_visitor_searches_a_two_character_word_and_reads_the_guide(new_page):
     expect(page.get_by_role("link", name="高层次人才引进和安居保障办法")).to_be_visible()
 
 
+def _png() -> bytes:
+    """A real 1×1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x33\x66\x99")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
 def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.tables import User
+    from portal.models.tables import Attachment, User
     from portal.services.accounts.actor import Actor
+    from portal.services.demands.intake import UploadedFile
     from portal.services.policies import editing
+
+    def hostile(body: str = "") -> editing.PolicyForm:
+        return editing.PolicyForm(
+            title="恶意正文测试政策", issuer="市测试局", summary="用于验证正文不会执行脚本。", body=body
+        )
 
     with on_portal_db():
         with session_scope() as session:
@@ -59,18 +78,22 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
             centre = Actor(
                 user_id=u.id, username=u.username, role=u.role, display_name=u.display_name, unit_id=u.unit_id
             )
-        policy_id = editing.save_policy(
+        policy_id = editing.save_policy(actor=centre, form=hostile(), files_in=[UploadedFile("示意图.png", _png())])
+        with session_scope() as session:
+            own = session.exec(select(Attachment.id).where(Attachment.policy_id == policy_id)).one()
+        editing.save_policy(
             actor=centre,
-            form=editing.PolicyForm(
-                title="恶意正文测试政策",
-                issuer="市测试局",
-                summary="用于验证正文不会执行脚本。",
-                body='正文<script>window.__xss = "script"</script>\n\n<img src=x onerror="window.__xss = \'img\'">\n\n'
-                "[点我](javascript:window.__xss='link')\n\n**加粗**",
+            policy_id=policy_id,
+            form=hostile(
+                '正文<script>window.__xss = "script"</script>\n\n<img src=x onerror="window.__xss = \'img\'">\n\n'
+                "[点我](javascript:window.__xss='link')\n\n**加粗**\n\n"
+                f"![示意图](/api/policy-files/{own})\n\n![像素](https://evil.example/p.gif)"
             ),
         )
         editing.publish(actor=centre, policy_id=policy_id)
     page = new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"/policies/{policy_id}")
     expect(page.get_by_role("heading", name="恶意正文测试政策", level=1)).to_be_visible()
     expect(page.locator("main strong").filter(has_text="加粗")).to_be_visible()  # Markdown still works
@@ -79,6 +102,12 @@ def test_a_hostile_policy_body_is_shown_not_run(new_page, on_portal_db):
     assert page.locator("main script").count() == 0
     assert page.locator("main img[onerror]").count() == 0
     assert page.locator('main a[href^="javascript"]').count() == 0
+    # No tracking pixel: the foreign image is a plain link, nothing was fetched from its site; the
+    # policy's own file is still an image.
+    assert page.locator('main img[src*="evil.example"]').count() == 0
+    expect(page.locator("main a", has_text="像素")).to_have_attribute("href", "https://evil.example/p.gif")
+    expect(page.locator(f'main img[src="/api/policy-files/{own}"]')).to_have_count(1)
+    assert not [url for url in requested if "evil.example" in url]
 
 
 def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_page):

@@ -78,9 +78,12 @@ def test_overdue_orders_card_the_unit_and_reach_its_inbox(new_page, on_portal_db
     expect(tile(disp)).to_have_accessible_name(f"{UNIT}:黄牌")
     row = disp.get_by_role("row").filter(has_text="道路破损影响企业运输")
     expect(row.get_by_text(re.compile(r"超期\d+个工作日"))).to_be_visible()
-    row.get_by_role("button", name="催办").click()
+    row.get_by_role("button", name="催办(每个工作日限一次)").click()
     expect(disp.get_by_text("已催办,承办单位将收到通知")).to_be_visible()
     expect(row.get_by_role("cell", name="1", exact=True)).to_be_visible()  # 已催办 1 次
+    # Once per order per working day: the button says so and cannot be pressed again today.
+    expect(row.get_by_role("button", name="本工作日已催办")).to_be_disabled()
+    expect(row.get_by_role("button", name="催办(每个工作日限一次)")).to_have_count(0)
 
     unit = new_page()
     login(unit, "dongjie")

@@ -135,3 +135,52 @@ def test_migration_0006_keys_intact_chains_and_keeps_broken_ones_broken(db):
         assert returns and all(e.visibility == "staff" for e in returns)
         submits = session.exec(select(TimelineEvent).where(TimelineEvent.action == "提交诉求")).all()
         assert all(e.visibility == "public" and e.public_detail == e.detail for e in submits)
+
+
+def test_migration_0019_cleans_stored_text_and_leaves_the_timeline_alone(db):
+    """Rows stored dirty before text was cleaned on the way in (written here with raw SQL, as the old code
+    stored what was typed) come out of 0019 clean, with their search tokens recomputed; a cleaned name that
+    another row already holds is left as it was; hash-chained timeline events are not touched."""
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from alembic import command
+    from portal.core.clock import now
+    from portal.core.settings import PROJECT_ROOT
+    from portal.models.tables import Demand, TimelineEvent
+    from portal.services.base.fulltext import cjk_bigrams, fulltext_condition
+    from portal.services.demands import intake, timeline
+    from tests.services.test_lifecycle import actor, form
+
+    demo_service.seed_demo_world(with_demands=False)
+    demand_id = intake.submit_demand(actor=actor("qiye1"), form=form())
+    with session_scope() as session:  # an event written the old way: its text as typed, in the chain
+        timeline.append(session, demand_id=demand_id, actor_id=None, actor_label="系统", action="备注",
+                        detail="旧\x0b文本", public_detail="旧\x0b文本", created_at=now())  # fmt: skip
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    command.downgrade(config, "0017")
+    dirty = {"title": "施工\x01许可\x0b咨询", "content": "厂房施工\x01许可证\r\n办理进度\x1f慢, cafe\u0301 请协调。"}
+    with get_engine().begin() as connection:
+        connection.execute(text("UPDATE demand SET title = :title, content = :content WHERE id = :i"),
+                           {**dirty, "i": demand_id})  # fmt: skip
+        connection.execute(text("UPDATE unit SET name = '东街\x01街道' WHERE name = '东街街道'"))
+        connection.execute(text("UPDATE unit SET name = '市住房和城乡建设局\x01' WHERE name = '市自然资源和规划局'"))
+        connection.execute(text("UPDATE policy SET body = 'a\r\nb\x0b贷款\x01贴息' WHERE id = 1"))
+        events_before = connection.execute(text("SELECT * FROM timeline_event ORDER BY id")).all()
+    command.upgrade(config, "head")
+    with session_scope() as session:
+        demand = session.get(Demand, demand_id)
+        assert (demand.title, demand.content) == ("施工许可\n咨询", "厂房施工许可证\n办理进度慢, café 请协调。")
+        assert demand.search_tokens == cjk_bigrams(f"{demand.title} {demand.content}")
+        dialect = session.get_bind().dialect.name
+        found = fulltext_condition(Demand.id, "施工许可证", dialect, "demand_fts", "demand.search_tsv")
+        assert session.exec(select(Demand.id).where(found)).all() == [demand_id]  # the index follows the tokens
+        names = set(session.exec(select(Unit.name)).all())
+        assert "东街街道" in names and "市住房和城乡建设局\x01" in names  # the clean name is taken: left as it was
+        policy = session.get(Policy, 1)
+        assert policy.body == "a\nb\n贷款贴息" and "款贴" in policy.search_tokens.split()
+        assert session.exec(select(TimelineEvent).order_by(TimelineEvent.id)).all()[-1].detail == "旧\x0b文本"
+    with get_engine().connect() as connection:
+        assert connection.execute(text("SELECT * FROM timeline_event ORDER BY id")).all() == events_before
+    assert all(report.ok for report in timeline.verify_all())

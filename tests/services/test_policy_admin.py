@@ -155,3 +155,41 @@ def test_original_documents_are_checked_and_public_only_with_the_policy(people):
     editing.publish(actor=people["zhongxin"], policy_id=policy_id)
     assert [f["name"] for f in library.policy_files(policy_id=policy_id)] == ["政策原件.pdf"]
     assert library.policy_file_for_download(attachment_id=file_id, actor=None).policy_id == policy_id
+
+
+def test_a_policy_shows_images_only_of_its_own_files(people):
+    """A body may not load an image from another site (a tracking pixel): whatever way it is written,
+    an image stays an image only when it is one of the policy's own uploaded files."""
+    from markdown_it import MarkdownIt
+
+    from portal.models.tables import Attachment
+    from portal.services.demands.intake import UploadedFile
+    from tests.services.test_lifecycle import PNG
+
+    centre = people["zhongxin"]
+    other = editing.save_policy(actor=centre, form=form(title="另一项政策"), files_in=[UploadedFile("图.png", PNG)])
+    policy_id = editing.save_policy(actor=centre, form=form(), files_in=[UploadedFile("示意图.png", PNG)])
+    with session_scope() as session:
+        (own,) = session.exec(select(Attachment.id).where(Attachment.policy_id == policy_id)).all()
+        (foreign,) = session.exec(select(Attachment.id).where(Attachment.policy_id == other)).all()
+    body = (
+        "正文\n\n![像素](https://evil.example/p.gif)\n\n"
+        f"![示意图](/api/policy-files/{own})\n\n![别的政策的图](/api/policy-files/{foreign})\n\n"
+        "![引用][px]\n\n[px]: https://evil.example/ref.gif\n\n"
+        "> ![引用块里\n> 跨行](https://evil.example/quote.gif)\n\n"
+        "| 表 |\n|---|\n| ![表中](https://evil.example/cell.gif) |\n\n"
+        "见注释[^1]。\n\n[^1]: ![脚注](https://evil.example/note.gif)\n\n"
+        "![![套](https://evil.example/inner.gif)](https://evil.example/outer.gif)\n\n"
+        "`![代码](https://evil.example/code.gif)`"
+    )
+    editing.save_policy(actor=centre, policy_id=policy_id, form=form(body=body, guide="![指南](//evil.example/g.gif)"))
+    editing.publish(actor=centre, policy_id=policy_id)
+    shown = library.policy_detail(policy_id=policy_id)
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(shown["body"] + shown["guide"])
+    assert html.count("<img") == 1 and f'<img src="/api/policy-files/{own}" alt="示意图"' in html
+    assert '<a href="https://evil.example/p.gif">像素</a>' in html  # the foreign image is a plain link
+    assert f'<a href="/api/policy-files/{foreign}">别的政策的图</a>' in html
+    # Whatever another Markdown parser makes of the text, no "![" is left but the policy's own image.
+    assert (shown["body"] + shown["guide"]).count("![") == 1
+    with session_scope() as session:
+        assert session.get(Policy, policy_id).body == body  # stored as written; confined when shown

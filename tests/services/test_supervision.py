@@ -169,8 +169,10 @@ def test_urge_reaches_the_unit_and_the_timeline(people):
         sweep.urge(actor=people["ziguiju"], order_id=order.id)
     with pytest.raises(ValidationFailed):
         sweep.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
-    sweep.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
-    sweep.urge(actor=people["zhongxin"], order_id=order.id)  # a second urge is a second notice
+    with use_clock(fixed(datetime(2026, 10, 9, 10, 0, tzinfo=SH))):  # Friday
+        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
+    with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
+        sweep.urge(actor=people["zhongxin"], order_id=order.id)  # another working day, another notice
     assert [n.kind for n in notices()] == ["催办", "催办"]
     with session_scope() as session:
         inbox = session.exec(
@@ -182,6 +184,46 @@ def test_urge_reaches_the_unit_and_the_timeline(people):
     with pytest.raises(Exception):  # noqa: B017 - a foreign or junk id is refused, nothing written
         sweep.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
     assert len(notices()) == 2
+
+
+def _written() -> tuple[int, int, int]:
+    """(supervision notices, inbox notices, timeline events) of 催办."""
+    with session_scope() as session:
+        return (
+            session.exec(select(func.count()).select_from(SupervisionNotice)).one(),
+            session.exec(select(func.count()).select_from(Notification).where(Notification.kind == "催办")).one(),
+            session.exec(select(func.count()).select_from(TimelineEvent).where(TimelineEvent.action == "催办")).one(),
+        )
+
+
+def test_urge_at_most_once_per_order_per_working_day(people):
+    """A second 催办 of an order on the same working day is refused and writes nothing; a day off counts
+    as the next working day; the board says which overdue orders were urged this working day."""
+    (order,) = dispatched_order(people)
+    (other,) = dispatched_order(people, unit="市住房和城乡建设局", title="消防验收办理咨询")
+    centre = people["zhongxin"]
+    wednesday = datetime(2026, 10, 14, 9, 0, tzinfo=SH)  # both orders fell due on Tue 13 Oct
+    with use_clock(fixed(wednesday)):
+        assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
+        sweep.urge(actor=centre, order_id=order.id)
+        before = _written()
+    with use_clock(fixed(wednesday + timedelta(hours=8))):
+        with pytest.raises(Conflict) as refused:
+            sweep.urge(actor=centre, order_id=order.id, message="再催一次")
+        assert refused.value.message == "该工单本工作日已催办,每个工作日限催办一次,请下一个工作日再催办"
+        assert _written() == before
+        sweep.urge(actor=centre, order_id=other.id)  # another order may be urged
+        flags = {r["order_id"]: r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"])}
+        assert flags == {order.id: True, other.id: True}
+    with use_clock(fixed(datetime(2026, 10, 17, 10, 0, tzinfo=SH))):  # Saturday: counts for Monday 19 Oct
+        assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
+        sweep.urge(actor=centre, order_id=order.id)
+    with use_clock(fixed(datetime(2026, 10, 19, 9, 0, tzinfo=SH))):
+        with pytest.raises(Conflict):
+            sweep.urge(actor=centre, order_id=order.id)
+    with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
+        sweep.urge(actor=centre, order_id=order.id)
+    assert [n.kind for n in notices("催办")] == ["催办"] * 4
 
 
 def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):

@@ -51,6 +51,7 @@ class OverdueRow(TypedDict):
     due_at: str
     days_overdue: int
     urged: int
+    urged_this_workday: bool  # 催办 is once per order per working day
 
 
 class SupervisionNoticeRow(TypedDict):

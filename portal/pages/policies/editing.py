@@ -62,7 +62,12 @@ def _form() -> rx.Component:
                     width="100%",
                 ),
                 _area("政策摘要", "summary", rows="2", max_length=1000),
-                _area("政策原文(Markdown)", "body", rows="8"),
+                _area(
+                    "政策原文(Markdown)",
+                    "body",
+                    rows="8",
+                    placeholder="图片只显示本政策的原件,如 ![示意图](/api/policy-files/编号);其他网址的图片显示为链接",
+                ),
                 _area("政策解读(Markdown)", "interpretation"),
                 _area("申兑指南(Markdown)", "guide"),
                 rx.grid(

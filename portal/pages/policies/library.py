@@ -130,7 +130,8 @@ def policy_search_page() -> rx.Component:
 
 def _markdown_section(title: str, key: str) -> rx.Component:
     """Body, 解读 and 申兑指南 are Markdown, drawn without raw HTML (``use_raw=False``: tags show as text,
-    never run) and without math; react-markdown drops javascript: links."""
+    never run) and without math; react-markdown drops javascript: links; the service has made every
+    image that is not one of the policy's own files a link (``services.policies.markdown``)."""
     return rx.cond(
         D.policy[key] != "",
         card(

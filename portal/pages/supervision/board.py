@@ -68,7 +68,11 @@ def _overdue_row(row) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 S.may_act,
-                rx.button("催办", size="1", type="button", on_click=S.urge(row["order_id"])),
+                rx.cond(
+                    row["urged_this_workday"],
+                    rx.button("本工作日已催办", size="1", type="button", disabled=True),
+                    rx.button("催办(每个工作日限一次)", size="1", type="button", on_click=S.urge(row["order_id"])),
+                ),
                 rx.text("—", size="1"),
             )
         ),

@@ -19,6 +19,7 @@ from portal.models.tables import AdmittedCreditCode, Enterprise, Unit, User
 from portal.services.accounts.actor import Actor
 from portal.services.accounts.throttle import Limit, locked, record_failure, throttle_key
 from portal.services.base.errors import Forbidden, ServiceError, ValidationFailed
+from portal.services.base.text import clean_text
 
 # ── registration ────────────────────────────────────────────────────────────────────────────
 
@@ -38,7 +39,9 @@ class EnterpriseRegistration:
 
 
 def clean(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A typed account field (name, contact, username, reason…) as stored: ``clean_text``; each caller
+    checks its own length, all far below this cut."""
+    return clean_text(value, limit=1000)
 
 
 def _registration_field_errors(

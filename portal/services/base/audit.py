@@ -17,17 +17,19 @@ from portal.models.tables import AuditEntry
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import actor_label
 from portal.services.base.errors import Forbidden
+from portal.services.base.text import clean_text
 
 
 def record_audit(session: Session, actor: Actor | None, action: str, target: str, detail: str) -> None:
+    """One audit row. Target and detail are composed of typed text: they pass through ``clean_text`` too."""
     session.add(
         AuditEntry(
             created_at=now(),
             actor_id=actor.user_id if actor else None,
             actor_label=actor_label(session, actor),
             action=action,
-            target=target[:200],
-            detail=detail,
+            target=clean_text(target, limit=200)[:200],
+            detail=clean_text(detail, limit=20000),
         )
     )
 

@@ -16,6 +16,7 @@ from portal.models.tables import CalendarYear, Holiday
 from portal.services.accounts.actor import Actor
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Forbidden, ValidationFailed
+from portal.services.base.text import clean_text
 from portal.services.calendar.deadline_recount import recompute_open_orders
 from portal.services.calendar.holiday_notice import ParsedNotice, parse_notice
 from portal.services.calendar.store import get_calendar, invalidate_calendar_cache
@@ -65,7 +66,7 @@ def set_day(*, actor: Actor, day: date, is_workday: bool, name: str) -> None:
     """Enter or correct one day (holiday or 调休 workday). Marks the year official."""
     if actor.role != Role.ADMIN:
         raise Forbidden()
-    name = (name or "").strip()[:50]
+    name = clean_text(name, limit=50)[:50]
     if not name:
         raise ValidationFailed({"name": "请填写节日名称或调休说明"})
     with session_scope() as session:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.services.base.text import clean_text
+
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]\s*)?(?P<name>[^:：。]{1,20}?)\s*[:：]\s*(?P<rest>.+)$")
 _SPAN = re.compile(
@@ -68,7 +70,7 @@ def parse_notice(year: int, text: str) -> ParsedNotice:
     """Every day the notice names for ``year``; ``errors`` lists the lines that could not be read."""
     days: dict[date, NoticeDay] = {}
     errors: list[str] = []
-    normalised = _BRACKETS.sub("", (text or "")[:20000]).replace("\u3000", " ")
+    normalised = _BRACKETS.sub("", clean_text(text, limit=20000)).replace("\u3000", " ")
     for number, line in enumerate(normalised.splitlines(), start=1):
         line = line.strip()
         if not _DAY.search(line) or not ("放假" in line or "上班" in line):

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from portal.core.settings import get_settings
 from portal.models.tables import Attachment
 from portal.services.base.errors import ValidationFailed
+from portal.services.base.text import clean_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES_PER_SUBMISSION = 5
@@ -58,7 +59,7 @@ class CheckedFile:
 
 
 def _safe_name(name: str) -> str:
-    base = os.path.basename((name or "").replace("\\", "/")).strip() or "附件"
+    base = os.path.basename(clean_text(name, limit=1000).replace("\\", "/")).strip() or "附件"
     return "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*')[:150] or "附件"
 
 

@@ -34,11 +34,13 @@ from portal.services.accounts.enterprise_accounts import is_pilot_shaped, pilot_
 from portal.services.admin.catalogue import keyword_matches
 from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
+from portal.services.base.text import clean_text
 from portal.services.demands.intake import NewDemand, open_demands
 from portal.services.ledgers.sheets import LEDGERS, write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+CELL_MAX = 5000  # a cell's text is cut one past this (``clean_text``); the row checks say what is too long
 REQUIRED = ("企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式")
 OPTIONAL = ("备注", "统一社会信用代码", "登记日期")
 _PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})")
@@ -124,7 +126,7 @@ def _header(rows: list[tuple], preview: ImportPreview) -> tuple[int, dict[str, i
                 for cell in cells_before:
                     text = _cell_text(cell.value)
                     if text.startswith("提报单位"):
-                        preview.reporter = text.split(":", 1)[-1].split(":", 1)[-1].strip()
+                        preview.reporter = clean_text(text.split(":", 1)[-1].split(":", 1)[-1], limit=100)
             return index, columns
     preview.errors.append("没有找到表头(应有“企业名称”等列),请使用模板")
     return None
@@ -140,7 +142,8 @@ def _read_row(number: int, cells: tuple, columns: dict[str, int]) -> ImportRow |
             values[name] = ""
         else:
             values[name] = cell.value if cell is not None else None
-    texts = {name: _cell_text(value) for name, value in values.items()}
+    raw = {name: _cell_text(value) for name, value in values.items()}
+    texts = {name: clean_text(text, limit=CELL_MAX) for name, text in raw.items()}
     if not any(texts.values()):
         return None
     row.enterprise, row.description = texts["企业名称"], texts["存在问题、困难、诉求描述"]
@@ -154,7 +157,11 @@ def _read_row(number: int, cells: tuple, columns: dict[str, int]) -> ImportRow |
     row.day = raw_day.date() if isinstance(raw_day, datetime) else parse_day(texts.get("登记日期", ""))
     if texts.get("登记日期") and row.day is None:
         row.errors.append("「登记日期」无法识别,应为 年-月-日")
-    key = "\x1f".join((row.enterprise, row.credit_code, row.description, row.day.isoformat() if row.day else ""))
+    # The fingerprint is of the cells as typed (stripped only), as before text was cleaned: a file imported
+    # earlier is still recognised when imported again.
+    typed_code = security.normalise_credit_code(raw.get("统一社会信用代码", ""))
+    typed = (raw["企业名称"], typed_code, raw["存在问题、困难、诉求描述"], row.day.isoformat() if row.day else "")
+    key = "\x1f".join(typed)
     row.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()
     return row
 
@@ -293,7 +300,9 @@ def import_ledger(
         for row in new_rows:
             enterprise = directory.enterprise_for(row) or _new_enterprise(session, row, directory)
             new.append(
-                _new_demand(row, enterprise.id, topic_for(row.description), units.get(row.unit), preview, channel)
+                _new_demand(
+                    row, enterprise.id, topic_for(row.description), units.get(row.unit), preview.reporter, channel
+                )
             )
         open_demands(
             session,

@@ -8,7 +8,8 @@ openpyxl's write-only workbook, which streams rows to disk.
 
 Every text cell is text: an .xlsx cell beginning with = + - @ is stored as a string, never a formula; a
 CSV cell beginning with one of them (or a tab / carriage return) gets a leading apostrophe, so a
-spreadsheet opening the CSV does not evaluate it (OWASP CSV injection).
+spreadsheet opening the CSV does not evaluate it (OWASP CSV injection). The .xlsx drops the control
+characters it cannot hold (a row stored before text was cleaned on the way in must not fail the file).
 """
 
 from __future__ import annotations
@@ -294,6 +295,7 @@ def write_xlsx(
     """Write the ledger as .xlsx (write-only, streamed); calls ``progress(n)`` every CHUNK rows."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -312,7 +314,10 @@ def write_xlsx(
 
     def text(value: str):
         """A plain str is written as text; one that openpyxl would take for a formula (it begins with
-        "=") is forced to a string cell. Plain values keep 100 000 rows fast (a styled cell each costs)."""
+        "=") is forced to a string cell. Plain values keep 100 000 rows fast (a styled cell each costs).
+        Characters an .xlsx cannot hold are dropped: stored text is cleaned on the way in, but a row stored
+        before that (or written by hand) must not make the whole ledger fail."""
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not value.startswith("="):
             return value
         cell = WriteOnlyCell(sheet, value=value)

@@ -59,7 +59,7 @@ class PolicyForm:
 
 
 def _tag_values(raw: str) -> list[str]:
-    return list(dict.fromkeys(v for v in re.split(r"[\s,,、;;]+", raw or "") if v))[:20]
+    return list(dict.fromkeys(v for v in re.split(r"[\s,,、;;]+", clean_text(raw, limit=2000)) if v))[:20]
 
 
 def _checked(form: PolicyForm) -> tuple[dict, dict[str, list[str]]]:
@@ -73,7 +73,7 @@ def _checked(form: PolicyForm) -> tuple[dict, dict[str, list[str]]]:
     if not values["summary"]:
         errors["summary"] = "请填写政策摘要"
     for name in ("published_on", "effective_from", "effective_to"):
-        raw = (getattr(form, name) or "").strip()
+        raw = clean_text(getattr(form, name), limit=100)
         values[name] = parse_day(raw) if raw else None
         if raw and values[name] is None:
             errors[name] = f"日期无法识别({DATE_HINT})"

@@ -35,6 +35,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.errors import NotFound
 from portal.services.base.fulltext import cjk_bigrams, fulltext_condition
 from portal.services.base.paging import page_number
+from portal.services.policies.markdown import confine_images
 
 PAGE_SIZE = 10
 SUGGESTED_WORDS = ["融资", "人才", "用地", "研发", "补贴", "稳岗", "技术改造", "高新技术企业"]
@@ -211,12 +212,14 @@ def facets() -> PolicyFacets:
 
 
 def policy_detail(*, policy_id) -> PolicyDetail:
-    """A published (or expired) policy's page; drafts are not public."""
+    """A published (or expired) policy's page; drafts are not public. Its Markdown shows images only of
+    the policy's own files (``confine_images``)."""
     with session_scope() as session:
         policy = session.get(Policy, parse_id(policy_id) or -1)
         if policy is None or policy.status == PolicyStatus.DRAFT:
             raise NotFound("政策不存在或尚未发布")
         tags = _tag_text(session, [policy.id]).get(policy.id, "")
+        own = set(session.exec(select(Attachment.id).where(Attachment.policy_id == policy.id)).all())
         span = "至".join(d.isoformat() for d in (policy.effective_from, policy.effective_to) if d)
         return PolicyDetail(
             id=policy.id,
@@ -227,9 +230,9 @@ def policy_detail(*, policy_id) -> PolicyDetail:
             effective=span or "长期有效",
             status=_status_of(policy.status, policy.effective_to),
             summary=policy.summary,
-            body=policy.body,
-            interpretation=policy.interpretation,
-            guide=policy.guide,
+            body=confine_images(policy.body, own),
+            interpretation=confine_images(policy.interpretation, own),
+            guide=confine_images(policy.guide, own),
             tags=tags,
         )
 

@@ -18,7 +18,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.calendar.store import get_calendar
 from portal.services.supervision.cards import ladder, standing_yellows
-from portal.services.supervision.sweep import OPEN_STATUSES, month_of, rules
+from portal.services.supervision.sweep import OPEN_STATUSES, month_of, rules, urge_key, urge_workday
 
 LIST_LIMIT = 100
 
@@ -101,6 +101,12 @@ def overdue_orders(*, actor: Actor) -> list[OverdueRow]:
             .order_by(WorkOrder.due_at, WorkOrder.id)
             .limit(LIST_LIMIT)
         ).all()
+        workday = urge_workday(session, moment)
+        keys = {urge_key(r[0], workday): r[0] for r in rows}
+        urged_now = {
+            keys[k]
+            for k in session.exec(select(SupervisionNotice.unique_key).where(SupervisionNotice.unique_key.in_(keys)))
+        }
     return [
         OverdueRow(
             order_id=r[0],
@@ -111,6 +117,7 @@ def overdue_orders(*, actor: Actor) -> list[OverdueRow]:
             title=r[5],
             unit=r[6],
             urged=r[7] or 0,
+            urged_this_workday=r[0] in urged_now,
             days_overdue=max(1, calendar.working_days_between(r[3], moment)),
         )
         for r in rows

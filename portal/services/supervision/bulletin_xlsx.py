@@ -30,6 +30,7 @@ COLUMNS = (
 def bulletin_xlsx(*, actor: Actor, period: str) -> tuple[bytes, str]:
     """(the workbook's bytes, its file name) of the stored bulletin of ``period`` (YYYY-MM)."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -47,7 +48,9 @@ def bulletin_xlsx(*, actor: Actor, period: str) -> tuple[bytes, str]:
         sheet.cell(row=2, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
-        sheet.append([row[key] for key, _label, _width in COLUMNS])
+        values = [row[key] for key, _label, _width in COLUMNS]
+        # A unit's name as frozen in the snapshot: without characters an .xlsx cannot hold.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
         for column in range(1, len(COLUMNS) + 1):
             cell = sheet.cell(row=sheet.max_row, column=column)
             if isinstance(cell.value, str):

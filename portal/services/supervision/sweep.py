@@ -21,9 +21,9 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -35,7 +35,7 @@ from portal.models.enums import CardColor, OrderRole, Role
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Card, Demand, RuleSetting, SupervisionNotice, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
-from portal.services.base.access import get_row, require_role
+from portal.services.base.access import get_row, require_role, transactional
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
 from portal.services.base.notices import centre_unit_id, notify_unit
@@ -302,8 +302,24 @@ _SEND = {"签收超时": _send_sign_timeout, "预警": _send_warning, "超期": 
 # ── people's actions ────────────────────────────────────────────────────────────────────────
 
 
+URGED_THIS_WORKDAY = "该工单本工作日已催办,每个工作日限催办一次,请下一个工作日再催办"
+
+
+def urge_workday(session: Session, moment: datetime) -> date:
+    """The working day a 催办 at ``moment`` counts for: today, or on a day off the next working day (when
+    the unit will read it)."""
+    return get_calendar(session).next_workday_on_or_after(local_date(moment))
+
+
+def urge_key(order_id: int, workday: date) -> str:
+    """The unique key of an order's 催办 on a working day: the database itself refuses a second one."""
+    return f"o{order_id}:催办:{workday.isoformat()}"
+
+
+@transactional
 def urge(*, actor: Actor, order_id, message: str = "") -> None:
-    """催办 by the 推进中心: a notice to the unit, a supervision record and a (staff-only) timeline event."""
+    """催办 by the 推进中心, at most once per order per working day: a notice to the unit, a supervision
+    record and a (staff-only) timeline event."""
     require_role(actor, Role.DISPATCHER)
     text = clean_text(message, limit=200) or "请加快办理进度,按时反馈。"
     if len(text) > 200:
@@ -313,15 +329,10 @@ def urge(*, actor: Actor, order_id, message: str = "") -> None:
         if order.status not in OPEN_STATUSES:
             raise Conflict("该工单已不在办理中,无需催办")
         demand = session.get(Demand, order.demand_id)
-        count = session.exec(
-            select(func.count())
-            .select_from(SupervisionNotice)
-            .where(SupervisionNotice.work_order_id == order.id, SupervisionNotice.kind == "催办")
-        ).one()
-        key = f"o{order.id}:催办:{order.round}:{count + 1}"
         body = f"推进中心催办工单{demand.code}:{text}"
+        key = urge_key(order.id, urge_workday(session, now()))
         if not _notice(session, order, demand, "催办", key, body, order.unit_id, by=actor.user_id):
-            raise Conflict()
+            raise Conflict(URGED_THIS_WORKDAY)
         unit = session.get(Unit, order.unit_id)
         record_event(session, demand, actor, "催办", f"催办{unit.name if unit else ''}:{text}", {"order_id": order.id})
 
