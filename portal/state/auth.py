@@ -120,7 +120,11 @@ class AuthState(rx.State):
     @rx.event
     async def logout(self):
         """退出: revoke the session, forget everything shown to this user, and let the HTTP endpoint
-        clear the HttpOnly cookie (a full page load, so the next socket starts without it)."""
+        clear the HttpOnly cookie with a same-origin form POST (a full page load, so the next socket
+        starts without it; the endpoint refuses GETs and other sites, README § 安全)."""
         await asyncio.to_thread(sessions.logout, self._session_token())
         await self._forget_everything()
-        return rx.call_script(f"window.location.assign({json.dumps(routes.SESSION_END_API)})")
+        return rx.call_script(
+            "(() => { const form = document.createElement('form'); form.method = 'post'; "
+            f"form.action = {json.dumps(routes.SESSION_END_API)}; document.body.appendChild(form); form.submit(); }})()"
+        )
