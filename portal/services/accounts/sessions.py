@@ -250,6 +250,7 @@ def actor_of(user: User) -> Actor:
         display_name=user.display_name,
         unit_id=user.unit_id,
         enterprise_id=user.enterprise_id,
+        must_change_password=user.must_change_password,
     )
 
 
