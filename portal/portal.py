@@ -11,7 +11,7 @@ from portal import routes as r
 from portal.api.routes import build_api, limit_upload_size
 from portal.core.settings import get_settings
 from portal.pages import public
-from portal.pages.accounts import enterprises, profile
+from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
 from portal.pages.demands import detail, my_demands, work_lists, workbench
@@ -19,6 +19,7 @@ from portal.pages.policies import editing, library
 from portal.pages.supervision import board, reports
 from portal.state.accounts.claims import EnterpriseClaimState
 from portal.state.accounts.forms import RegisterState
+from portal.state.accounts.password import PasswordState
 from portal.state.accounts.profile import ProfileState
 from portal.state.admin.account_actions import AccountActionsState
 from portal.state.admin.audit_log import AuditLogState
@@ -68,6 +69,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
     PageEntry(r.MY_NOTIFICATIONS, "消息", work_lists.my_notifications, (NotificationsState.load,)),
     PageEntry(r.MY_PROFILE, "企业信息", profile.profile, (ProfileState.load,)),
+    PageEntry(r.MY_PASSWORD, "修改密码", password.my_password, (PasswordState.load,)),
     PageEntry(r.STAFF, "工作台", workbench.workbench, (WorkbenchState.load,)),
     PageEntry(r.STAFF_DISPATCH, "受理派单", work_lists.dispatch_queue, (DispatchQueueState.load,)),
     PageEntry(r.STAFF_ORDERS, "部门工单", work_lists.unit_orders, (OrdersState.load,)),
@@ -87,6 +89,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", workbench.placeholder("走访记录")),
+    PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),
     PageEntry(
         r.ADMIN,
         "系统管理",

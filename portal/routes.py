@@ -14,6 +14,7 @@ MY_DEMAND_NEW = "/my/demands/new"
 MY_DEMAND_DETAIL = "/my/demands/[demand_id]"
 MY_NOTIFICATIONS = "/my/notifications"
 MY_PROFILE = "/my/profile"
+MY_PASSWORD = "/my/password"  # 修改密码 (enterprises)
 
 STAFF = "/staff"
 STAFF_DISPATCH = "/staff/dispatch"
@@ -29,6 +30,7 @@ STAFF_POLICIES = "/staff/policies"
 STAFF_ENTERPRISES = "/staff/enterprises"
 STAFF_VISITS = "/staff/visits"
 STAFF_NOTIFICATIONS = "/staff/notifications"
+STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
 
 HEALTH_API = "/api/health"

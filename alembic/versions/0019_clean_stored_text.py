@@ -13,7 +13,7 @@ on SQLite and PostgreSQL. Left as they are:
 - JSON columns (``catalogue_change``, ``ledger_export`` filters) and what only the system writes.
 
 Revision ID: 0019
-Revises: 0017 (to become 0018 when merged after it)
+Revises: 0018 (to become 0018 when merged after it)
 Create Date: 2026-11-27
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: Union[str, None] = "0017"
+down_revision: Union[str, None] = "0018"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

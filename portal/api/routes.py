@@ -212,6 +212,7 @@ def build_api() -> Starlette:
             Route(routes.LEDGER_TEMPLATE_API, ledger_template),
             Route(routes.BULLETINS_API + "/{period}", bulletin_file),
             Route(routes.SESSION_START_API, session_routes.start),
-            Route(routes.SESSION_END_API, session_routes.end),
+            # GET too, only to answer it with 405 (a link or an image anywhere must not log anyone out).
+            Route(routes.SESSION_END_API, session_routes.end, methods=["GET", "POST"]),
         ]
     )

@@ -8,6 +8,7 @@ import secrets
 import string
 
 from passlib.context import CryptContext
+from zxcvbn import zxcvbn
 
 # DESIGN §9: passlib 1.7.4 breaks with bcrypt 5, so argon2 first, pbkdf2 only to read old hashes.
 _pwd_context = CryptContext(
@@ -122,3 +123,45 @@ def password_error(raw: str) -> str | None:
     if not re.search(r"[A-Za-z]", raw) or not re.search(r"\d", raw):
         return "密码须同时包含字母和数字"
     return None
+
+
+# ── password strength (issue #20): every password a person chooses; seeding and generated ones skip it ──
+
+PASSWORD_RULES = (
+    "8–128位,须同时含字母和数字;不能包含用户名;不能是常用密码或其变形,避免键盘上相邻的按键、重复或连续的字符、"
+    "年份和日期。建议用三四个不相关的词,以符号相连再加上数字。"
+)
+_ZXCVBN_MAX = 72  # zxcvbn refuses longer input; characters beyond only make a password stronger
+_WEAKNESSES = {
+    "passwords": "与常用密码相同或相近(如 Passw0rd、abcd1234)",
+    "user_inputs": "含有用户名",
+    "english_wikipedia": "主要由常见英文单词组成",
+    "us_tv_and_film": "主要由常见英文单词组成",
+    "female_names": "主要由常见人名或姓氏组成",
+    "male_names": "主要由常见人名或姓氏组成",
+    "surnames": "主要由常见人名或姓氏组成",
+    "spatial": "含有键盘上相邻的按键(如 qwerty、1qaz)",
+    "repeat": "含有重复的字符(如 aaa、abcabc)",
+    "sequence": "含有连续的字符(如 abc、6543)",
+    "regex": "含有年份或日期",
+    "date": "含有年份或日期",
+}
+
+
+def password_strength_error(raw: str, username: str = "") -> str | None:
+    """None when ``raw`` may be chosen as a password: the basic rules, no username inside, and a zxcvbn
+    score of at least 3 (its frequency lists ship with the package); else a Chinese message naming why."""
+    if err := password_error(raw):
+        return err
+    name = (username or "").strip().lower()
+    if name and name in raw.lower():
+        return "密码不能包含用户名"
+    result = zxcvbn(raw[:_ZXCVBN_MAX], user_inputs=[name] if name else [])
+    if result["score"] >= 3:
+        return None
+    reasons: list[str] = []
+    for match in result["sequence"]:
+        reason = _WEAKNESSES.get(match.get("dictionary_name") or match["pattern"])
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return f"密码太容易被猜到:{';'.join(reasons) or '太短或规律太明显'}。请加长,并混用几个不相关的词、数字和符号"

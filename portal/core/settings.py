@@ -40,7 +40,8 @@ class Settings:
     session_idle_minutes: int
     login_max_failures: int
     login_lock_minutes: int
-    login_max_failures_per_address: int
+    login_delay_after_failures: int
+    login_max_delay_seconds: int
     login_max_failures_per_username: int
     registrations_per_address_hour: int
     min_free_disk_mb: int
@@ -77,7 +78,10 @@ def get_settings() -> Settings:
         session_idle_minutes=_int("PORTAL_SESSION_IDLE_MINUTES", 120),
         login_max_failures=_int("PORTAL_LOGIN_MAX_FAILURES", 5),
         login_lock_minutes=_int("PORTAL_LOGIN_LOCK_MINUTES", 15),
-        login_max_failures_per_address=_int("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        # Failures from one address (password spraying, or many people behind one NAT): from this many
+        # on, each attempt from the address waits 1, 2, 4 … seconds, at most the maximum; never a lock.
+        login_delay_after_failures=_int("PORTAL_LOGIN_DELAY_AFTER_FAILURES", 10),
+        login_max_delay_seconds=_int("PORTAL_LOGIN_MAX_DELAY_SECONDS", 60),
         login_max_failures_per_username=_int("PORTAL_LOGIN_MAX_FAILURES_PER_USERNAME", 100),
         registrations_per_address_hour=_int("PORTAL_REGISTRATIONS_PER_ADDRESS_HOUR", 10),
         # Below this much free space on the upload disk, new uploads are refused with a message.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
+from portal.core import security
 from portal.models.enums import INDUSTRIES, EnterpriseScale
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import SITE_NAME, card, public_page
@@ -159,7 +160,7 @@ def register() -> rx.Component:
                         text_field("用户名", "username", errors=errors, max_length=30, hint="4–30位字母、数字或下划线"),
                         rx.grid(
                             text_field(
-                                "密码", "password", type="password", errors=errors, hint="至少8位,须含字母和数字"
+                                "密码", "password", type="password", errors=errors, hint=security.PASSWORD_RULES
                             ),
                             text_field("确认密码", "password_confirm", type="password", errors=errors),
                             columns=rx.breakpoints(initial="1", sm="2"),

@@ -44,6 +44,12 @@ class AuthState(rx.State):
         return morsel.value if morsel else ""
 
     def _actor(self) -> Actor | None:
+        """Who acts; None without a session, and while the password someone else made is still to be
+        replaced (only ``PasswordState`` serves such an account, through ``_session_actor``)."""
+        actor = self._session_actor()
+        return None if actor is None or actor.must_change_password else actor
+
+    def _session_actor(self) -> Actor | None:
         return sessions.resolve_session(self._session_token())
 
     def _actor_with_role(self, *roles: str) -> Actor | None:
@@ -92,6 +98,11 @@ class AuthState(rx.State):
         return [NavItem(**item) for item in navigation.staff_nav(role)] if role and role != "enterprise" else []
 
     @rx.var
+    def password_route(self) -> str:
+        role = self.viewer.get("role", "")
+        return navigation.password_page_for(role) if role else routes.LOGIN
+
+    @rx.var
     def home_route(self) -> str:
         role = self.viewer.get("role", "")
         return navigation.home_for(role) if role else routes.LOGIN
@@ -111,6 +122,9 @@ class AuthState(rx.State):
                 return rx.redirect(routes.LOGIN)
             return None
         self.unread = notices.unread_count(actor=actor)
+        if actor.must_change_password and route != navigation.password_page_for(actor.role):
+            # A password an admin made (reset, new account, 账号认领): nothing else until it is replaced.
+            return [rx.toast.info("请先修改密码"), rx.redirect(navigation.password_page_for(actor.role))]
         if needs_login and not navigation.may_open(actor.role, route):
             return [rx.toast.error("您没有访问该页面的权限"), rx.redirect(navigation.home_for(actor.role))]
         if route in (routes.LOGIN, routes.REGISTER):
@@ -120,7 +134,11 @@ class AuthState(rx.State):
     @rx.event
     async def logout(self):
         """退出: revoke the session, forget everything shown to this user, and let the HTTP endpoint
-        clear the HttpOnly cookie (a full page load, so the next socket starts without it)."""
+        clear the HttpOnly cookie with a same-origin form POST (a full page load, so the next socket
+        starts without it; the endpoint refuses GETs and other sites, README § 安全)."""
         await asyncio.to_thread(sessions.logout, self._session_token())
         await self._forget_everything()
-        return rx.call_script(f"window.location.assign({json.dumps(routes.SESSION_END_API)})")
+        return rx.call_script(
+            "(() => { const form = document.createElement('form'); form.method = 'post'; "
+            f"form.action = {json.dumps(routes.SESSION_END_API)}; document.body.appendChild(form); form.submit(); }})()"
+        )

@@ -293,7 +293,7 @@ def test_the_session_endpoint_refuses_replayed_cross_site_and_forged_tickets(por
     assert replay.headers["location"] == "/login" and "set-cookie" not in replay.headers
     forged = httpx.get(start, params={"ticket": "A" * 43})
     assert forged.headers["location"] == "/login"
-    # The cookie works for the socket; 退出 over HTTP revokes it and clears it.
+    # The cookie works for the socket; 退出 (a same-origin POST) revokes it and clears it.
     client = RawClient(portal_server.url)
     client.use_session(token)
     try:
@@ -301,6 +301,9 @@ def test_the_session_endpoint_refuses_replayed_cross_site_and_forged_tickets(por
     finally:
         client.close()
     assert "王经理" in client.text()
-    ended = httpx.get(f"{portal_server.url}/api/session/end", cookies={"qs_session": token})
+    ended = httpx.post(
+        f"{portal_server.url}/api/session/end",
+        headers={"Cookie": f"qs_session={token}", "Origin": portal_server.url, "Sec-Fetch-Site": "same-origin"},
+    )
     assert ended.headers["location"] == "/login" and 'qs_session=""' in ended.headers["set-cookie"]
     assert _scalar(portal_server.database_url, "SELECT count(*) FROM user_session WHERE revoked_at IS NOT NULL") >= 1

@@ -12,6 +12,8 @@ from portal.services.accounts.throttle import throttle_key
 from portal.services.base.errors import Forbidden, LoginFailed, ValidationFailed
 
 T0 = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+# Strong enough for zxcvbn (score ≥ 3) and free of the test usernames.
+PASSWORD = "Tide-Lantern-58"
 
 
 def form(**over):
@@ -21,8 +23,8 @@ def form(**over):
         contact_name="张三",
         contact_phone="13805380001",
         username="testco",
-        password="Passw0rd",
-        password_confirm="Passw0rd",
+        password=PASSWORD,
+        password_confirm=PASSWORD,
         industry="制造业",
         scale="小型",
     )
@@ -53,7 +55,7 @@ def test_register_creates_enterprise_and_account(seeded):
         ({"credit_code": "914403001922038217"}, "credit_code", "校验位"),
         ({"password": "short", "password_confirm": "short"}, "password", "至少8位"),
         ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
-        ({"password_confirm": "Passw0rd!"}, "password_confirm", "不一致"),
+        ({"password_confirm": PASSWORD + "!"}, "password_confirm", "不一致"),
         ({"contact_phone": "12345"}, "contact_phone", "手机号"),
         ({"username": "1abc"}, "username", "字母开头"),
         ({"enterprise_name": ""}, "enterprise_name", "企业名称"),
@@ -86,7 +88,7 @@ def test_duplicates_are_refused(seeded):
 def test_login_and_session_roundtrip(seeded):
     enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
-        result = sessions.login(username="testco", password="Passw0rd")
+        result = sessions.login(username="testco", password=PASSWORD)
         actor = sessions.resolve_session(result.token)
     assert actor.username == "testco" and actor.role == "enterprise" and actor.enterprise_id
     assert result.user["enterprise_name"] == "泰安测试机械有限公司"
@@ -117,14 +119,14 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
         assert messages[:4] == [sessions.WRONG_CREDENTIALS] * 4
         assert "15分钟" in messages[4]
         with pytest.raises(LoginFailed) as caught:  # even the right password is refused while locked
-            sessions.login(username=username, password="Passw0rd")
+            sessions.login(username=username, password=PASSWORD)
         assert "15分钟" in caught.value.message
     with use_clock(fixed(T0 + timedelta(minutes=14))):
         with pytest.raises(LoginFailed):
-            sessions.login(username=username, password="Passw0rd")
+            sessions.login(username=username, password=PASSWORD)
     if username == "testco":
         with use_clock(fixed(T0 + timedelta(minutes=15, seconds=1))):
-            assert sessions.login(username=username, password="Passw0rd").token
+            assert sessions.login(username=username, password=PASSWORD).token
         with session_scope() as session:
             assert session.get(Throttle, throttle_key("login-pair", "testco", "")) is None  # success clears it
 
@@ -132,7 +134,7 @@ def test_five_failures_lock_for_fifteen_minutes_whether_or_not_the_user_exists(s
 def test_session_expiry_idle_timeout_and_logout(seeded):
     enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
-        token = sessions.login(username="testco", password="Passw0rd").token
+        token = sessions.login(username="testco", password=PASSWORD).token
     # Active use keeps it alive up to the absolute lifetime (12 h)…
     for minutes in range(0, 12 * 60, 100):
         with use_clock(fixed(T0 + timedelta(minutes=minutes))):
@@ -141,11 +143,11 @@ def test_session_expiry_idle_timeout_and_logout(seeded):
         assert sessions.resolve_session(token) is None
     # …and idleness ends it after 120 minutes.
     with use_clock(fixed(T0)):
-        token2 = sessions.login(username="testco", password="Passw0rd").token
+        token2 = sessions.login(username="testco", password=PASSWORD).token
     with use_clock(fixed(T0 + timedelta(minutes=121))):
         assert sessions.resolve_session(token2) is None
     with use_clock(fixed(T0)):
-        token3 = sessions.login(username="testco", password="Passw0rd").token
+        token3 = sessions.login(username="testco", password=PASSWORD).token
         sessions.logout(token3)
         assert sessions.resolve_session(token3) is None
 
@@ -181,26 +183,26 @@ def test_staff_accounts_only_by_admin(demo):
             username="newhandler",
             display_name="新人",
             role="handler",
-            password="Passw0rd",
+            password=PASSWORD,
             unit_id=unit_id,
         )
     admin = Actor(user_id=1, username="admin", role="admin", display_name="x")
     with pytest.raises(ValidationFailed) as caught:
         staff_accounts.create_staff_user(
-            actor=admin, username="newhandler", display_name="新人", role="handler", password="Passw0rd", unit_id=None
+            actor=admin, username="newhandler", display_name="新人", role="handler", password=PASSWORD, unit_id=None
         )
     assert "unit_id" in caught.value.errors
     new_id = staff_accounts.create_staff_user(
-        actor=admin, username="newhandler", display_name="新人", role="handler", password="Passw0rd", unit_id=unit_id
+        actor=admin, username="newhandler", display_name="新人", role="handler", password=PASSWORD, unit_id=unit_id
     )
-    assert sessions.resolve_session(sessions.login(username="newhandler", password="Passw0rd").token).user_id == new_id
+    assert sessions.resolve_session(sessions.login(username="newhandler", password=PASSWORD).token).user_id == new_id
 
 
 def test_purge_removes_only_long_ended_sessions(seeded):
     enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0 - timedelta(days=40))):
-        sessions.login(username="testco", password="Passw0rd")
+        sessions.login(username="testco", password=PASSWORD)
     with use_clock(fixed(T0)):
-        live = sessions.login(username="testco", password="Passw0rd").token
+        live = sessions.login(username="testco", password=PASSWORD).token
         assert sessions.purge_expired_sessions() == 1
         assert sessions.resolve_session(live) is not None

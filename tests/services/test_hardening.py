@@ -355,11 +355,11 @@ def test_create_admin_never_takes_a_password_from_argv(seeded, monkeypatch, caps
 
     with pytest.raises(SystemExit):
         main(["create-admin", "--username", "root1", "--password", "Secret123"])
-    prompts = iter(["Strong12345", "Strong12345"])
+    prompts = iter(["Chief-Lantern-2026", "Chief-Lantern-2026"])
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(prompts))
     assert main(["create-admin", "--username", "chief1"]) == 0
-    assert sessions.login(username="chief1", password="Strong12345").token
-    mismatched = iter(["Strong12345", "Other12345"])
+    assert sessions.login(username="chief1", password="Chief-Lantern-2026").token
+    mismatched = iter(["Chief-Lantern-2026", "Other-Lantern-2026"])
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(mismatched))
     assert main(["create-admin", "--username", "chief2"]) == 2
     assert main(["create-admin", "--username", "chief3", "--generate-password"]) == 0

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from portal.core.clock import fixed, use_clock
 from portal.core.db import get_engine
 from portal.services.accounts import enterprise_accounts, sessions, staff_accounts
-from tests.services.test_accounts import T0, form
+from tests.services.test_accounts import PASSWORD, T0, form
 
 
 def _count_queries(fn) -> int:
@@ -29,7 +29,7 @@ def _count_queries(fn) -> int:
 def test_a_cached_session_costs_no_query_and_ends_with_its_limits(seeded):
     enterprise_accounts.register_enterprise(form=form())
     with use_clock(fixed(T0)):
-        token = sessions.login(username="testco", password="Passw0rd").token
+        token = sessions.login(username="testco", password=PASSWORD).token
         assert sessions.resolve_session(token).username == "testco"
         assert _count_queries(lambda: sessions.resolve_session(token)) == 0
     # Another worker revokes it in the database: trusted for at most CACHE_SECONDS more.
@@ -62,7 +62,7 @@ def test_the_cache_never_outlives_the_idle_limit(seeded, monkeypatch):
     try:
         enterprise_accounts.register_enterprise(form=form())
         with use_clock(fixed(T0)):
-            token = sessions.login(username="testco", password="Passw0rd").token
+            token = sessions.login(username="testco", password=PASSWORD).token
         with use_clock(fixed(T0 + timedelta(seconds=58))):  # cached, not touched (touches are a minute apart)
             assert sessions.resolve_session(token) is not None
         with use_clock(fixed(T0 + timedelta(seconds=61))):  # idle since T0: over, though cached 3 s ago

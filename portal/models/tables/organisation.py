@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
@@ -59,6 +60,9 @@ class User(SQLModel, table=True):
     # counted before that no longer hold (portal.services.accounts.sessions.login).
     locked_at: Optional[datetime] = timestamp_field()
     unlocked_at: Optional[datetime] = timestamp_field()
+    # Set when someone else made the password (an admin's reset, an admin-created staff account, 账号认领):
+    # every page sends the user to 修改密码 until they choose their own (migration 0018).
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = timestamp_field(default=True)
 
 

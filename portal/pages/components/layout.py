@@ -101,6 +101,7 @@ def public_header() -> rx.Component:
                 rx.fragment(
                     _nav_link(rx.cond(AuthState.is_enterprise, "我的诉求", "工作台"), AuthState.home_route),
                     rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
+                    _nav_link("修改密码", AuthState.password_route),
                     _logout_button(),
                 ),
                 rx.fragment(_nav_link("登录", routes.LOGIN), _nav_link("注册", routes.REGISTER)),
@@ -235,6 +236,7 @@ def _staff_header() -> rx.Component:
                 rx.text(AuthState.viewer["unit_name"], color="white", size="2"),
                 rx.fragment(),
             ),
+            _nav_link("修改密码", routes.STAFF_PASSWORD),
             _logout_button(),
             align="center",
             wrap="wrap",

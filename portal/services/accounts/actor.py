@@ -16,3 +16,6 @@ class Actor:
     display_name: str
     unit_id: int | None = None
     enterprise_id: int | None = None
+    # Someone else made the password (an admin's reset, 账号认领, an admin-created account): the
+    # portal lets this actor do nothing but choose their own (``portal.services.accounts.passwords``).
+    must_change_password: bool = False

@@ -101,6 +101,7 @@ def reassign_account(*, actor: Actor, credit_code, contact_name, contact_phone, 
                 display_name=contact_name,
                 phone=phone,
                 enterprise_id=enterprise.id,
+                must_change_password=True,  # the centre saw the generated password: the owner picks their own
             )
         )
         enterprise.contact_name, enterprise.contact_phone = contact_name, phone

@@ -59,7 +59,7 @@ def _registration_field_errors(
         errors["contact_phone"] = err
     if err := security.username_error(username):
         errors["username"] = err
-    if err := security.password_error(password):
+    if err := security.password_strength_error(password, username):
         errors["password"] = err
     elif password != form.password_confirm:
         errors["password_confirm"] = "两次输入的密码不一致"

@@ -59,3 +59,8 @@ def may_open(role: str | None, route: str) -> bool:
 
 def home_for(role: str) -> str:
     return r.MY_DEMANDS if role == E else r.STAFF
+
+
+def password_page_for(role: str) -> str:
+    """Where ``role`` changes its password (修改密码)."""
+    return r.MY_PASSWORD if role == E else r.STAFF_PASSWORD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from portal.models.records.accounts import UserPublic
 from portal.models.tables import User, UserSession
 from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import clean, public_user
-from portal.services.accounts.throttle import Limit, clear, locked, record_failure, throttle_key
+from portal.services.accounts.throttle import Limit, clear, held_until, record_failure, throttle_key
 from portal.services.base.errors import LoginFailed
 
 WRONG_CREDENTIALS = "用户名或密码错误"
@@ -42,21 +43,65 @@ class LoginResult:
 
 
 def _login_limits() -> tuple[Limit, Limit, Limit]:
-    """Per username at one address (the usual lockout), per address across usernames (spraying) and
-    per username across addresses (a high ceiling against a distributed guess)."""
+    """Per username at one address (the usual lockout), per address across usernames (spraying: a
+    progressive delay, never a lock, so that people behind one NAT still get in) and per username across
+    addresses (a high ceiling against a distributed guess)."""
     settings = get_settings()
     window = timedelta(minutes=settings.login_lock_minutes)
+    delay = timedelta(seconds=settings.login_max_delay_seconds)
     return (
         Limit("login-pair", settings.login_max_failures, window),
-        Limit("login-addr", settings.login_max_failures_per_address, window),
+        Limit("login-addr", settings.login_delay_after_failures, window, max_delay=delay),
         Limit("login-user", settings.login_max_failures_per_username, window),
     )
+
+
+def delay_message(until: datetime, moment: datetime) -> str:
+    return f"该网络登录失败次数较多,请{max(1, math.ceil((until - moment).total_seconds()))}秒后再试"
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One login attempt's throttle keys: per username + address, per address, per username."""
+
+    keys: dict[Limit, str]
+    since: dict[Limit, datetime | None]
+    moment: datetime
+
+    def refuse_while_held(self, session) -> None:
+        held = {
+            limit: held_until(session, key, self.moment, since=self.since.get(limit))
+            for limit, key in self.keys.items()
+        }
+        pair, per_address, per_user = self.keys
+        if held[pair] or held[per_user]:
+            raise LoginFailed(locked_message())
+        if held[per_address]:
+            raise LoginFailed(delay_message(held[per_address], self.moment))
+
+    def count_failure(self, session, user: User | None) -> LoginFailed:
+        """Count the failure (committed) and say what the person is told."""
+        held = {
+            limit: record_failure(session, key, limit, self.moment, since=self.since.get(limit))
+            for limit, key in self.keys.items()
+        }
+        pair, per_address, per_user = self.keys
+        if user is not None and (held[pair] or held[per_user]):
+            user.locked_at = self.moment
+            session.add(user)
+        session.commit()
+        if held[pair] or held[per_user]:
+            return LoginFailed(locked_message())
+        if held[per_address]:
+            return LoginFailed(f"{WRONG_CREDENTIALS}。{delay_message(held[per_address], self.moment)}")
+        return LoginFailed(WRONG_CREDENTIALS)
 
 
 def login(*, username: str, password: str, client_address: str = "", user_agent: str = "") -> LoginResult:
     """Check the password and open a session, counting failures so that guessing is slow.
 
-    A lock on one username from one address does not lock the real user out at another address.
+    A lock on one username from one address does not lock the real user out at another address, and
+    failures from one address only delay that address (seconds), never lock it.
     Raises ``LoginFailed`` with the same words whether the user is unknown or the password wrong; this
     hashes (argon2, ~50 ms), so callers on an event loop run it in a thread.
     """
@@ -78,20 +123,11 @@ def login(*, username: str, password: str, client_address: str = "", user_agent:
 
         user = session.exec(select(User).where(func.lower(User.username) == name)).first()
         # An admin's 解锁 lifts this account's locks (not the address's: that one guards every account).
-        since = {pair: user.unlocked_at, per_user: user.unlocked_at} if user else {}
-        if any(locked(session, key, moment, since=since.get(limit)) for limit, key in keys.items()):
-            raise LoginFailed(locked_message())
+        attempt = _Attempt(keys, {pair: user.unlocked_at, per_user: user.unlocked_at} if user else {}, moment)
+        attempt.refuse_while_held(session)
         ok, new_hash = security.verify_password(password, user.password_hash if user else None)
         if not ok or user is None or not user.is_active:
-            now_locked = {
-                limit: record_failure(session, key, limit, moment, since=since.get(limit))
-                for limit, key in keys.items()
-            }
-            if user is not None and (now_locked[pair] or now_locked[per_user]):
-                user.locked_at = moment
-                session.add(user)
-            session.commit()
-            raise LoginFailed(locked_message() if any(now_locked.values()) else WRONG_CREDENTIALS)
+            raise attempt.count_failure(session, user)
         clear(session, keys[pair])
         if new_hash:
             user.password_hash = new_hash
@@ -214,6 +250,7 @@ def actor_of(user: User) -> Actor:
         display_name=user.display_name,
         unit_id=user.unit_id,
         enterprise_id=user.enterprise_id,
+        must_change_password=user.must_change_password,
     )
 
 

@@ -25,7 +25,9 @@ from portal.services.base.errors import Forbidden, ValidationFailed
 def create_staff_user(
     *, actor: Actor | None, username: str, display_name: str, role: str, password: str, unit_id: int | None = None
 ) -> int:
-    """Make a staff account. ``actor`` None means the trusted CLI; otherwise it must be an admin."""
+    """Make a staff account. ``actor`` None means the trusted CLI; otherwise it must be an admin, and the
+    new colleague must replace the password the admin chose at the first login. Weak or common passwords
+    are refused either way (``security.password_strength_error``)."""
     if actor is not None and actor.role != Role.ADMIN:
         raise Forbidden()
     errors: dict[str, str] = {}
@@ -37,7 +39,7 @@ def create_staff_user(
         errors["display_name"] = "请填写姓名"
     if role not in {r.value for r in STAFF_ROLES}:
         errors["role"] = "请选择角色"
-    if err := security.password_error(password if isinstance(password, str) else ""):
+    if err := security.password_strength_error(password if isinstance(password, str) else "", username):
         errors["password"] = err
     with session_scope() as session:
         unit = None
@@ -57,6 +59,7 @@ def create_staff_user(
             role=role,
             password_hash=security.hash_password(password),
             unit_id=unit.id if unit else None,
+            must_change_password=actor is not None,
         )
         session.add(user)
         session.flush()

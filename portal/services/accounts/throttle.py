@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import case, delete, literal
 from sqlmodel import Session
 
 from portal.core.clock import now
@@ -23,9 +23,27 @@ from portal.models.tables import Throttle
 
 @dataclass(frozen=True)
 class Limit:
+    """``max_failures`` failures within ``window`` of each other lock the key for the window; with
+    ``max_delay`` set they only hold it instead: from ``max_failures`` on, each failure holds the key 1,
+    2, 4 … seconds, never more than ``max_delay``, and the count goes on until a quiet window."""
+
     kind: str
     max_failures: int
     window: timedelta
+    max_delay: timedelta | None = None
+
+    def steps(self) -> list[tuple[int, timedelta]]:
+        """(from how many failures, how long the key is then held), the largest count first."""
+        if self.max_delay is None:
+            return [(self.max_failures, self.window)]
+        steps, count, hold = [], self.max_failures, timedelta(seconds=1)
+        while hold < self.max_delay:
+            steps.append((count, hold))
+            count, hold = count + 1, hold * 2
+        return [(count, self.max_delay), *reversed(steps)]
+
+    def hold_for(self, failures: int) -> timedelta | None:
+        return next((hold for start, hold in self.steps() if failures >= start), None)
 
 
 def throttle_key(kind: str, *parts: str) -> str:
@@ -33,30 +51,48 @@ def throttle_key(kind: str, *parts: str) -> str:
     return f"{kind}:{digest}"[:64]
 
 
-def locked(session: Session, key: str, moment: datetime, *, since: datetime | None = None) -> bool:
-    """Whether ``key`` is locked at ``moment``; failures counted at or before ``since`` (an admin lifted
-    the lock then) do not count."""
+def held_until(session: Session, key: str, moment: datetime, *, since: datetime | None = None) -> datetime | None:
+    """Until when ``key`` is locked or held at ``moment`` (None: it is not); failures counted at or
+    before ``since`` (an admin lifted the lock then) do not count."""
     row = session.get(Throttle, key)
     if row is None or (since is not None and row.updated_at <= since):
-        return False
-    return bool(row.locked_until and row.locked_until > moment)
+        return None
+    return row.locked_until if row.locked_until and row.locked_until > moment else None
+
+
+def locked(session: Session, key: str, moment: datetime, *, since: datetime | None = None) -> bool:
+    return held_until(session, key, moment, since=since) is not None
 
 
 def record_failure(
     session: Session, key: str, limit: Limit, moment: datetime, *, since: datetime | None = None
-) -> bool:
-    """Count one failure; True when the key is now locked. A count older than ``since`` starts afresh."""
-    row = session.get(Throttle, key) or Throttle(key=key, failures=0, updated_at=moment)
-    stale = row.updated_at + limit.window <= moment or (since is not None and row.updated_at <= since)
-    lock_over = row.locked_until is not None and row.locked_until <= moment
-    if stale or lock_over:
-        row.failures, row.locked_until = 0, None  # a quiet window or a served lock: count afresh
-    row.failures += 1
-    row.updated_at = moment
-    if row.failures >= limit.max_failures:
-        row.locked_until = moment + limit.window
-    session.add(row)
-    return row.locked_until is not None
+) -> datetime | None:
+    """Count one failure; returns until when the key is now locked or held (None: it is not). One
+    INSERT … ON CONFLICT DO UPDATE … RETURNING, so parallel failures are each counted exactly once and
+    two first failures of a key cannot collide. A count older than ``since`` starts afresh."""
+    table = Throttle.__table__
+    afresh = table.c.updated_at <= moment - limit.window  # a quiet window
+    if since is not None:
+        afresh = afresh | (table.c.updated_at <= since)
+    if limit.max_delay is None:
+        afresh = afresh | (table.c.locked_until <= moment)  # a served lock counts afresh; a served delay not
+    count = case((afresh, 1), else_=table.c.failures + 1)
+    until_type = table.c.locked_until.type
+    held = case(*[(count >= start, literal(moment + hold, until_type)) for start, hold in limit.steps()], else_=None)
+    first_hold = limit.hold_for(1)
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (
+        insert(Throttle)
+        .values(key=key, failures=1, updated_at=moment, locked_until=moment + first_hold if first_hold else None)
+        .on_conflict_do_update(
+            index_elements=["key"], set_={"failures": count, "locked_until": held, "updated_at": moment}
+        )
+        .returning(Throttle.locked_until)
+    )
+    return session.exec(statement).scalar_one()
 
 
 def clear(session: Session, key: str) -> None:

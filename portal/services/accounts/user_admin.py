@@ -88,13 +88,15 @@ def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, pho
 
 
 def reset_password(*, actor: Actor, user_id) -> str:
-    """重置密码: a new random password, returned once to be handed over; the account's sessions end and
-    a login lock is lifted. Only that it happened is audited."""
+    """重置密码: a new random password, returned once to be handed over; the account's sessions end, a
+    login lock is lifted, and the owner must choose their own password at the next login. Only that it
+    happened is audited."""
     require_role(actor, Role.ADMIN)
     password = security.generate_password()
     with session_scope() as session:
         user = get_row(session, User, user_id, "用户不存在")
         user.password_hash = security.hash_password(password)
+        user.must_change_password = True
         user.unlocked_at = now()
         session.add(user)
         _revoke_sessions(session, user.id)
