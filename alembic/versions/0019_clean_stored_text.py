@@ -13,7 +13,7 @@ on SQLite and PostgreSQL. Left as they are:
 - JSON columns (``catalogue_change``, ``ledger_export`` filters) and what only the system writes.
 
 Revision ID: 0019
-Revises: 0018 (to become 0018 when merged after it)
+Revises: 0018
 Create Date: 2026-11-27
 """
 
