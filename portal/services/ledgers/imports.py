@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -35,10 +34,13 @@ from portal.services.admin.catalogue import keyword_matches
 from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.intake import NewDemand, open_demands
+from portal.services.ledgers import xlsx_guard
 from portal.services.ledgers.sheets import LEDGERS, write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_SHEET_ROWS = MAX_ROWS + 20  # the title, 提报 and header lines, the footnote
+MAX_COLUMNS = 20  # the template has 9; room for a few of the filler's own
 REQUIRED = ("企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式")
 OPTIONAL = ("备注", "统一社会信用代码", "登记日期")
 _PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})")
@@ -103,10 +105,15 @@ def _open_sheet(content: bytes, filename: str, preview: ImportPreview):
     if len(content) > MAX_BYTES:
         preview.errors.append("文件超过5MB,请分批导入")
         return None
+    try:  # before openpyxl: a small file must not unzip or pad into minutes of parsing
+        xlsx_guard.check_workbook(content, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
+    except xlsx_guard.Refused as refused:
+        preview.errors.append(refused.message)
+        return None
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        preview.errors.append("文件无法读取,请用模板重新填写后上传")
+    except Exception:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
+        preview.errors.append(xlsx_guard.UNREADABLE)
         return None
 
 
@@ -227,7 +234,11 @@ def preview_import(*, actor: Actor, content: bytes, filename: str) -> ImportPrev
     sheet = _open_sheet(content, filename or "", preview)
     if sheet is None:
         return preview
-    rows = list(sheet.iter_rows(max_row=MAX_ROWS + 20))
+    try:
+        rows = list(sheet.iter_rows(max_row=MAX_SHEET_ROWS))
+    except Exception:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        preview.errors.append(xlsx_guard.UNREADABLE)
+        return preview
     found = _header(rows, preview)
     if found is None:
         return preview
