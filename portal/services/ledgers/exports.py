@@ -26,6 +26,7 @@ from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.models.tables import LedgerExport, Unit
 from portal.services.accounts.actor import Actor
+from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, NotFound, ValidationFailed
 from portal.services.demands.attachments import storage_dir
 from portal.services.ledgers import export_queue, sheets
@@ -35,6 +36,7 @@ from portal.services.ledgers.sheets import LEDGERS, ExportFilters
 __all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "STARTING", "claim_next"]
 FORMATS = {"xlsx": "Excel(.xlsx)", "csv": "CSV(UTF-8 带BOM)"}
 KEEP_HOURS = 24
+AUDIT_SECTION = "导出台账"
 
 
 def _exports_dir(owner_id: int) -> Path:
@@ -92,7 +94,23 @@ def request_export(*, actor: Actor, ledger: str, file_format: str, filters: Expo
         )
         session.add(export)
         session.flush()
+        detail = f"{FORMATS[file_format]};共{total}行;筛选:{_filters_text(session, scope)}"
+        record_audit(session, actor, AUDIT_SECTION, LEDGERS[ledger].title, detail)
         return _record(export)
+
+
+def _filters_text(session, scope: sheets.Scope) -> str:
+    """The checked filters in words, for the audit (a handler's own unit included)."""
+    parts = []
+    if scope.day_from or scope.day_to:
+        parts.append(f"登记日期 {scope.day_from or '…'} 至 {scope.day_to or '…'}")
+    for label, unit_id in (("承办单位", scope.unit_id), ("镇街", scope.town_id)):
+        if unit_id:
+            unit = session.get(Unit, unit_id)
+            parts.append(f"{label} {unit.name if unit else unit_id}")
+    if scope.status:
+        parts.append(f"状态 {scope.status}")
+    return "、".join(parts) or "无"
 
 
 def _reporter(actor_unit_id: int | None, scope: sheets.Scope) -> str:
