@@ -323,7 +323,9 @@ def import_ledger(
         for row in new_rows:
             enterprise = directory.enterprise_for(row) or _new_enterprise(session, row, directory)
             new.append(
-                _new_demand(row, enterprise.id, topic_for(row.description), units.get(row.unit), preview, channel)
+                _new_demand(
+                    row, enterprise.id, topic_for(row.description), units.get(row.unit), preview.reporter, channel
+                )
             )
         open_demands(
             session,
