@@ -94,18 +94,26 @@ class LedgerExportState(PageState):
                 return rx.toast.error("无权执行此操作")
             if self.running:
                 return rx.toast.info("上一个导出尚未完成")
-            filters = ExportFilters(**{name: text_of(form, name) for name in ExportFilters.__dataclass_fields__})
-            try:
-                record = ledger_exports.request_export(
-                    actor=actor,
-                    ledger=text_of(form, "ledger"),
-                    file_format=text_of(form, "file_format"),
-                    filters=filters,
-                )
-            except ServiceError as exc:
+            self.running = True
+        filters = ExportFilters(**{name: text_of(form, name) for name in ExportFilters.__dataclass_fields__})
+        try:  # in a thread: counting the rows and waiting for the export lock are not the event loop's
+            record = await asyncio.to_thread(
+                ledger_exports.request_export,
+                actor=actor,
+                ledger=text_of(form, "ledger"),
+                file_format=text_of(form, "file_format"),
+                filters=filters,
+            )
+        except ServiceError as exc:
+            async with self:
+                if not self._still_mine(actor.user_id):
+                    return None
+                self.running = False
                 return self._fail(exc)
-            self.errors, self.running, self.percent = {}, True, 0
-            self.progress_label = f"正在准备:共{record['total']}行"
+        async with self:
+            if not self._still_mine(actor.user_id):
+                return None
+            self.errors, self.percent, self.progress_label = {}, 0, f"正在准备:共{record['total']}行"
         while True:
             await start_claimed_exports()
             status = await asyncio.to_thread(ledger_exports.export_status, actor=actor, export_id=record["id"])
