@@ -1,18 +1,22 @@
 """An uploaded .xlsx checked before openpyxl sees it (issue #20): a small file must not make the portal
 parse for half a minute. An .xlsx is a zip of XML parts; openpyxl decompresses and parses them whole
-(every shared string at once) and, in read-only mode, pads every row to the sheet's widest column. So:
+(every shared string, every style at once) and, in read-only mode, pads every row to the sheet's widest
+column. So:
 
 - the zip's directory: at most ``MAX_ENTRIES`` parts, each at most ``MAX_PART_BYTES`` unzipped and all
   together ``MAX_TOTAL_BYTES``, and no part of over a megabyte unzipping to more than ``MAX_RATIO`` times
   its compressed size (zipfile never yields more than a part's declared size, so the sizes bind);
-- then every part is read as XML with expat, as openpyxl would read it, counting as it goes and
-  stopping at the first limit passed: ``MAX_ELEMENTS`` elements in all, no DOCTYPE (entities), at most
-  ``max_rows × max_columns`` shared strings, no cell, row or ``<dimension>`` beyond ``max_rows`` rows or
-  ``max_columns`` columns (a cell in column XFD would pad every row to 16 384 cells).
+- then every part is read as XML with expat — the parser openpyxl's ElementTree uses — counting as it
+  goes and stopping at the first limit passed: no DOCTYPE (entities); ``MAX_ELEMENTS`` elements in all;
+  in each part ``MAX_PART_ELEMENTS`` besides a sheet's rows and the shared strings; at most
+  ``max_rows × max_columns`` shared strings, and per sheet ``max_rows`` rows and ``max_rows ×
+  max_columns`` cells, none (nor the ``<dimension>``) beyond row ``max_rows`` or column
+  ``max_columns`` (a cell in column XFD would pad every row to 16 384 cells).
 
 Parts that are not XML (images) stop the scan of that part at their first byte: openpyxl would fail on
-them the same way, if it read them at all. Measured: an 85 KB workbook of 2 000 000 shared strings
-(openpyxl: 17 s) is refused in about 0.1 s.
+them the same way, if it read them at all. Measured (tests/services/test_ledger_import_bombs.py): an
+86 KB workbook of 2 000 000 shared strings (openpyxl: 14–25 s) is refused in under a millisecond; the
+slowest refusal, by counting, takes about 0.3 s.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ MAX_PART_BYTES = 40 * 1024 * 1024
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # smaller parts may compress as well as they like
-MAX_ELEMENTS = 2_000_000
+MAX_ELEMENTS = 1_000_000  # in all parts; a full honest ledger has about 200 000
+MAX_PART_ELEMENTS = 50_000  # in a part, besides a sheet's rows and the shared strings
 READ_CHUNK = 64 * 1024
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROW, _STRING, _TABLE, _DIMENSION = (f"{SHEET_NS} {local}" for local in ("row", "si", "sst", "dimension"))
 
 UNREADABLE = "文件无法读取,请用模板重新填写后上传"
 TOO_BIG = "文件解压后过大或压缩比异常,不是正常的问题台账,请用模板重新填写后上传"
@@ -59,12 +65,22 @@ def _cell(reference: str) -> tuple[int, int] | None:
 
 
 class _Scan:
-    """Counts while expat reads one part after another; raises Refused at the first limit passed."""
+    """Counts while expat reads one part after another; raises Refused at the first limit passed.
+
+    A sheet's rows and the shared strings' ``<sst>`` are bounded by rows, cells and strings; everything
+    else in a part (column widths, styles, merged cells…, each an object for openpyxl) by
+    ``MAX_PART_ELEMENTS``. Every child of a ``<row>`` counts as a cell, as openpyxl
+    reads it; a cell without a reference sits right of the one before it."""
 
     def __init__(self, max_rows: int, max_columns: int):
         self.max_rows, self.max_columns = max_rows, max_columns
-        self.max_strings = max_rows * max_columns
-        self.elements = self.strings = self.row = self.column = 0
+        self.max_cells = self.max_strings = max_rows * max_columns
+        self.elements = self.strings = 0
+        self.begin_part()
+
+    def begin_part(self) -> None:
+        self.depth = self.strings_depth = self.outside = self.rows = self.cells = self.row = 0
+        self.open_rows: list[list[int]] = []  # [depth, last column] of each <row> we are inside
 
     def too_wide_or_long(self, row: int, column: int) -> None:
         if column > self.max_columns:
@@ -75,33 +91,53 @@ class _Scan:
             raise Refused(f"表格超过{self.max_rows}行(第{row}行有内容或格式),请分批导入")
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
         self.elements += 1
         if self.elements > MAX_ELEMENTS:
             raise Refused(TOO_COMPLEX)
-        namespace, _, local = name.rpartition(" ")
-        if namespace != SHEET_NS:
-            return
-        if local == "si":
+        if not (self.strings_depth or self.open_rows or name == _ROW):
+            self.outside += 1
+            if self.outside > MAX_PART_ELEMENTS:
+                raise Refused(TOO_COMPLEX)
+            if name == _TABLE:
+                self.strings_depth = self.depth
+        if self.open_rows and self.depth == self.open_rows[-1][0] + 1:
+            self.cell(attributes.get("r", ""))
+        if name == _ROW:
+            self.rows += 1
+            raw = attributes.get("r", "")
+            self.row = int(raw) if raw.isdigit() else self.row + 1
+            if self.rows > self.max_rows:
+                raise Refused(TOO_COMPLEX)
+            self.open_rows.append([self.depth, 0])
+        elif name == _STRING:
             self.strings += 1
             if self.strings > self.max_strings:
                 raise Refused(TOO_COMPLEX)
-        elif local == "row":
-            raw = attributes.get("r", "")
-            self.row, self.column = (int(raw) if raw.isdigit() else self.row + 1), 0
-        elif local == "c":
-            where = _cell(attributes.get("r", ""))
-            self.column = where[1] if where else self.column + 1
-            self.too_wide_or_long(where[0] if where else self.row, self.column)
-        elif local == "dimension":
-            corners = [_cell(part) for part in attributes.get("ref", "").split(":")]
-            for corner in filter(None, corners):
+        elif name == _DIMENSION:
+            for corner in filter(None, (_cell(part) for part in attributes.get("ref", "").split(":"))):
                 self.too_wide_or_long(*corner)
+
+    def cell(self, reference: str) -> None:
+        self.cells += 1
+        if self.cells > self.max_cells:
+            raise Refused(TOO_COMPLEX)
+        where, open_row = _cell(reference), self.open_rows[-1]
+        open_row[1] = where[1] if where else open_row[1] + 1
+        self.too_wide_or_long(where[0] if where else self.row, open_row[1])
+
+    def end(self, _name: str) -> None:
+        if self.open_rows and self.open_rows[-1][0] == self.depth:
+            self.open_rows.pop()
+        if self.strings_depth == self.depth:
+            self.strings_depth = 0
+        self.depth -= 1
 
     def read(self, source) -> None:
         """One part, chunk by chunk (a part that is not XML ends the scan of that part)."""
-        self.row = self.column = 0
+        self.begin_part()
         parser = expat.ParserCreate(namespace_separator=" ")
-        parser.StartElementHandler = self.start
+        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
         try:
