@@ -45,6 +45,7 @@ class Settings:
     login_max_failures_per_username: int
     registrations_per_address_hour: int
     min_free_disk_mb: int
+    export_max_running: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,4 +87,6 @@ def get_settings() -> Settings:
         registrations_per_address_hour=_int("PORTAL_REGISTRATIONS_PER_ADDRESS_HOUR", 10),
         # Below this much free space on the upload disk, new uploads are refused with a message.
         min_free_disk_mb=_int("PORTAL_MIN_FREE_DISK_MB", 1024),
+        # 导出台账 child processes writing files at once, across all workers (more wait as 排队).
+        export_max_running=_int("PORTAL_EXPORT_MAX_RUNNING", 2),
     )

@@ -128,3 +128,18 @@ def test_files_that_are_not_a_ledger(demo_accounts):
         imports.preview_import(actor=actor("zhujianju"), content=_filled(_good_rows()), filename="x.xlsx")
     with pytest.raises(ValidationFailed):
         imports.import_ledger(actor=centre, content=_filled(_good_rows()), filename="x.xlsx", channel="乱填")
+
+
+def test_an_imported_demands_public_first_event_names_only_the_reporter(demo_accounts):
+    """The enterprise reads its demand's first event: it says who reported it, and nothing of the other
+    rows of the ledger (it once carried the whole preview, every row's enterprise and phone)."""
+    from portal.models.tables import TimelineEvent
+
+    centre = actor("zhongxin")
+    assert imports.import_ledger(actor=centre, content=_filled(_good_rows()), filename="东街周报.xlsx") == (2, 0)
+    with session_scope() as session:
+        new = session.exec(select(Demand).where(Demand.channel == "台账导入").order_by(Demand.id)).all()
+        for demand, other in zip(new, reversed(new), strict=True):
+            event = session.exec(select(TimelineEvent).where(TimelineEvent.demand_id == demand.id)).first()
+            assert event.public_detail.startswith("台账导入·提报单位:东街街道;提报时间:")
+            assert other.contact_phone not in event.public_detail and "ImportRow" not in event.public_detail

@@ -260,3 +260,29 @@ def test_the_cli_runs_an_export_as_its_owner_and_abandoned_ones_fail(scenario):
     assert ledger_exports.mark_abandoned(export_id=stale["id"])["status"] == "失败"
     with pytest.raises(NotFound):
         ledger_exports.export_status(actor=centre, export_id=stale["id"])
+
+
+def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch):
+    """The lines above the table are escaped like the rows: a title, column name, 提报 text or footnote
+    beginning with = + - @ is a string in the .xlsx and gets a leading ' in the CSV."""
+    from dataclasses import replace
+
+    from portal.services.ledgers import sheets
+
+    hostile = replace(
+        sheets.LEDGERS["problems"], title="=SUM(1,2)台账", columns=("@SUM(1,2)", "+1+1", "-2+3", "=1+1"), footnote="注"
+    )
+    # The 提报 texts in cells of their own, the way a unit's name would start a cell.
+    monkeypatch.setattr(sheets, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
+    xlsx, text = tmp_path / "h.xlsx", tmp_path / "h.csv"
+    row = (["=1+2", "+3", "-4", "@5"], "=QS1", "-91370900", today())
+    for path, write in ((xlsx, sheets.write_xlsx), (text, sheets.write_csv)):
+        write(path, hostile, iter([row]), reporter="=单位", reported="", progress=lambda _: None)
+    cells = [cell for line in load_workbook(xlsx).active.iter_rows() for cell in line if isinstance(cell.value, str)]
+    assert {"=SUM(1,2)台账", "=cmd|' /C calc'!A0", "=1+1", "=1+2"} <= {c.value for c in cells}
+    assert all(cell.data_type == "s" for cell in cells), [(c.coordinate, c.data_type) for c in cells]
+    with text.open(encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle))
+    written = [cell for line in lines for cell in line if cell]
+    assert not [cell for cell in written if cell.startswith(("=", "+", "-", "@"))], written
+    assert lines[0] == ["'=SUM(1,2)台账"] and lines[1] == ["'=cmd|' /C calc'!A0", "'@提报时间"]

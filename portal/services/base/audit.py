@@ -1,4 +1,6 @@
-"""The audit of account and settings changes: one row per change, written in the changing transaction."""
+"""The audit of account and settings changes, one row per change written in the changing transaction,
+and of bulk personal data leaving or entering the portal (issue #20): every 导出台账 request and every
+导入台账 preview and import, with who, which ledger or file, the filters and the row count."""
 
 from __future__ import annotations
 

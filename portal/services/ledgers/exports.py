@@ -6,7 +6,8 @@ into
 (``export_for_download``, behind /api/exports/{id}); files and rows older than a day are purged by the
 scheduler's housekeeping.
 
-A request is claimed by compare-and-set (排队 → 生成中), so a repeated start never writes twice.
+A request is claimed by compare-and-set (启动中 → 生成中), so a repeated start never writes twice. One
+export in progress per account, and a global cap on children writing at once: ``export_queue``.
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.models.tables import LedgerExport, Unit
 from portal.services.accounts.actor import Actor
-from portal.services.base.errors import NotFound, ValidationFailed
+from portal.services.base.audit import record_audit
+from portal.services.base.errors import Conflict, NotFound, ValidationFailed
 from portal.services.demands.attachments import storage_dir
-from portal.services.ledgers import sheets
+from portal.services.ledgers import export_queue, sheets
+from portal.services.ledgers.export_queue import DONE, FAILED, IN_PROGRESS, QUEUED, RUNNING, STARTING, claim_next
 from portal.services.ledgers.sheets import LEDGERS, ExportFilters
 
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "STARTING", "claim_next"]
 FORMATS = {"xlsx": "Excel(.xlsx)", "csv": "CSV(UTF-8 带BOM)"}
 KEEP_HOURS = 24
-QUEUED, RUNNING, DONE, FAILED = "排队", "生成中", "已完成", "失败"
+AUDIT_SECTION = "导出台账"
 
 
 def _exports_dir(owner_id: int) -> Path:
@@ -57,7 +61,8 @@ def _record(export: LedgerExport) -> dict:
 
 
 def request_export(*, actor: Actor, ledger: str, file_format: str, filters: ExportFilters) -> dict:
-    """Check what is asked (the ledger, the format, the viewer's scope) and queue it. Returns its record."""
+    """Check what is asked (the ledger, the format, the viewer's scope) and queue it. Returns its record.
+    Conflict while the account has another export queued or being written (in any tab, any worker)."""
     errors = {}
     if ledger not in LEDGERS:
         errors["ledger"] = "请选择台账"
@@ -73,6 +78,11 @@ def request_export(*, actor: Actor, ledger: str, file_format: str, filters: Expo
         raise ValidationFailed(errors)
     with session_scope() as session:
         total = sheets.count_rows(session, LEDGERS[ledger], scope)
+    with session_scope() as session:
+        export_queue.serialise(session)  # two tabs asking at once: the second one sees the first's row
+        export_queue.expire_stale(session)
+        if export_queue.owner_busy(session, actor.user_id):
+            raise Conflict(export_queue.BUSY)
         export = LedgerExport(
             owner_id=actor.user_id,
             ledger=ledger,
@@ -84,7 +94,23 @@ def request_export(*, actor: Actor, ledger: str, file_format: str, filters: Expo
         )
         session.add(export)
         session.flush()
+        detail = f"{FORMATS[file_format]};共{total}行;筛选:{_filters_text(session, scope)}"
+        record_audit(session, actor, AUDIT_SECTION, LEDGERS[ledger].title, detail)
         return _record(export)
+
+
+def _filters_text(session, scope: sheets.Scope) -> str:
+    """The checked filters in words, for the audit (a handler's own unit included)."""
+    parts = []
+    if scope.day_from or scope.day_to:
+        parts.append(f"登记日期 {scope.day_from or '…'} 至 {scope.day_to or '…'}")
+    for label, unit_id in (("承办单位", scope.unit_id), ("镇街", scope.town_id)):
+        if unit_id:
+            unit = session.get(Unit, unit_id)
+            parts.append(f"{label} {unit.name if unit else unit_id}")
+    if scope.status:
+        parts.append(f"状态 {scope.status}")
+    return "、".join(parts) or "无"
 
 
 def _reporter(actor_unit_id: int | None, scope: sheets.Scope) -> str:
@@ -96,19 +122,23 @@ def _reporter(actor_unit_id: int | None, scope: sheets.Scope) -> str:
     return ""
 
 
-def run_export(*, actor: Actor, export_id: int) -> dict:
-    """Write the file of a queued export (in the caller's thread); returns its final record."""
+def _claim(actor: Actor, export_id: int) -> tuple[sheets.Ledger, str, ExportFilters]:
+    """启动中 → 生成中 (a slot taken by ``claim_next``); a queued export run directly (the CLI, tests)
+    only while a slot is free. Exactly one run claims it."""
     with session_scope() as session:
-        claimed = session.exec(
-            update(LedgerExport)
-            .where(LedgerExport.id == export_id, LedgerExport.owner_id == actor.user_id, LedgerExport.status == QUEUED)
-            .values(status=RUNNING)
-        )
+        export_queue.serialise(session)
         export = session.get(LedgerExport, export_id)
-        if claimed.rowcount != 1 or export is None:
+        if export is None or export.owner_id != actor.user_id or export.status not in (QUEUED, STARTING):
             raise NotFound("导出任务不存在或已开始")
-        ledger, file_format = LEDGERS[export.ledger], export.file_format
-        filters = ExportFilters(**export.filters)
+        if export.status == QUEUED and export_queue.writing_count(session) >= export_queue.slots():
+            raise Conflict(export_queue.WAITING)
+        session.exec(update(LedgerExport).where(LedgerExport.id == export_id).values(status=RUNNING))
+        return LEDGERS[export.ledger], export.file_format, ExportFilters(**export.filters)
+
+
+def run_export(*, actor: Actor, export_id: int) -> dict:
+    """Write the file of a started (or queued) export in the caller's thread; returns its final record."""
+    ledger, file_format, filters = _claim(actor, export_id)
     scope = sheets.scoped(actor, filters)
     key = f"{secrets.token_hex(16)}.{file_format}"
     path = _exports_dir(actor.user_id) / key
@@ -150,23 +180,25 @@ def run_export_for_owner(export_id: int) -> dict:
     return run_export(actor=actor, export_id=export_id)
 
 
-def mark_abandoned(*, export_id: int) -> dict:
+def mark_abandoned(*, export_id: int) -> dict | None:
     """An export whose process ended without finishing it (killed, out of memory) is marked 失败."""
     with session_scope() as session:
         session.exec(
             update(LedgerExport)
-            .where(LedgerExport.id == export_id, LedgerExport.status.in_((QUEUED, RUNNING)))
+            .where(LedgerExport.id == export_id, LedgerExport.status.in_(IN_PROGRESS))
             .values(status=FAILED, error="导出进程意外退出,请重试", finished_at=now())
         )
-        return _record(session.get(LedgerExport, export_id))
+        export = session.get(LedgerExport, export_id)
+        return _record(export) if export else None
 
 
 def export_status(*, actor: Actor, export_id) -> dict:
+    """The export's record, with ``ahead``: how many queued exports start before it."""
     with session_scope() as session:
         export = session.get(LedgerExport, parse_id(export_id) or 0)
         if export is None or export.owner_id != actor.user_id:
             raise NotFound("导出任务不存在")
-        return _record(export)
+        return {**_record(export), "ahead": export_queue.ahead_of(session, export)}
 
 
 def my_exports(*, actor: Actor) -> list[dict]:

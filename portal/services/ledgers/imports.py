@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -33,14 +32,19 @@ from portal.services.accounts.actor import Actor
 from portal.services.accounts.enterprise_accounts import is_pilot_shaped, pilot_code_admitted
 from portal.services.admin.catalogue import keyword_matches
 from portal.services.base.access import require_role
+from portal.services.base.audit import record_audit
 from portal.services.base.errors import ValidationFailed
 from portal.services.base.text import clean_text
 from portal.services.demands.intake import NewDemand, open_demands
+from portal.services.ledgers import xlsx_guard
 from portal.services.ledgers.sheets import LEDGERS, write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 CELL_MAX = 5000  # a cell's text is cut one past this (``clean_text``); the row checks say what is too long
+MAX_SHEET_ROWS = MAX_ROWS + 20  # the title, 提报 and header lines, the footnote
+MAX_COLUMNS = 20  # the template has 9; room for a few of the filler's own
+AUDIT_SECTION = "导入台账"
 REQUIRED = ("企业名称", "存在问题、困难、诉求描述", "建议解决部门", "企业联系人及联系方式")
 OPTIONAL = ("备注", "统一社会信用代码", "登记日期")
 _PHONE = re.compile(r"(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})")
@@ -105,10 +109,15 @@ def _open_sheet(content: bytes, filename: str, preview: ImportPreview):
     if len(content) > MAX_BYTES:
         preview.errors.append("文件超过5MB,请分批导入")
         return None
+    try:  # before openpyxl: a small file must not unzip or pad into minutes of parsing
+        xlsx_guard.check_workbook(content, max_rows=MAX_SHEET_ROWS, max_columns=MAX_COLUMNS)
+    except xlsx_guard.Refused as refused:
+        preview.errors.append(refused.message)
+        return None
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False).worksheets[0]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        preview.errors.append("文件无法读取,请用模板重新填写后上传")
+    except Exception:  # noqa: BLE001 - whatever openpyxl trips on, the file is unreadable
+        preview.errors.append(xlsx_guard.UNREADABLE)
         return None
 
 
@@ -228,13 +237,32 @@ class _Directory:
 
 
 def preview_import(*, actor: Actor, content: bytes, filename: str) -> ImportPreview:
-    """Every row with its errors (row and column named); nothing is written."""
+    """Every row with its errors (row and column named); nothing is written but the audit entry (who
+    read which file, how many rows: bulk personal data leaves a trace)."""
     require_role(actor, Role.DISPATCHER)
+    preview = _preview(content, filename or "")
+    with session_scope() as session:
+        record_audit(session, actor, AUDIT_SECTION, filename or "", "预览:" + _outcome(preview))
+    return preview
+
+
+def _outcome(preview: ImportPreview) -> str:
+    if preview.errors:
+        return "文件被拒," + ";".join(preview.errors)
+    bad = sum(1 for row in preview.rows if row.errors)
+    return f"共{len(preview.rows)}行,{bad}行有误;提报单位 {preview.reporter or '—'}"
+
+
+def _preview(content: bytes, filename: str) -> ImportPreview:
     preview = ImportPreview()
     sheet = _open_sheet(content, filename or "", preview)
     if sheet is None:
         return preview
-    rows = list(sheet.iter_rows(max_row=MAX_ROWS + 20))
+    try:
+        rows = list(sheet.iter_rows(max_row=MAX_SHEET_ROWS))
+    except Exception:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        preview.errors.append(xlsx_guard.UNREADABLE)
+        return preview
     found = _header(rows, preview)
     if found is None:
         return preview
@@ -287,8 +315,10 @@ def import_ledger(
     require_role(actor, Role.DISPATCHER)
     if channel not in IMPORT_CHANNELS:
         raise ValidationFailed({"channel": "请选择来源渠道"})
-    preview = preview_import(actor=actor, content=content, filename=filename)
+    preview = _preview(content, filename or "")
     if not preview.ok:
+        with session_scope() as session:
+            record_audit(session, actor, AUDIT_SECTION, filename or "", "导入被拒:" + _outcome(preview))
         raise ValidationFailed({"file": "台账有错误,未导入任何一行;请按预览中的提示修改后重新上传"})
     new_rows = [row for row in preview.rows if not row.duplicate]
     with session_scope() as session:
@@ -312,6 +342,8 @@ def import_ledger(
             action=Channel.LEDGER_IMPORT,
             batch_note=f"提报单位:{preview.reporter or '—'}",
         )
+        detail = f"导入:新建{len(new_rows)}条,跳过已导入过的{len(preview.rows) - len(new_rows)}条;来源渠道 {channel}"
+        record_audit(session, actor, AUDIT_SECTION, filename or "", f"{detail};提报单位 {preview.reporter or '—'}")
     return len(new_rows), len(preview.rows) - len(new_rows)
 
 

@@ -6,10 +6,11 @@ Each ledger has exactly the seed's columns, in its order, under the seed's title
 ``CHUNK`` demands by id, so an export of 100 000 rows holds one chunk in memory; the .xlsx is written by
 openpyxl's write-only workbook, which streams rows to disk.
 
-Every text cell is text: an .xlsx cell beginning with = + - @ is stored as a string, never a formula; a
-CSV cell beginning with one of them (or a tab / carriage return) gets a leading apostrophe, so a
-spreadsheet opening the CSV does not evaluate it (OWASP CSV injection). The .xlsx drops the control
-characters it cannot hold (a row stored before text was cleaned on the way in must not fail the file).
+Every text cell is text, the title, 提报 line, column names and footnote included: an .xlsx cell
+beginning with = + - @ is stored as a string, never a formula; a CSV cell beginning with one of them (or
+a tab / carriage return) gets a leading apostrophe, so a spreadsheet opening the CSV does not evaluate it
+(OWASP CSV injection). The .xlsx drops the control characters it cannot hold (a row stored before text
+was cleaned on the way in must not fail the file).
 """
 
 from __future__ import annotations
@@ -307,9 +308,10 @@ def write_xlsx(
     header_rows = 3 if ledger.header_line else 2
     sheet.freeze_panes = f"A{header_rows + 1}"
 
-    def bold(value, size=11):
+    def bold(value: str, size=11):
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = Font(bold=True, size=size)
+        cell.data_type = "s"  # a title or column name is text, whatever it begins with
         return cell
 
     def text(value: str):
@@ -352,18 +354,18 @@ def write_csv(
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([ledger.title])
+        writer.writerow([csv_safe(ledger.title)])  # the lines above the table are escaped like the rows
         if ledger.header_line:
-            writer.writerow(_header(ledger, reporter, reported))
-        writer.writerow(_columns(ledger))
+            writer.writerow([csv_safe(text) for text in _header(ledger, reporter, reported)])
+        writer.writerow([csv_safe(name) for name in _columns(ledger)])
         for count, (values, demand_code, credit_code, day) in enumerate(rows, start=1):
-            cells = [csv_safe(str(v)) for v in values]
-            writer.writerow([count, *cells, demand_code, credit_code, day.isoformat() if day else ""])
+            cells = [csv_safe(str(v)) for v in (*values, demand_code, credit_code)]
+            writer.writerow([count, *cells, day.isoformat() if day else ""])
             if count % CHUNK == 0:
                 progress(count)
         if ledger.footnote:
             writer.writerow([])
-            writer.writerow(["备注:" + ledger.footnote])
+            writer.writerow([csv_safe("备注:" + ledger.footnote)])
     return count
 
 

@@ -1,7 +1,10 @@
 """导入台账 on /staff/reports (the 推进中心): choose a filled 问题台账, see every row and its errors, then
-import it all or not at all."""
+import it all or not at all. Reading the workbook runs in a thread (async handlers): the event loop
+answers every other tab meanwhile (issue #20)."""
 
 from __future__ import annotations
+
+import asyncio
 
 import reflex as rx
 
@@ -36,7 +39,7 @@ class LedgerImportState(StagedUploadsMixin, PageState):
         return actor, (files[-1] if files else None)
 
     @rx.event
-    def preview(self):
+    async def preview(self):
         """预览: every row of the chosen file with what is wrong in it; nothing is written."""
         try:
             actor, upload = self._latest_file()
@@ -46,7 +49,9 @@ class LedgerImportState(StagedUploadsMixin, PageState):
             return rx.toast.error("无权执行此操作")
         if upload is None:
             return rx.toast.error("请先选择填好的问题台账(.xlsx)")
-        result = imports.preview_import(actor=actor, content=upload.data, filename=upload.filename)
+        result = await asyncio.to_thread(
+            imports.preview_import, actor=actor, content=upload.data, filename=upload.filename
+        )
         self.file_errors = result.errors
         self.preview_rows = [
             ImportPreviewRow(
@@ -63,14 +68,18 @@ class LedgerImportState(StagedUploadsMixin, PageState):
         return None
 
     @rx.event
-    def confirm(self, form: dict):
+    async def confirm(self, form: dict):
         """确认导入: all rows of an error-free file, in one go."""
         try:
             actor, upload = self._latest_file()
             if actor is None or upload is None:
                 return rx.toast.error("请先选择并预览问题台账")
-            created, skipped = imports.import_ledger(
-                actor=actor, content=upload.data, filename=upload.filename, channel=text_of(form, "channel")
+            created, skipped = await asyncio.to_thread(
+                imports.import_ledger,
+                actor=actor,
+                content=upload.data,
+                filename=upload.filename,
+                channel=text_of(form, "channel"),
             )
         except ServiceError as exc:
             return self._fail(exc)
