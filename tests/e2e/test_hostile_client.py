@@ -114,7 +114,7 @@ FORM = {
         "username": "intruder01",
         "display_name": "入侵者",
         "role": "admin",
-        "password": "Intrude1234",
+        "password": "Kx7mZ2pL9vQa",
         "unit_id": "",
     }
 }
