@@ -53,3 +53,13 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def upsert_into(session: Session, table):
+    """``INSERT`` into ``table`` in the session's own dialect, the construct that has ``on_conflict_do_update``
+    (SQLite and PostgreSQL spell the same atomic upsert; counters and sequences are built on it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

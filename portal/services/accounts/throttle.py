@@ -17,7 +17,7 @@ from sqlalchemy import case, delete, literal
 from sqlmodel import Session
 
 from portal.core.clock import now
-from portal.core.db import session_scope
+from portal.core.db import session_scope, upsert_into
 from portal.models.tables import Throttle
 
 
@@ -80,12 +80,8 @@ def record_failure(
     until_type = table.c.locked_until.type
     held = case(*[(count >= start, literal(moment + hold, until_type)) for start, hold in limit.steps()], else_=None)
     first_hold = limit.hold_for(1)
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     statement = (
-        insert(Throttle)
+        upsert_into(session, Throttle)
         .values(key=key, failures=1, updated_at=moment, locked_until=moment + first_hold if first_hold else None)
         .on_conflict_do_update(
             index_elements=["key"], set_={"failures": count, "locked_until": held, "updated_at": moment}

@@ -76,8 +76,8 @@ def notify_center(session: Session, demand: Demand, kind: str, title: str, body:
         notify(session, **_about(demand, kind, title, body), link=routes.staff_demand(demand.id), unit_id=unit_id)
 
 
-def notify_center_once(session: Session, *, key: str, kind: str, title: str, body: str, link: str) -> None:
-    """To the 推进中心's staff, about something other than one demand (a batch, a card)."""
+def notify_center_of_batch(session: Session, *, key: str, kind: str, title: str, body: str, link: str) -> None:
+    """To the 推进中心's staff, about many demands at once (a ledger import): one notice, not one per demand."""
     if unit_id := centre_unit_id(session):
         notify(session, key=key, kind=kind, title=title, body=body, link=link, unit_id=unit_id)
 

@@ -24,7 +24,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import actor_label, require_role, transactional
 from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.services.base.fulltext import cjk_bigrams
-from portal.services.base.notices import notify_center, notify_center_once
+from portal.services.base.notices import notify_center, notify_center_of_batch
 from portal.services.base.text import clean_text
 from portal.services.demands import attachments as files
 from portal.services.demands.attachments import UploadedFile
@@ -154,7 +154,7 @@ def open_demands(
         for demand in demands:
             notify_center(session, demand, "新诉求", f"新诉求待受理:{demand.title}", f"编号{demand.code}")
     else:
-        notify_center_once(
+        notify_center_of_batch(
             session,
             key=f"batch:{demands[-1].id}",
             kind="新诉求",

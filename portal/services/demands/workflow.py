@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from portal.core.calendar import local_date
 from portal.core.clock import now
+from portal.core.db import upsert_into
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import LimitLevel, OrderRole, Role
 from portal.models.enums import WorkOrderStatus as W
@@ -36,9 +37,6 @@ DEFAULT_LIMITS = {
     LimitLevel.CO_OPINION: 3,
 }
 LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
-
-
-# ── input ───────────────────────────────────────────────────────────────────────────────────
 
 
 # ── time limits ─────────────────────────────────────────────────────────────────────────────
@@ -171,11 +169,7 @@ def next_demand_code(session: Session, moment: datetime) -> str:
 def next_demand_codes(session: Session, moment: datetime, count: int) -> list[str]:
     """``count`` consecutive codes of the day, reserved with one atomic upsert."""
     day = local_date(moment).strftime("%Y%m%d")
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(DemandCodeSequence).values(day=day, last_value=count)
+    statement = upsert_into(session, DemandCodeSequence).values(day=day, last_value=count)
     statement = statement.on_conflict_do_update(
         index_elements=["day"], set_={"last_value": DemandCodeSequence.last_value + count}
     ).returning(DemandCodeSequence.last_value)
