@@ -69,10 +69,29 @@ class Channel(StrEnum):
     ONLINE = "线上提交"
     VISIT = "走访征询"
     HOTLINE = "服务热线"
-    MEETING = "座谈会/早餐汇"
+    MEETING = "座谈会"
     FALLBACK_WINDOW = "办不成事窗口"
     TEA_PARTY = "政企茶话会"
     LEDGER_IMPORT = "台账导入"
+
+
+# Channels staff may choose on 代企业登记诉求 (/staff/intake); visits and meetings use theirs.
+STAFF_INTAKE_CHANNELS = (Channel.HOTLINE, Channel.FALLBACK_WINDOW, Channel.VISIT, Channel.MEETING, Channel.TEA_PARTY)
+
+
+class MeetingKind(StrEnum):
+    TEA_PARTY = "政企茶话会"
+    BREAKFAST = "早餐汇"
+    FORUM = "座谈会"
+    FACE_TO_FACE = "营商环境面对面"
+
+
+class PlanHorizon(StrEnum):
+    """计划周期 of the 需求计划台账 (seed 000)."""
+
+    NEAR = "近期开展"
+    MID = "中期计划"
+    LONG = "长期谋划"
 
 
 # The channels a 镇街's filled 问题台账 may say its rows came from (导入台账 asks which).

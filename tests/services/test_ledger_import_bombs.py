@@ -117,9 +117,10 @@ def test_bombs_are_refused_fast_with_a_message_and_write_nothing(demo_accounts):
     demands, enterprises = _count(Demand), _count(Enterprise)
     for name, (content, message) in _bombs().items():
         assert len(content) < imports.MAX_BYTES, name
-        started = time.monotonic()
+        # CPU time of this process, not wall time: the bound holds on a machine busy with other work.
+        started = time.process_time()
         preview = imports.preview_import(actor=centre, content=content, filename="周报.xlsx")
-        took = time.monotonic() - started
+        took = time.process_time() - started
         assert took < 2, f"{name}: {took:.2f}s"  # most in milliseconds; counting a million elements ~0.9 s
         assert len(preview.errors) == 1 and message in preview.errors[0], (name, preview.errors)
         assert preview.rows == [], name
@@ -137,9 +138,9 @@ def test_a_full_honest_ledger_passes_the_guard_quickly(demo_accounts):
         sheet.append([*row, f"联系人{index} 138{index:08d}", "", f"QS{index:08d}", "", "2026-01-01"])
     out = io.BytesIO()
     book.save(out)
-    started = time.monotonic()
+    started = time.process_time()
     xlsx_guard.check_workbook(out.getvalue(), max_rows=imports.MAX_SHEET_ROWS, max_columns=imports.MAX_COLUMNS)
-    assert time.monotonic() - started < 1.5
+    assert time.process_time() - started < 1.5
 
 
 @pytest.mark.parametrize("handler", ["preview", "confirm"])

@@ -5,12 +5,21 @@ the Chinese words of ``portal.models.enums``; rows that several people may chang
 ``version`` used for compare-and-set updates; rows the scheduler sweeps carry an indexed
 ``next_check_at``. These classes never leave the server: states expose the records of ``portal.models.records``.
 
-The tables live in three modules by area; importing this package registers all of them on
+The tables live in modules by area; importing this package registers all of them on
 ``SQLModel.metadata`` (Alembic relies on it) and every caller imports them from here.
 """
 
 from __future__ import annotations
 
+from portal.models.tables.collection import (
+    CollectedProblem,
+    ConsultReminder,
+    Meeting,
+    MeetingEnterprise,
+    MeetingUnit,
+    TrackLookup,
+    Visit,
+)
 from portal.models.tables.demands import (
     Attachment,
     Demand,
@@ -48,13 +57,18 @@ from portal.models.tables.oversight import (
     PolicyTag,
     RuleSetting,
     SupervisionNotice,
-    Visit,
 )
 
 __all__ = [
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",
+    "CollectedProblem",
+    "ConsultReminder",
+    "Meeting",
+    "MeetingEnterprise",
+    "MeetingUnit",
+    "TrackLookup",
     "Attachment",
     "BulletinSnapshot",
     "CalendarYear",

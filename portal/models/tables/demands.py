@@ -63,6 +63,8 @@ class Demand(SQLModel, table=True):
     search_tokens: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # A 台账导入 row's fingerprint (portal.services.ledgers.imports): the same row imported twice is skipped.
     import_fingerprint: Optional[str] = Field(default=None, max_length=64, unique=True, index=True)
+    # 需求计划台账 (seed 000): a demand from a visit or meeting may carry its horizon (``PlanHorizon``).
+    plan_horizon: Optional[str] = Field(default=None, max_length=10, index=True)
     version: int = Field(default=1)
 
 

@@ -1,4 +1,4 @@
-"""Supervision (notices, cards, bulletins), the policy library and visits."""
+"""Supervision (notices, cards, bulletins) and the policy library."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Optional
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from portal.models.enums import Channel
 from portal.models.tables.base import timestamp_field
 
 # ── supervision ─────────────────────────────────────────────────────────────────────────────
@@ -82,7 +81,7 @@ class BulletinSnapshot(SQLModel, table=True):
     created_at: datetime = timestamp_field(default=True)
 
 
-# ── policies and visits ─────────────────────────────────────────────────────────────────────
+# ── policies ─────────────────────────────────────────────────────────────────────
 
 
 class Policy(SQLModel, table=True):
@@ -121,19 +120,6 @@ class DemandPolicy(SQLModel, table=True):
     __tablename__ = "demand_policy"
     demand_id: int = Field(foreign_key="demand.id", primary_key=True)
     policy_id: int = Field(foreign_key="policy.id", primary_key=True)
-
-
-class Visit(SQLModel, table=True):
-    """走访记录: a visit to an enterprise by the 专班 or a unit."""
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
-    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
-    visitor_id: Optional[int] = Field(default=None, foreign_key="user.id")
-    channel: str = Field(default=Channel.VISIT, max_length=20)
-    visited_on: date
-    summary: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = timestamp_field(default=True)
 
 
 class LedgerExport(SQLModel, table=True):
