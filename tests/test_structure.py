@@ -115,7 +115,18 @@ def test_no_block_of_logic_stands_twice():
 
 # Issue #19: the tree shows the domains at a glance. Services live in a domain (``base`` holds what
 # every domain uses); states and pages too, apart from the few every page shares.
-DOMAINS = {"base", "demands", "supervision", "policies", "ledgers", "accounts", "calendar", "admin", "operations"}
+DOMAINS = {
+    "base",
+    "demands",
+    "enterprises",
+    "supervision",
+    "policies",
+    "ledgers",
+    "accounts",
+    "calendar",
+    "admin",
+    "operations",
+}
 SHARED_AT_TOP = {
     "services": set(),
     "state": {"base", "auth", "display", "failures", "notifications", "uploads", "home"},
