@@ -14,7 +14,7 @@ from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
-from portal.pages.demands import detail, my_demands, work_lists, workbench
+from portal.pages.demands import detail, enterprise_home, my_demands, work_lists, workbench
 from portal.pages.policies import editing, library
 from portal.pages.supervision import board, reports
 from portal.state.accounts.claims import EnterpriseClaimState
@@ -30,6 +30,7 @@ from portal.state.auth import AuthState
 from portal.state.calendar.admin import CalendarAdminState
 from portal.state.demands.centre_queues import CentreQueuesState
 from portal.state.demands.detail import DemandDetailState
+from portal.state.demands.enterprise_home import EnterpriseHomeState
 from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
 from portal.state.demands.workbench import WorkbenchState
@@ -64,6 +65,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.POLICY_DETAIL, "政策详情", library.policy_detail_page, (PolicyDetailState.load,)),
     PageEntry(r.LOGIN, "登录", public.login),
     PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
+    PageEntry(r.MY, "企业首页", enterprise_home.enterprise_home, (EnterpriseHomeState.load,)),
     PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
     PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
@@ -90,6 +92,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", workbench.placeholder("走访记录")),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),
+    PageEntry(r.NOT_FOUND, "页面不存在", public.not_found),  # Reflex shows it for every unknown address
     PageEntry(
         r.ADMIN,
         "系统管理",

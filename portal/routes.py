@@ -6,9 +6,11 @@ from __future__ import annotations
 HOME = "/"
 POLICIES = "/policies"
 POLICY_DETAIL = "/policies/[policy_id]"
+TRACK = "/track"  # 进度查询 without an account
 LOGIN = "/login"
 REGISTER = "/register"
 
+MY = "/my"  # the enterprise's home
 MY_DEMANDS = "/my/demands"
 MY_DEMAND_NEW = "/my/demands/new"
 MY_DEMAND_DETAIL = "/my/demands/[demand_id]"
@@ -32,6 +34,7 @@ STAFF_VISITS = "/staff/visits"
 STAFF_NOTIFICATIONS = "/staff/notifications"
 STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
+NOT_FOUND = "404"  # Reflex's slug for the page every unknown address shows
 
 HEALTH_API = "/api/health"
 FILES_API = "/api/files"

@@ -76,6 +76,46 @@ class _Stories:
             actor=who, order_id=self.order_of(demand_id, unit), reply=text, method=method, solved=solved
         )
 
+    def handled(self, row: tuple, days_ago: float, turn: int) -> None:
+        """One finished demand of the history: submitted, dispatched within the hour, signed the same
+        day, answered ``reply_days`` later (late when that passes the limit) and rated a day after."""
+        title, topic, unit, level, reply_days, satisfaction = row
+        who, handler = (self.ent1, self.ent2)[turn % 2], {"市住房和城乡建设局": self.zj, "东街街道": self.dj}
+        with self.at(days_ago):
+            d = self.submit(who, title, topic)
+        with self.at(days_ago - 0.05):
+            self.dispatch(d, unit, level)
+        staff = handler.get(unit, self.zg)
+        with self.at(days_ago - 0.3):
+            handling.sign(actor=staff, order_id=self.order_of(d, unit))
+        with self.at(days_ago - reply_days):
+            self.reply(staff, d, unit, f"关于“{title}”,已办理完毕并电话告知企业。", "现场协调", True)
+        with self.at(days_ago - reply_days - 1):
+            rating.rate(actor=who, demand_id=d, satisfaction=satisfaction, contacted=True)
+
+    def answered(self, title: str, topic: str, days_ago: float, turn: int) -> None:
+        """One consultation of the history, answered at once from the policy library and rated next day."""
+        who = (self.ent1, self.ent2)[turn % 2]
+        with self.at(days_ago):
+            d = self.submit(who, title, topic, kind="咨询")
+        with self.at(days_ago - 0.1):
+            dispatching.instant_answer(actor=self.centre, demand_id=d, answer=f"关于“{title}”,可按现行政策办理。")
+        with self.at(days_ago - 1):
+            rating.rate(actor=who, demand_id=d, satisfaction="非常满意", contacted=True)
+
+    def history(self) -> None:
+        """Five months of finished demands, one every three to four days, so the figures a visitor sees
+        first are those of a running service: a few days to close, mostly satisfied, a few late."""
+        for i in range(HISTORY_SIZE):
+            days_ago = 4 + i * 3.5
+            if i % 6 == 5:
+                self.answered(*CONSULTATIONS[i % len(CONSULTATIONS)], days_ago, i)
+                continue
+            title, topic, unit, level = HISTORY[i % len(HISTORY)]
+            reply_days = 11.5 if i % 9 == 4 else (1.5, 2.5, 3.5, 4.5)[i % 4]  # 一般 is 5 working days
+            satisfaction = ("非常满意", "非常满意", "比较满意", "非常满意", "基本满意", "比较满意")[i % 6]
+            self.handled((title, topic, unit, level, min(reply_days, days_ago - 1.5), satisfaction), days_ago, i)
+
     # ── the stories ──
 
     def waiting_and_running(self) -> None:
@@ -123,17 +163,19 @@ class _Stories:
 
     def redo_and_verification(self) -> None:
         """重办中 after one 不满意; 核查中 after two (the review form not yet uploaded)."""
-        with self.at(4):
+        with self.at(8):
             d = self.submit(self.ent1, "施工图审查意见反复修改", "项目建设")
             self.dispatch(d, "市住房和城乡建设局", "一般")
             handling.sign(actor=self.zj, order_id=self.order_of(d, "市住房和城乡建设局"))
+        with self.at(4):
             self.reply(self.zj, d, "市住房和城乡建设局", "已组织图审机构一次性告知修改意见。", "一次性告知", True)
         with self.at(3):
             rating.rate(actor=self.ent1, demand_id=d, satisfaction="不满意", contacted=True, comment="修改意见仍不明确")
-        with self.at(9):
+        with self.at(16):
             d = self.submit(self.ent2, "历史遗留土地证办理", "用地规划")
             self.dispatch(d, "市自然资源和规划局", "疑难")
             handling.sign(actor=self.zg, order_id=self.order_of(d, "市自然资源和规划局"))
+        with self.at(9):
             self.reply(self.zg, d, "市自然资源和规划局", "已梳理历史资料,需企业补充原始用地批文。", "书面答复", False)
         with self.at(7):
             rating.rate(actor=self.ent2, demand_id=d, satisfaction="不满意", contacted=True, comment="原始批文已遗失")
@@ -149,12 +191,15 @@ class _Stories:
             dispatching.instant_answer(
                 actor=self.centre, demand_id=d, answer="可登录企业开办一网通办平台,一日内办结营业执照。"
             )
+        with self.at(5.5):
             rating.rate(actor=self.ent1, demand_id=d, satisfaction="非常满意", contacted=True)
         with self.at(10):
             d = self.submit(self.ent2, "招聘技术工人补贴申请", "人才用工")
             self.dispatch(d, "东街街道", "一般")
             handling.sign(actor=self.dj, order_id=self.order_of(d, "东街街道"))
+        with self.at(7):
             self.reply(self.dj, d, "东街街道", "已指导企业完成扩岗补助申报,补贴已拨付。", "上门指导", True)
+        with self.at(6):
             rating.rate(actor=self.ent2, demand_id=d, satisfaction="比较满意", contacted=True, comment="效率很高")
         with self.at(5):
             d = self.submit(self.ent1, "请求撤销民事判决", "法律服务")
@@ -165,12 +210,33 @@ class _Stories:
             intake.withdraw(actor=self.ent2, demand_id=d)
 
 
+# title, topic, lead unit, level — finished demands of the history (none mentions 停车: tests search it)
+HISTORY: list[tuple[str, str, str, str]] = [
+    ("厂区雨污分流改造审批", "项目建设", "市住房和城乡建设局", "一般"),
+    ("新增仓储用地规划咨询办理", "用地规划", "市自然资源和规划局", "一般"),
+    ("员工子女入学协调", "人才用工", "东街街道", "一般"),
+    ("厂房消防验收预约", "项目建设", "市住房和城乡建设局", "一般"),
+    ("企业门前道路照明维修", "其他", "东街街道", "一般"),
+    ("不动产登记资料补正", "用地规划", "市自然资源和规划局", "一般"),
+    ("施工噪声夜间作业许可", "项目建设", "市住房和城乡建设局", "一般"),
+    ("园区公交站点增设", "其他", "东街街道", "一般"),
+    ("土地出让金分期缴纳", "用地规划", "市自然资源和规划局", "复杂"),
+]
+CONSULTATIONS: list[tuple[str, str]] = [
+    ("研发费用加计扣除政策咨询", "科技创新"),
+    ("稳岗返还申领条件咨询", "人才用工"),
+    ("创业担保贷款申请咨询", "融资信贷"),
+]
+HISTORY_SIZE = 42
+
+
 def seed_demo_demands() -> int:
     """Tell every story once, only when there are no demands yet. Returns how many demands it made."""
     with session_scope() as session:
         if session.exec(select(Demand.id).limit(1)).first() is not None:
             return 0
     stories = _Stories()
+    stories.history()
     stories.waiting_and_running()
     stories.awaiting_rating()
     stories.redo_and_verification()

@@ -212,4 +212,4 @@ def login(page, username: str, password: str = DEMO_PASSWORD, *, expect_success:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     if expect_success:
-        expect(page).to_have_url(re.compile(r"/(staff|my/demands)/?$"))
+        expect(page).to_have_url(re.compile(r"/(staff|my)/?$"))

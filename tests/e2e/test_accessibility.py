@@ -35,6 +35,8 @@ def audited_routes(role: str, demand_ids: dict[str, int]) -> list[str]:
             continue
         if role and route in (routes.LOGIN, routes.REGISTER):
             continue  # a logged-in user is sent home
+        if route == routes.NOT_FOUND:
+            route = "/no-such-page"  # any unknown address shows the 404 page
         if "[demand_id]" in route:
             route = route.replace("[demand_id]", str(demand_ids["my" if route.startswith("/my") else "staff"]))
         route = route.replace("[policy_id]", str(demand_ids["policy"]))

@@ -27,7 +27,7 @@ def test_register_with_valid_code_then_log_in(new_page):
     page.get_by_role("button", name="注册").click()
     expect(page).to_have_url(path_is("/login"))
     login(page, "newco2026", "Kite-Harbour-58")
-    expect(page).to_have_url(path_is("/my/demands"))
+    expect(page).to_have_url(path_is("/my"))
     expect(page.get_by_text("泰安新注册材料有限公司")).to_be_visible()
 
 
@@ -95,9 +95,9 @@ def test_each_staff_role_lands_on_its_own_console(new_page, username, role_label
 def test_enterprise_cannot_open_staff_pages(new_page):
     page = new_page()
     login(page, "qiye1")
-    expect(page).to_have_url(path_is("/my/demands"))
+    expect(page).to_have_url(path_is("/my"))
     page.goto("/staff/dispatch")
-    expect(page).to_have_url(path_is("/my/demands"))
+    expect(page).to_have_url(path_is("/my"))
 
 
 def test_logout_ends_the_session_and_the_old_token_is_dead(new_page, browser, portal_server):

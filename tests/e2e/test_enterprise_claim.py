@@ -69,7 +69,7 @@ def test_the_centre_reassigns_a_squatted_enterprise(new_page, on_portal_db):
     owner.get_by_label("新密码", exact=True).fill("Real-Owner-Kite-92")
     owner.get_by_label("确认新密码").fill("Real-Owner-Kite-92")
     owner.get_by_role("button", name="修改密码").click()
-    expect(owner).to_have_url(path_is("/my/demands"))
+    expect(owner).to_have_url(path_is("/my"))
 
     # A handler sees the page without the claim form.
     handler = new_page()

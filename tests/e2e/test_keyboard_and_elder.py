@@ -60,7 +60,7 @@ def test_enterprise_submits_and_rates_with_the_keyboard_only(new_page):
     tab_to(ent, ent.get_by_label("密码"))
     ent.keyboard.type(DEMO_PASSWORD)
     ent.keyboard.press("Enter")
-    expect(ent).to_have_url(re.compile(r"/my/demands/?$"))
+    expect(ent).to_have_url(re.compile(r"/my/?$"))
 
     tab_to(ent, ent.get_by_role("navigation", name="企业功能").get_by_role("link", name="提交诉求"))
     ent.keyboard.press("Enter")

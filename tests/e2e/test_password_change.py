@@ -57,7 +57,7 @@ def test_an_enterprise_changes_its_password_and_its_other_device_is_logged_out(n
     expect(page.locator("#new_password_confirm-error")).to_contain_text("不一致")
     _change(page, FIRST, NEW)
     expect(page.get_by_text("密码已修改,其他设备上的登录已退出")).to_be_visible()
-    expect(page).to_have_url(path_is("/my/demands"))
+    expect(page).to_have_url(path_is("/my"))
     phone.goto("/my/demands")  # the other device's session has ended
     expect(phone).to_have_url(path_is("/login"))
     page.goto("/my/profile")  # this one goes on
@@ -66,7 +66,7 @@ def test_an_enterprise_changes_its_password_and_its_other_device_is_logged_out(n
     login(again, "pwchange01", FIRST, expect_success=False)
     expect(again.get_by_role("alert")).to_contain_text("用户名或密码错误")
     login(again, "pwchange01", NEW)
-    expect(again).to_have_url(path_is("/my/demands"))
+    expect(again).to_have_url(path_is("/my"))
 
 
 def test_after_an_admin_reset_every_page_leads_to_the_change_until_it_is_made(new_page, on_portal_db):

@@ -336,6 +336,7 @@ def test_public_summary_and_the_monthly_series(people):
         series = figures.monthly_series(actor=people["zhongxin"])
     assert (month["label"], month["received"], month["closed"]) == ("本月", 2 + 1, 1)  # + the 重办 round
     # 1 closed on time; 2 open past their date (the late order and the 重办 round, due 9 Nov).
-    assert month["close_rate"] == "33.3%" and month["satisfaction_rate"] == "0.0%" and month["avg_days"] == "2.0"
+    assert month["close_rate"] == "33.3" and month["satisfaction_rate"] == "0.0" and month["avg_days"] == "2.0"
+    assert month["period"] == "2026年11月" and year["period"] == "2026年"
     assert year["received"] == month["received"]
     assert [p["month"] for p in series][-1] == "2026-11" and series[-1]["received"] == 3 and len(series) == 12

@@ -73,3 +73,12 @@ class PolicyFile(TypedDict):
     id: int
     name: str
     size_kb: int
+
+
+class PolicyBrief(TypedDict):
+    """A policy in the home page's 最新政策: title, 发布部门, 发布日期."""
+
+    id: int
+    title: str
+    issuer: str
+    published_on: str

@@ -93,9 +93,11 @@ class BulletinRow(TypedDict):
 
 
 class PeriodSummary(TypedDict):
-    """The public figures of a period (home page)."""
+    """The public figures of a period (home page). Rates are numbers without their "%" and "—" when
+    undefined, so a tile can show the number big and the unit beside it."""
 
-    label: str
+    label: str  # 本月 | 本年
+    period: str  # 2026年3月 | 2026年
     received: int
     closed: int
     close_rate: str
@@ -116,3 +118,10 @@ class CountPoint(TypedDict):
     name: str
     received: int
     closed: int
+
+
+class LimitPromise(TypedDict):
+    """One line of the public time-limit promise (办理时限): what, and within how long."""
+
+    what: str
+    limit: str

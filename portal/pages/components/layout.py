@@ -99,7 +99,7 @@ def public_header() -> rx.Component:
             rx.cond(
                 AuthState.logged_in,
                 rx.fragment(
-                    _nav_link(rx.cond(AuthState.is_enterprise, "我的诉求", "工作台"), AuthState.home_route),
+                    _nav_link(rx.cond(AuthState.is_enterprise, "企业首页", "工作台"), AuthState.home_route),
                     rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
                     _nav_link("修改密码", AuthState.password_route),
                     _logout_button(),

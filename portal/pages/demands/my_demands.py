@@ -49,6 +49,11 @@ def my_demands() -> rx.Component:
                 role="group",
                 aria_label="状态筛选",
             ),
+            rx.cond(
+                MyDemandsState.loaded,
+                rx.text("共 ", MyDemandsState.total_label, " 件,按提交时间从新到旧", size="2", margin_bottom="8px"),
+                rx.fragment(),
+            ),
             loading_or(
                 MyDemandsState.loaded,
                 rx.cond(

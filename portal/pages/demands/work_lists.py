@@ -211,7 +211,7 @@ def staff_search() -> rx.Component:
             )
         ),
         card(
-            rx.text("共 ", s.total_label, " 条", size="2", margin_bottom="8px"),
+            rx.text("共 ", s.total_label, " 条,按提交时间从新到旧", size="2", margin_bottom="8px"),
             loading_or(
                 s.loaded,
                 rx.cond(

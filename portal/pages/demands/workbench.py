@@ -62,6 +62,13 @@ def workbench() -> rx.Component:
             card(
                 rx.heading("近12个月受理与办结", size="4", as_="h2", margin_bottom="8px"),
                 monthly_chart(WorkbenchState.series),
+                rx.text(
+                    "口径:图中按派单月份统计承办单位的主办工单,“办结”指承办单位已答复(含待企业评价的);"
+                    "上方“已办结(已销号)”是企业评价或核查后已销号的诉求总数,两者口径不同。",
+                    size="1",
+                    color="var(--gray-11)",
+                    margin_top="6px",
+                ),
                 rx.link("更多统计与通报", href="/staff/reports", size="2", margin_top="8px"),
                 margin_top="16px",
             ),

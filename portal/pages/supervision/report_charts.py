@@ -10,12 +10,14 @@ from portal.pages.components.widgets import data_table
 from portal.state.supervision.reports import ReportsState as R
 
 
-def received_and_closed(points: rx.Var, key: str, heading: str, label: str) -> rx.Component:
-    """受理 and 办结 bars over ``key`` (a month, a topic, a channel …), with the same numbers in a table."""
+def received_and_closed(points: rx.Var, key: str, heading: str, label: str, *, wide: bool = False) -> rx.Component:
+    """受理 and 办结 bars over ``key`` (a month, a topic, a channel …), with the same numbers in a table
+    beside it, or under it when ``wide`` (the chart then has the whole width for its labels)."""
     chart = rx.recharts.bar_chart(
         rx.recharts.bar(data_key="received", name="受理", fill="#c62828"),
         rx.recharts.bar(data_key="closed", name="办结", fill="#1f714d"),
-        rx.recharts.x_axis(data_key=key, interval=0, tick={"fontSize": 11}),
+        # Slanted ticks, every one shown: twelve "2025-12" labels side by side ran into each other.
+        rx.recharts.x_axis(data_key=key, interval=0, angle=-40, height=64, tick={"fontSize": 11, "textAnchor": "end"}),
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.legend(),
         rx.recharts.graphing_tooltip(),
@@ -29,13 +31,13 @@ def received_and_closed(points: rx.Var, key: str, heading: str, label: str) -> r
         lambda p: rx.table.row(rx.table.cell(p[key]), rx.table.cell(p["received"]), rx.table.cell(p["closed"])),
         label=label,
     )
-    columns = rx.breakpoints(initial="1", md="2")
+    columns = "1" if wide else rx.breakpoints(initial="1", md="2")
     return rx.grid(rx.box(chart, width="100%"), table, columns=columns, gap="4", width="100%")
 
 
 def monthly_chart(points: rx.Var) -> rx.Component:
     """Received and closed per month (12 months), with its table."""
-    return received_and_closed(points, "month", "月份", "近12个月受理与办结")
+    return received_and_closed(points, "month", "月份", "近12个月受理与办结", wide=True)
 
 
 def _chart_with_table(title: str, points: rx.Var) -> rx.Component:

@@ -30,6 +30,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
 ]
 
 _ENTERPRISE_NAV: list[tuple[str, str, str]] = [
+    (r.MY, "企业首页", "house"),
     (r.MY_DEMANDS, "我的诉求", "list"),
     (r.MY_DEMAND_NEW, "提交诉求", "square-pen"),
     (r.MY_NOTIFICATIONS, "消息", "bell"),
@@ -58,7 +59,7 @@ def may_open(role: str | None, route: str) -> bool:
 
 
 def home_for(role: str) -> str:
-    return r.MY_DEMANDS if role == E else r.STAFF
+    return r.MY if role == E else r.STAFF
 
 
 def password_page_for(role: str) -> str:

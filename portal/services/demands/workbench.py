@@ -90,7 +90,7 @@ def _leader(session: Session, moment: datetime) -> list[Counter]:
         ),
         Counter(label="超期未办结", value=late, link=routes.STAFF_DEMANDS, alert=late > 0),
         Counter(
-            label="已办结",
+            label="已办结(已销号)",
             value=_count(session, Demand, Demand.status == S.CLOSED),
             link=routes.STAFF_DEMANDS,
             alert=False,

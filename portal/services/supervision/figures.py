@@ -254,7 +254,7 @@ PUBLIC_CACHE_SECONDS = 300
 _public_cache: dict[str, tuple[float, list[PeriodSummary]]] = {}
 
 
-def _summary(label: str, rows: list[UnitFigures]) -> PeriodSummary:
+def _summary(label: str, period: str, rows: list[UnitFigures]) -> PeriodSummary:
     received = sum(r["received"] for r in rows)
     closed = sum(r["closed"] for r in rows)
     on_time = sum(r["closed_on_time"] for r in rows)
@@ -264,10 +264,11 @@ def _summary(label: str, rows: list[UnitFigures]) -> PeriodSummary:
     days = sum(a * n for a, n in weighted) / sum(n for _, n in weighted) if weighted else None
     return PeriodSummary(
         label=label,
+        period=period,
         received=received,
         closed=closed,
-        close_rate=_rate(on_time, closed + max(0, open_late)),
-        satisfaction_rate=_rate(satisfied, rated),
+        close_rate=_rate(on_time, closed + max(0, open_late)).rstrip("%"),
+        satisfaction_rate=_rate(satisfied, rated).rstrip("%"),
         avg_days=_days(days),
     )
 
@@ -287,8 +288,8 @@ def public_summary() -> list[PeriodSummary]:
     result = []
     with session_scope() as session:
         for kind, label in (("month", "本月"), ("year", "本年")):
-            start, end, _name = period_bounds(kind, today)
-            result.append(_summary(label, unit_figures(session, start, end)))
+            start, end, name = period_bounds(kind, today)
+            result.append(_summary(label, name, unit_figures(session, start, end)))
     _public_cache[key] = (time.monotonic(), result)
     return result
 

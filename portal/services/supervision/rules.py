@@ -10,6 +10,7 @@ from portal.core.db import session_scope
 from portal.core.ids import parse_bounded_int
 from portal.models.enums import LimitLevel, Role
 from portal.models.records.admin import RuleRow
+from portal.models.records.supervision import LimitPromise
 from portal.models.tables import RuleSetting, TimeLimitRule
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
@@ -71,3 +72,18 @@ def update_rule(*, actor: Actor, key: str, value) -> None:
             before, row.value = row.value, number
         session.add(row)
         record_audit(session, actor, "时限规则", label, f"{before}{unit} → {number}{unit}(此后派发的工单适用)")
+
+
+def public_promise() -> list[LimitPromise]:
+    """办理时限 as promised to everyone (home page, the enterprise's guide), from the rules in force."""
+    with session_scope() as session:
+        days = {**DEFAULT_LIMITS, **dict(session.exec(select(TimeLimitRule.level, TimeLimitRule.working_days)).all())}
+    return [
+        LimitPromise(what="签收", limit=f"派单后{days[LimitLevel.SIGN]}个工作日内"),
+        LimitPromise(what="即时类诉求", limit="当日办结"),
+        LimitPromise(what="一般诉求", limit=f"{days[LimitLevel.NORMAL]}个工作日内办结"),
+        LimitPromise(what="复杂诉求", limit=f"{days[LimitLevel.COMPLEX]}个工作日内办结"),
+        LimitPromise(what="疑难及历史遗留问题", limit=f"{days[LimitLevel.HARD]}个工作日内办结"),
+        LimitPromise(what="评价不满意", limit=f"{days[LimitLevel.REDO]}个工作日内重新办理"),
+        LimitPromise(what="评价", limit=f"答复后{days[LimitLevel.RATE]}个工作日内,逾期由推进中心电话回访"),
+    ]
