@@ -117,3 +117,29 @@ def test_file_sizes_read_as_people_read_them():
     assert file_size(0) == "0 字节" and file_size(300) == "300 字节"
     assert file_size(1024) == "1 KB" and file_size(20 * 1024 + 100) == "20 KB"
     assert file_size(3 * 1024 * 1024 + 1) == "3.0 MB"
+
+
+def test_rows_typed_below_the_templates_blank_row_and_footnote_are_read(demo_accounts):
+    """The template has a blank row and the 备注 line under its header; rows typed after them count."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.services.ledgers import imports
+
+    book = load_workbook(io.BytesIO(imports.template_bytes()))
+    sheet = book.active
+    assert sheet["A4"].value is None and str(sheet["A5"].value).startswith("备注")
+    sheet["A2"] = "提报单位:东街街道"
+    typed = [
+        ["泰山示例建设工程有限公司", "厂区东侧道路破损严重,货车通行困难,希望尽快维修。", ZHUJIAN, "李主任 13805381111"],
+        ["新登记企业有限公司", "企业用地规划调整手续办理进度慢,请协调加快办理。", ZIGUI, "赵经理 13905382222"],
+    ]
+    for offset, values in enumerate(typed):
+        for column, value in enumerate([offset + 1, *values], start=1):
+            sheet.cell(row=6 + offset, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    preview = imports.preview_import(actor=actor("zhongxin"), content=out.getvalue(), filename="台账.xlsx")
+    assert "文件中没有填写任何问题" not in preview.errors
+    assert [row.row for row in preview.rows] == [6, 7]

@@ -5,9 +5,8 @@ Search uses the demands' bigram full text (``services.base.fulltext``): every te
 two-character word (融资, 人才, 用地) matches exactly and mixed text (“2026年”, “ISO”) works; the same
 query returns the same set on SQLite and PostgreSQL. A policy is found by what a reader sees of it: its
 title, tags (行业, 规模, 主题: “制造业”, “税费”), 文号, issuing unit, year (“2026年”) and every text of its
-page. Ranking (``relevance``): a term in the title counts most, then in a tag, then in the 文号 or the
-issuing unit, then in the summary; ties go to the newest. A policy whose 有效期 has ended counts as
-已失效 at once, before the hourly job marks it, and is shown only when asked for."""
+page. Ranking: ``WEIGHTS``, ties to the newest. A policy whose 有效期 has ended counts as 已失效 at
+once, before the hourly job marks it, and is shown only when asked for."""
 
 from __future__ import annotations
 
