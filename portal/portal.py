@@ -120,6 +120,11 @@ app = rx.App(
     stylesheets=["/a11y.css", "/print.css"],
     api_transformer=[build_api(), limit_upload_size],
     backend_exception_handler=on_backend_exception,
+    # Sonner names its region “{containerAriaLabel} {hotkey}”, by default “Notifications alt+T”: in Chinese,
+    # without the English shortcut (the toasts are announced as they come; nothing needs the jump).
+    toaster=rx.toast.provider(
+        custom_attrs={"containerAriaLabel": "通知", "aria-label": "通知", "hotkey": rx.Var.create([])}
+    ),
 )
 
 for entry in PAGES:

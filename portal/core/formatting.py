@@ -17,3 +17,17 @@ def format_instant(moment: datetime | None, *, with_time: bool = True) -> str:
     if moment is None:
         return ""
     return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def file_stamp(moment: datetime) -> str:
+    """``202611300132``: the local minute, for the names of files a person downloads."""
+    return moment.astimezone(local_zone()).strftime("%Y%m%d%H%M")
+
+
+def file_size(size: int) -> str:
+    """A file's size as a person reads it: ``512 字节``, ``12 KB``, ``1.5 MB`` (never “0 KB”)."""
+    if size < 1024:
+        return f"{max(size, 0)} 字节"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

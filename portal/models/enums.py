@@ -21,6 +21,13 @@ ROLE_LABELS = {
     Role.LEADER: "领导",
     Role.ADMIN: "系统管理员",
 }
+
+
+def role_word(code: str) -> str:
+    """The Chinese name of a role (推进中心, 承办单位 …) for anything a person reads; an unknown code as is."""
+    return ROLE_LABELS.get(code, code)
+
+
 STAFF_ROLES = (Role.DISPATCHER, Role.HANDLER, Role.LEADER, Role.ADMIN)
 
 

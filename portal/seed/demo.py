@@ -217,10 +217,10 @@ def _policies(session: Session, today: date) -> None:
             f"3. 向{issuer}提交申请;4. 审核通过后按规定拨付或兑现。咨询可在本平台提交“咨询”类诉求。",
             status=PolicyStatus.PUBLISHED,
         )
-        policy.search_tokens = policy_tokens(policy)
+        tags = [("主题", topic)] + [("行业", v) for v in industries.split()] + [("规模", v) for v in scales.split()]
+        policy.search_tokens = policy_tokens(policy, [value for _, value in tags])
         session.add(policy)
         session.flush()
-        tags = [("主题", topic)] + [("行业", v) for v in industries.split()] + [("规模", v) for v in scales.split()]
         for kind, value in tags:
             session.add(PolicyTag(policy_id=policy.id, kind=kind, value=value))
 

@@ -182,6 +182,7 @@ def test_reject_and_withdraw(parties):
     _open(disp, rejected)
     disp.get_by_label("不予受理理由").fill("属于司法审判事项,请通过法定途径解决")
     disp.get_by_role("button", name="不予受理").click()
+    disp.get_by_role("alertdialog").get_by_role("button", name="确认不予受理").click()  # it asks first
     _status(disp, "不予受理")
     _open(ent, rejected, staff=False)
     expect(ent.get_by_text("不予受理理由:属于司法审判事项")).to_be_visible()

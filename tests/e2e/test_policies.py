@@ -24,7 +24,7 @@ def test_visitor_searches_a_two_character_word_and_reads_the_guide(new_page):
     expect(figures.get_by_text("按期办结率")).to_be_visible()  # public figures, no login
     page.goto("/policies")
     page.get_by_label("关键词").fill("融资")
-    page.get_by_role("button", name="检索").click()
+    page.get_by_role("button", name="搜索").click()
     expect(page.get_by_role("status").filter(has_text="“融资”:共")).to_be_visible()
     first = page.locator("main h2 mark").first
     expect(first).to_have_text("融资")  # the matched word is marked
@@ -38,7 +38,7 @@ def test_visitor_searches_a_two_character_word_and_reads_the_guide(new_page):
     # Nothing found: said plainly, with words to try.
     page.goto("/policies")
     page.get_by_label("关键词").fill("火星移民")
-    page.get_by_role("button", name="检索").click()
+    page.get_by_role("button", name="搜索").click()
     expect(page.get_by_text("没有找到符合条件的政策")).to_be_visible()
     page.get_by_role("button", name="人才").click()
     expect(page.get_by_role("status").filter(has_text="“人才”:共")).to_be_visible()

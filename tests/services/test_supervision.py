@@ -65,7 +65,12 @@ def test_each_rule_at_its_moment_across_the_holiday(people):
         assert session.get(WorkOrder, order.id).next_check_at > datetime(2026, 10, 8, 23, 59, tzinfo=SH)
 
     assert sweep_at(datetime(2026, 10, 9, 9, 0, tzinfo=SH)) == {"签收超时": 1}
-    assert {n.unit_id for n in notices("签收超时")} == {order.unit_id, unit_id("市政府事务推进中心")}
+    assert {n.unit_id for n in notices("签收超时")} == {order.unit_id}  # the centre is told in its inbox
+    with session_scope() as session:
+        told = session.exec(select(Notification).where(Notification.unit_id == unit_id("市政府事务推进中心"))).all()
+        assert [n.title for n in told if n.kind == "签收超时"] == [
+            "签收超时:市自然资源和规划局未签收「厂房施工许可办理咨询」"
+        ]
     with use_clock(fixed(datetime(2026, 10, 9, 10, 0, tzinfo=SH))):
         handling.sign(actor=people["ziguiju"], order_id=order.id)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.enums import TopicClass
-from portal.pages.components.forms import field_grid, select_field, text_field
+from portal.pages.components.forms import CHECK_LABEL, field_grid, select_field, text_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import active_badge, data_table
 from portal.state.admin.catalogue import PREFIX
@@ -40,7 +40,7 @@ def _co_checkbox(unit) -> rx.Component:
             type="checkbox", name=PREFIX + "co_" + unit["id"].to(str), default_checked=C.form_co.contains(unit["id"])
         ),
         rx.text.span(unit["name"], margin_left="4px"),
-        style={"display": "inline-flex", "alignItems": "center", "marginRight": "12px", "fontSize": "14px"},
+        style={**CHECK_LABEL, "marginRight": "12px"},
     )
 
 
@@ -67,7 +67,7 @@ def _form() -> rx.Component:
                     type="checkbox", name=PREFIX + "active", default_checked=C.form.get(PREFIX + "active", "on") == "on"
                 ),
                 rx.text.span("启用(出现在诉求表单中)", margin_left="4px"),
-                style={"display": "inline-flex", "alignItems": "center", "fontSize": "14px", "alignSelf": "end"},
+                style={**CHECK_LABEL, "alignSelf": "end"},
             ),
         ),
         rx.vstack(

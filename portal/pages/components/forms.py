@@ -6,6 +6,9 @@ import reflex as rx
 
 from portal.core.dates import DATE_HINT
 
+# A checkbox with its words, the words at the page's text size (which 长者模式 scales).
+CHECK_LABEL = {"display": "inline-flex", "alignItems": "center", "fontSize": "var(--font-size-2)"}
+
 _SELECT_STYLE = {
     "height": "var(--space-6)",
     "border": "1px solid var(--gray-7)",
@@ -52,7 +55,7 @@ def text_field(
     if hint:
         extra["aria_describedby"] = f"{name}-hint"
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "var(--font-size-2)"}),
         rx.input(
             id=field_id,
             name=name,
@@ -118,7 +121,7 @@ def textarea_field(
     field_id = f"f-{name}"
     extra = _input_extras(max_length, on_blur)
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "var(--font-size-2)"}),
         rx.text_area(
             id=field_id,
             name=name,
@@ -158,7 +161,7 @@ def select_field(
         option_nodes = rx.fragment(*[rx.el.option(text, value=value) for value, text in options])
     extra = {"on_change": on_change} if on_change is not None else {}
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "var(--font-size-2)"}),
         rx.el.select(
             rx.el.option(placeholder, value=""),
             option_nodes,

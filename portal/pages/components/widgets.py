@@ -125,17 +125,22 @@ def _keyboard_file_input(upload: rx.Component, name: str) -> rx.Component:
     return upload
 
 
-def file_picker(state, upload_id: str, label: str = "附件") -> rx.Component:
-    """Files are checked and parked privately the moment they are chosen; the list shows what will go."""
-    hint = "选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)"
+ATTACHMENT_HINT = "选择文件(pdf、jpg、png、doc、docx、xls、xlsx,每个≤20MB,最多5个)"
+
+
+def file_picker(
+    state, upload_id: str, label: str = "附件", *, hint: str = ATTACHMENT_HINT, most: int = 5
+) -> rx.Component:
+    """Files are checked and parked privately the moment they are chosen; the list shows what will go.
+    ``hint`` says which files the caller's service accepts; ``most`` is how many at once."""
     return rx.vstack(
         rx.text(label, weight="medium", size="2"),
         _keyboard_file_input(
             rx.upload(
                 rx.hstack(rx.icon("paperclip", size=16, aria_hidden="true"), rx.text(hint, size="2"), align="center"),
                 id=upload_id,
-                multiple=True,
-                max_files=5,
+                multiple=most > 1,
+                max_files=most,
                 border="1px dashed var(--gray-7)",
                 padding="10px",
                 border_radius="8px",
@@ -177,16 +182,18 @@ def empty(text: str) -> rx.Component:
     return rx.text(text, color_scheme="gray", size="2", padding="16px")
 
 
-def data_table(headers: list[str], rows, render, *, label: str = "") -> rx.Component:
+def data_table(headers: list[str], rows, render, *, label: str = "", wrap: bool = False) -> rx.Component:
     """A table of server-paged rows; scrolls sideways on a phone instead of squeezing the columns. The
     scrolling box is a named, focusable region, so a keyboard can scroll it too (WCAG 2.1.1); the table
-    itself is never narrower than its content, so only that box scrolls."""
+    itself is never narrower than its content, so only that box scrolls. With ``wrap`` long texts (a row's
+    errors) wrap inside the box's width instead of running past its right edge."""
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),
             width="100%",
-            min_width="max-content",
+            min_width="100%" if wrap else "max-content",
+            class_name="wrapping-table" if wrap else "",
         ),
         overflow_x="auto",
         width="100%",

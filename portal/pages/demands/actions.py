@@ -7,7 +7,14 @@ import reflex as rx
 
 from portal.models.enums import DemandAction as A
 from portal.models.enums import Satisfaction
-from portal.pages.components.forms import choice_cards, date_field, select_field, text_field, textarea_field
+from portal.pages.components.forms import (
+    CHECK_LABEL,
+    choice_cards,
+    date_field,
+    select_field,
+    text_field,
+    textarea_field,
+)
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import file_picker
 from portal.state.demands.actions import DispatcherDemandActions as X
@@ -16,19 +23,26 @@ from portal.state.demands.actions import HandlerDemandActions as H
 from portal.state.demands.detail import DemandDetailState as D
 
 _SATISFACTION = [s.value for s in Satisfaction]
+_REJECT_FORM = "reject-form"
 _YES_NO = [("是", "是"), ("否", "否")]
 
 
-def _form_card(title: str, *fields: rx.Component, handler, button: str, extra=None, key=None) -> rx.Component:
+def _form_card(
+    title: str, *fields: rx.Component, handler, button: str | rx.Component, before=None, key=None, form_id=None
+) -> rx.Component:
+    """A titled card with one form; ``before`` goes between the title and the form (a form of its own, such
+    as 查找政策, cannot sit inside it); ``button`` is the submit's word or a whole control."""
+    submit = rx.button(button, type="submit") if isinstance(button, str) else button
     return card(
         rx.heading(title, size="4", margin_bottom="8px"),
+        *([before] if before is not None else []),
         rx.form(
-            rx.vstack(*fields, rx.button(button, type="submit"), spacing="3", width="100%"),
+            rx.vstack(*fields, submit, spacing="3", width="100%"),
             on_submit=handler,
             reset_on_submit=False,
             **({"key": key} if key is not None else {}),
+            **({"id": form_id} if form_id is not None else {}),
         ),
-        *([extra] if extra is not None else []),
     )
 
 
@@ -81,7 +95,7 @@ def _co_unit_checkbox(unit) -> rx.Component:
     return rx.el.label(
         rx.el.input(type="checkbox", name="co_" + unit["id"].to(str), default_checked=unit["suggested_co"].to(bool)),
         rx.text.span(unit["name"], margin_left="4px"),
-        style={"display": "inline-flex", "alignItems": "center", "marginRight": "12px", "fontSize": "14px"},
+        style={**CHECK_LABEL, "marginRight": "12px"},
     )
 
 
@@ -142,7 +156,9 @@ def _instant_answer_card() -> rx.Component:
     """即时答复 with cited policies: 查找政策 (its own small form) lists matches to tick."""
     finder = rx.form(
         rx.hstack(
-            rx.el.label("查找政策", html_for="f-policy_query", style={"fontSize": "14px", "whiteSpace": "nowrap"}),
+            rx.el.label(
+                "查找政策", html_for="f-policy_query", style={"fontSize": "var(--font-size-2)", "whiteSpace": "nowrap"}
+            ),
             rx.input(id="f-policy_query", name="policy_query", placeholder="关键词,如:融资", max_length=100),
             rx.button("查找", type="submit", size="2", variant="soft"),
             align="center",
@@ -152,24 +168,48 @@ def _instant_answer_card() -> rx.Component:
         reset_on_submit=False,
     )
     choices = rx.el.fieldset(
-        rx.el.legend("引用政策(可多选,最多5项)", style={"fontSize": "14px", "fontWeight": 500}),
+        rx.el.legend("引用政策(可多选,最多5项)", style={"fontSize": "var(--font-size-2)", "fontWeight": 500}),
         rx.foreach(
             X.policy_choices,
             lambda p: rx.el.label(
                 rx.el.input(type="checkbox", name="cite_" + p["id"].to_string()),
                 rx.text.span(" ", p["title"], "(", p["reason"], ")"),
-                style={"display": "flex", "alignItems": "center", "fontSize": "14px", "gap": "4px"},
+                style={"display": "flex", "alignItems": "center", "fontSize": "var(--font-size-2)", "gap": "4px"},
             ),
         ),
         style={"border": "0", "padding": "0", "margin": "0"},
     )
     return _form_card(
         "即时答复",
-        textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
         rx.cond(X.policy_choices.length() > 0, choices, rx.fragment()),
+        textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
         handler=X.instant_answer,
         button="即时答复",
-        extra=finder,
+        before=finder,
+    )
+
+
+def _reject_button() -> rx.Component:
+    """不予受理 closes the demand for good: a quiet outlined button that asks first; 确认不予受理 submits
+    the card's form (the dialog is drawn outside it, so the button names the form)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button("不予受理", type="button", variant="outline", color_scheme="gray", align_self="start")
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("确认不予受理?"),
+            rx.alert_dialog.description("诉求将结束办理,企业会收到不予受理的理由。此操作不能撤销。"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("取消", type="button", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("确认不予受理", type="submit", color_scheme="red", custom_attrs={"form": _REJECT_FORM})
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
     )
 
 
@@ -183,7 +223,8 @@ def _dispatch_panel() -> rx.Component:
                 "不予受理",
                 textarea_field("不予受理理由", "reason", errors=D.errors, rows="2", max_length=500),
                 handler=X.reject,
-                button="不予受理",
+                button=_reject_button(),
+                form_id=_REJECT_FORM,
             ),
             width="100%",
             spacing="4",

@@ -199,7 +199,7 @@ def staff_search() -> rx.Component:
                     rx.el.label(
                         rx.el.input(type="checkbox", name="overdue_only"),
                         rx.text.span(" 只看超期"),
-                        style={"display": "flex", "alignItems": "center", "fontSize": "14px"},
+                        style={"display": "flex", "alignItems": "center", "fontSize": "var(--font-size-2)"},
                     ),
                     rx.button("搜索", type="submit", align_self="end"),
                     columns=rx.breakpoints(initial="1", sm="2", md="4"),

@@ -9,7 +9,10 @@ from portal.models.enums import IMPORT_CHANNELS, Channel
 from portal.pages.components.forms import select_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import data_table, file_picker
+from portal.services.ledgers.imports import MAX_BYTES
 from portal.state.ledgers.imports import LedgerImportState as I
+
+IMPORT_HINT = f"选择文件(一个 .xlsx 问题台账,≤{MAX_BYTES // (1024 * 1024)}MB,可先下载模板)"
 
 
 def _preview_row(row) -> rx.Component:
@@ -38,7 +41,7 @@ def import_card() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        file_picker(I, "ledger_file", label="问题台账文件"),
+        file_picker(I, "ledger_file", label="问题台账文件", hint=IMPORT_HINT, most=1),
         rx.button("预览", type="button", variant="soft", on_click=I.preview, margin_top="8px"),
         rx.foreach(I.file_errors, lambda e: rx.text(e, color="var(--red-11)", size="2", role="alert")),
         rx.cond(
@@ -48,6 +51,7 @@ def import_card() -> rx.Component:
                 I.preview_rows,
                 _preview_row,
                 label="导入预览",
+                wrap=True,
             ),
             rx.fragment(),
         ),

@@ -20,7 +20,7 @@ def _parts(parts) -> rx.Component:
 def _filter(label: str, name: str, options) -> rx.Component:
     field_id = f"f-{name}"
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=field_id, style={"fontWeight": 500, "fontSize": "var(--font-size-2)"}),
         rx.el.select(
             rx.el.option("全部", value=""),
             rx.foreach(options, lambda o: rx.el.option(o, value=o)),
@@ -50,9 +50,9 @@ def _search_form() -> rx.Component:
             rx.el.label(
                 rx.el.input(type="checkbox", name="include_expired"),
                 rx.text.span(" 含已失效政策"),
-                style={"display": "flex", "alignItems": "center", "fontSize": "14px"},
+                style={"display": "flex", "alignItems": "center", "fontSize": "var(--font-size-2)"},
             ),
-            rx.button("检索", type="submit", align_self="end"),
+            rx.button("搜索", type="submit", align_self="end"),
             columns=rx.breakpoints(initial="1", sm="2", md="4"),
             gap="3",
             width="100%",

@@ -111,7 +111,7 @@ def _revoke_form() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("撤销黄牌", size="3", as_="h3"),
-                rx.el.label("黄牌", html_for="f-card_id", style={"fontWeight": 500, "fontSize": "14px"}),
+                rx.el.label("黄牌", html_for="f-card_id", style={"fontWeight": 500, "fontSize": "var(--font-size-2)"}),
                 rx.el.select(
                     rx.el.option("请选择", value=""),
                     rx.foreach(
@@ -140,7 +140,7 @@ def _board_card() -> rx.Component:
         rx.hstack(
             rx.heading("亮牌情况", size="4", as_="h2"),
             rx.spacer(),
-            rx.el.label("月份", html_for="f-board-month", style={"fontSize": "14px"}),
+            rx.el.label("月份", html_for="f-board-month", style={"fontSize": "var(--font-size-2)"}),
             rx.el.select(
                 rx.foreach(S.months, lambda m: rx.el.option(m, value=m)),
                 id="f-board-month",

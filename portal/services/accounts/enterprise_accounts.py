@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
+from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.core.settings import get_settings
 from portal.models.enums import INDUSTRIES, ROLE_LABELS, EnterpriseScale, Role, UnitKind
@@ -186,9 +187,7 @@ def enterprise_profile(*, actor: Actor) -> dict[str, str]:
             "联系人": enterprise.contact_name,
             "联系电话": enterprise.contact_phone,
             "地址": enterprise.address,
-            "注册时间": enterprise.created_at.astimezone(
-                __import__("zoneinfo").ZoneInfo(get_settings().timezone)
-            ).strftime("%Y-%m-%d"),
+            "注册时间": format_instant(enterprise.created_at, with_time=False),
         }
 
 

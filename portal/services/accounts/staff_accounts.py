@@ -8,8 +8,9 @@ from sqlmodel import select
 from portal.core import security
 from portal.core.clock import now
 from portal.core.db import session_scope
+from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind
+from portal.models.enums import ROLE_LABELS, STAFF_ROLES, Role, UnitKind, role_word
 from portal.models.records.accounts import UserRow
 from portal.models.tables import Unit, User, UserSession
 from portal.services.accounts import sessions
@@ -64,7 +65,11 @@ def create_staff_user(
         session.add(user)
         session.flush()
         record_audit(
-            session, actor, "用户", username, f"创建账号:{display_name},角色 {role},单位 {unit.name if unit else '—'}"
+            session,
+            actor,
+            "用户",
+            username,
+            f"创建账号:{display_name},角色 {role_word(role)},单位 {unit.name if unit else '—'}",
         )
         return user.id
 
@@ -109,7 +114,7 @@ def list_users(*, actor: Actor, limit: int = 200) -> list[UserRow]:
                 phone=u.phone,
                 is_active=u.is_active,
                 locked=is_locked(u),
-                created_at=u.created_at.isoformat(),
+                created_at=format_instant(u.created_at),
             )
             for u in rows
         ]

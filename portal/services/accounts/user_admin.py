@@ -19,7 +19,7 @@ from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
 from portal.core.settings import get_settings
-from portal.models.enums import STAFF_ROLES, Role, UnitKind
+from portal.models.enums import STAFF_ROLES, Role, UnitKind, role_word
 from portal.models.records.accounts import EnterpriseAccountRow
 from portal.models.tables import AdmittedCreditCode, Enterprise, Unit, User, UserSession
 from portal.services.accounts import sessions
@@ -72,8 +72,8 @@ def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, pho
         if errors:
             raise ValidationFailed(errors)
         units = dict(session.exec(select(Unit.id, Unit.name)).all())
-        before = (user.display_name, user.role, units.get(user.unit_id, "—"), user.phone or "—")
-        after = (display_name, role, unit.name if unit else "—", phone or "—")
+        before = (user.display_name, role_word(user.role), units.get(user.unit_id, "—"), user.phone or "—")
+        after = (display_name, role_word(role), unit.name if unit else "—", phone or "—")
         labels = ("姓名", "角色", "单位", "电话")
         changes = "、".join(f"{label} {b} → {a}" for label, b, a in zip(labels, before, after, strict=True) if b != a)
         if not changes:

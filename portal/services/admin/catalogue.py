@@ -20,10 +20,11 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.enums import DISPATCH_LEVELS, LimitLevel, Role, TopicClass, UnitKind
+from portal.models.enums import DISPATCH_LEVELS, DemandStatus, LimitLevel, Role, TopicClass, UnitKind
+from portal.models.enums import WorkOrderStatus as W
 from portal.models.records.admin import CatalogueChangeRow, CatalogueTopicRow
 from portal.models.records.demands import DispatchSuggestion, KeywordSuggestion
-from portal.models.tables import CatalogueChange, Demand, DispatchRule, Topic, Unit
+from portal.models.tables import CatalogueChange, Demand, DispatchRule, Topic, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import actor_label, get_row, require_role
 from portal.services.base.audit import record_audit
@@ -247,7 +248,35 @@ def keyword_matches(text: str, keywords: str) -> list[str]:
     return [word for word in split_keywords(keywords) if word in (text or "")]
 
 
-def _keyword_suggestion(session: Session, demand: Demand) -> KeywordSuggestion | dict:
+NOT_OURS = "非本单位职责"  # a return kind (demands/handling.RETURN_KINDS)
+
+
+@dataclass(frozen=True)
+class _Declined:
+    """Units that returned the demand: none leads it again unasked; one that said 非本单位职责 is not put
+    down as its 协办 either (the enterprise would see it as helping with what it refused)."""
+
+    lead: frozenset[int] = frozenset()
+    co: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, session: Session, demand: Demand) -> _Declined:
+        if demand.status != DemandStatus.RETURNED:
+            return cls()
+        rows = session.exec(
+            select(WorkOrder.unit_id, WorkOrder.return_kind).where(
+                WorkOrder.demand_id == demand.id, WorkOrder.status == W.RETURNED
+            )
+        ).all()
+        return cls(lead=frozenset(u for u, _ in rows), co=frozenset(u for u, kind in rows if kind == NOT_OURS))
+
+    def routed(self, lead_id: int, co_ids, level: str) -> tuple[str, str, str]:
+        """(lead, co, level) of a catalogue rule without the declined units (no lead preselected then)."""
+        lead = "" if lead_id in self.lead else str(lead_id)
+        return lead, _joined(i for i in co_ids if i not in self.co and i != lead_id), level
+
+
+def _keyword_suggestion(session: Session, demand: Demand, declined: _Declined) -> KeywordSuggestion | dict:
     """The active topic whose keywords match the demand's title and content most, when it beats the topic
     the enterprise chose (a tie keeps the chosen one)."""
     text = f"{demand.title} {demand.content}"
@@ -260,14 +289,15 @@ def _keyword_suggestion(session: Session, demand: Demand) -> KeywordSuggestion |
     if best is None or len(best[0]) <= chosen or best[2].id == demand.topic_id:
         return {}
     matched, rule, topic = best
-    lead = session.get(Unit, rule.lead_unit_id)
+    lead_id, co, level = declined.routed(rule.lead_unit_id, rule.co_unit_ids, rule.level)
+    lead = session.get(Unit, rule.lead_unit_id) if lead_id else None
     return KeywordSuggestion(
         topic_id=str(topic.id),
         topic=topic.name,
-        lead=str(rule.lead_unit_id),
-        lead_name=lead.name if lead else "",
-        co=_joined(rule.co_unit_ids),
-        level=rule.level,
+        lead=lead_id,
+        lead_name=lead.name if lead else "另选(原承办单位已退回)",
+        co=co,
+        level=level,
         matched="、".join(matched),
     )
 
@@ -281,12 +311,10 @@ def dispatch_suggestions(*, actor: Actor, demand_id) -> tuple[DispatchSuggestion
         rule = _rule_of(session, demand.topic_id)
         topic = session.get(Topic, demand.topic_id)
         routed = rule is not None and topic is not None and topic.active
-        suggestion = (
-            DispatchSuggestion(lead=str(rule.lead_unit_id), co=_joined(rule.co_unit_ids), level=rule.level)
-            if routed
-            else DispatchSuggestion(lead="", co="", level=LimitLevel.NORMAL)
-        )
-        return suggestion, _keyword_suggestion(session, demand), current_version(session)
+        declined = _Declined.of(session, demand)
+        lead, co, level = declined.routed(rule.lead_unit_id, rule.co_unit_ids, rule.level) if routed else ("", "", "")
+        suggestion = DispatchSuggestion(lead=lead, co=co, level=level or LimitLevel.NORMAL)
+        return suggestion, _keyword_suggestion(session, demand, declined), current_version(session)
 
 
 def checked_version(session: Session, raw) -> int:

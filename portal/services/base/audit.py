@@ -4,6 +4,7 @@ and of bulk personal data leaving or entering the portal (issue #20): every 导�
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from datetime import time as dtime
 
@@ -13,7 +14,7 @@ from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.enums import Role
+from portal.models.enums import ROLE_LABELS, Role, role_word
 from portal.models.records.admin import AuditRow
 from portal.models.tables import AuditEntry
 from portal.services.accounts.actor import Actor
@@ -37,6 +38,12 @@ def record_audit(session: Session, actor: Actor | None, action: str, target: str
 
 
 AUDIT_PAGE = 50
+# Entries written before roles were named in Chinese say “角色 handler → dispatcher”; they are shown in words.
+_ROLE_CODE = re.compile(r"(?<=角色 )(" + "|".join(ROLE_LABELS) + r")\b(?: → (" + "|".join(ROLE_LABELS) + r")\b)?")
+
+
+def _role_words(detail: str) -> str:
+    return _ROLE_CODE.sub(lambda m: role_word(m[1]) + (f" → {role_word(m[2])}" if m[2] else ""), detail)
 
 
 def list_entries(*, actor: Actor, section: str = "", who: str = "", day_from=None, day_to=None) -> list[AuditRow]:
@@ -58,7 +65,13 @@ def list_entries(*, actor: Actor, section: str = "", who: str = "", day_from=Non
     with session_scope() as session:
         rows = session.exec(query).all()
     return [
-        AuditRow(at=format_instant(e.created_at), who=e.actor_label, section=e.action, target=e.target, detail=e.detail)
+        AuditRow(
+            at=format_instant(e.created_at),
+            who=e.actor_label,
+            section=e.action,
+            target=e.target,
+            detail=_role_words(e.detail),
+        )
         for e in rows
     ]
 

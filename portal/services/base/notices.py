@@ -6,6 +6,7 @@ them read for all)."""
 from __future__ import annotations
 
 from sqlalchemy import func, insert, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal import routes
@@ -47,6 +48,20 @@ def notify(
             created_at=now(),
         )
     )
+
+
+def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:
+    """One notice under ``key`` that grows: sent if new, else rewritten with the new words and unread again
+    (two schedulers racing to send it first: the loser rewrites it)."""
+    words = {"title": title[:100], "body": body[:1000], "read_at": None}
+    if not session.exec(select(Notification.id).where(Notification.unique_key == key[:120])).first():
+        try:
+            with session.begin_nested():
+                notify(session, key=key, kind=kind, title=title, body=body, link=link, unit_id=unit_id)
+            return
+        except IntegrityError:
+            pass
+    session.exec(update(Notification).where(Notification.unique_key == key[:120]).values(**words))
 
 
 def _about(demand: Demand, kind: str, title: str, body: str) -> dict:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from portal import routes
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.core.formatting import format_instant
+from portal.core.formatting import file_size, format_instant
 from portal.core.ids import parse_id
 from portal.models.enums import DemandAction as A
 from portal.models.enums import DemandStatus as S
@@ -146,11 +146,7 @@ def _attachments(session: Session, demand: Demand, internal: bool) -> list[Attac
     rows = session.exec(select(Attachment).where(Attachment.demand_id == demand.id).order_by(Attachment.id))
     return [
         AttachmentRow(
-            id=a.id,
-            filename=a.filename,
-            purpose=a.purpose,
-            size=f"{a.size / 1024:.0f} KB",
-            url=routes.attachment_file(a.id),
+            id=a.id, filename=a.filename, purpose=a.purpose, size=file_size(a.size), url=routes.attachment_file(a.id)
         )
         for a in rows
         if internal or a.purpose != REVIEW_FORM

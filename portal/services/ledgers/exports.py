@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.core.formatting import format_instant
+from portal.core.formatting import file_stamp, format_instant
 from portal.core.ids import parse_id
 from portal.models.tables import LedgerExport, Unit
 from portal.services.accounts.actor import Actor
@@ -154,7 +154,7 @@ def run_export(*, actor: Actor, export_id: int) -> dict:
             rows = sheets.ledger_rows(session, ledger, scope)
             done = write(path, ledger, rows, reporter=reporter, reported=sheets.reported_on(), progress=progress)
         values = dict(status=DONE, done=done, total=done, storage_key=key, finished_at=now())
-        values["filename"] = f"{ledger.title}_{now().strftime('%Y%m%d%H%M')}.{file_format}"
+        values["filename"] = f"{ledger.title}_{file_stamp(values['finished_at'])}.{file_format}"
     except Exception as exc:  # noqa: BLE001 - any failure is the export's, recorded for its owner
         path.unlink(missing_ok=True)
         values = dict(status=FAILED, error=f"导出失败:{type(exc).__name__}", finished_at=now())

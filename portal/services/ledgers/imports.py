@@ -253,6 +253,12 @@ def _outcome(preview: ImportPreview) -> str:
     return f"共{len(preview.rows)}行,{bad}行有误;提报单位 {preview.reporter or '—'}"
 
 
+def _is_footnote(cells: tuple) -> bool:
+    """The template's “备注:…” line: that text in the first cell and nothing else in the row."""
+    texts = [_cell_text(c.value) for c in cells]
+    return bool(texts) and texts[0].startswith("备注") and not any(texts[1:])
+
+
 def _preview(content: bytes, filename: str) -> ImportPreview:
     preview = ImportPreview()
     sheet = _open_sheet(content, filename or "", preview)
@@ -269,8 +275,8 @@ def _preview(content: bytes, filename: str) -> ImportPreview:
     header_index, columns = found
     today = now().astimezone(local_zone()).date()
     for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if cells and _cell_text(cells[0].value).startswith("备注"):
-            break  # the template's footnote
+        if _is_footnote(cells):
+            continue  # the template's footnote: rows typed below it (under a blank row) are still read
         if (row := _read_row(number, cells, columns)) is not None:
             preview.rows.append(row)
     seen: set[str] = set()

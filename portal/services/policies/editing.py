@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, delete, select
 
 from portal import routes
+from portal.core.calendar import local_date
 from portal.core.clock import now
 from portal.core.dates import DATE_HINT, parse_day
 from portal.core.db import session_scope
@@ -25,7 +26,7 @@ from portal.services.base.errors import Conflict, ValidationFailed
 from portal.services.base.notices import notify
 from portal.services.base.text import clean_text
 from portal.services.demands import attachments as files
-from portal.services.policies.library import policy_tokens
+from portal.services.policies.library import refresh_policy_tokens
 
 EDITORS = (Role.DISPATCHER, Role.ADMIN)
 TAG_FIELDS = {"industries": "行业", "scales": "规模", "regions": "区域", "topics": "主题"}
@@ -143,7 +144,6 @@ def save_policy(*, actor: Actor, policy_id=None, form: PolicyForm, files_in=()) 
         for name, value in values.items():
             setattr(policy, name, value)
         policy.updated_at = now()
-        policy.search_tokens = policy_tokens(policy)
         session.add(policy)
         session.flush()
         old_tags = set(
@@ -154,6 +154,8 @@ def save_policy(*, actor: Actor, policy_id=None, form: PolicyForm, files_in=()) 
             changed.append("标签")
             session.exec(delete(PolicyTag).where(PolicyTag.policy_id == policy.id))
             session.add_all(PolicyTag(policy_id=policy.id, kind=k, value=v) for k, v in sorted(new_tags))
+            session.flush()
+        refresh_policy_tokens(session, policy)
         for upload in files_in:
             files.attach(session, stored, upload, policy_id=policy.id, purpose="政策原件", uploaded_by_id=actor.user_id)
             changed.append(f"原件 {upload.filename}")
@@ -173,9 +175,9 @@ def publish(*, actor: Actor, policy_id) -> int:
         if policy.status == PolicyStatus.PUBLISHED:
             raise Conflict("该政策已发布")
         policy.status = PolicyStatus.PUBLISHED
-        policy.published_on = policy.published_on or now().date()
+        policy.published_on = policy.published_on or local_date(now())
         policy.updated_at = now()
-        session.add(policy)
+        refresh_policy_tokens(session, policy)  # its year (“2026年”) is what it is found by too
         record_audit(session, actor, "政策发布", policy.title, f"发布日期 {policy.published_on.isoformat()}")
         return _push(session, policy)
 

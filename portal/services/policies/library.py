@@ -3,13 +3,15 @@ an enterprise is recommended.
 
 Search uses the demands' bigram full text (``services.base.fulltext``): every term must occur as a phrase, so a
 two-character word (融资, 人才, 用地) matches exactly and mixed text (“2026年”, “ISO”) works; the same
-query returns the same set on SQLite and PostgreSQL. Ranking: terms found in the title first, then in
-the summary, then the newest. A policy whose 有效期 has ended counts as 已失效 at once, before the hourly
-job marks it, and is shown only when asked for."""
+query returns the same set on SQLite and PostgreSQL. A policy is found by what a reader sees of it: its
+title, tags (行业, 规模, 主题: “制造业”, “税费”), 文号, issuing unit, year (“2026年”) and every text of its
+page. Ranking: ``WEIGHTS``, ties to the newest. A policy whose 有效期 has ended counts as 已失效 at
+once, before the hourly job marks it, and is shown only when asked for."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, literal_column, or_
@@ -42,20 +44,38 @@ SUGGESTED_WORDS = ["融资", "人才", "用地", "研发", "补贴", "稳岗", "
 TAG_KINDS = {"industry": "行业", "scale": "规模", "topic": "主题"}
 
 
-def policy_tokens(policy: Policy) -> str:
-    """What a policy is found by: every text a reader sees on its page."""
-    text = " ".join(
-        (
-            policy.title,
-            policy.doc_number,
-            policy.issuer,
-            policy.summary,
-            policy.body,
-            policy.interpretation,
-            policy.guide,
-        )
+_DOC_YEAR = re.compile(r"[〔\[(（]((?:19|20)\d\d)[〕\])）]")
+
+
+def policy_search_text(policy: Policy, tags: Iterable[str]) -> str:
+    """Everything a policy is found by, the most telling first: title, tags, 文号, issuing unit, the years
+    it belongs to (“2026年”: published, and the year in its 文号), then the texts of its page."""
+    years = {f"{policy.published_on.year}年"} if policy.published_on else set()
+    years.update(f"{year}年" for year in _DOC_YEAR.findall(policy.doc_number or ""))
+    parts = (
+        policy.title,
+        " ".join(tags),
+        policy.doc_number,
+        policy.issuer,
+        " ".join(sorted(years)),
+        policy.summary,
+        policy.body,
+        policy.interpretation,
+        policy.guide,
     )
-    return cjk_bigrams(text)
+    return " ".join(part or "" for part in parts)
+
+
+def policy_tokens(policy: Policy, tags: Iterable[str] = ()) -> str:
+    """The stored search tokens of ``policy`` with the values of its tags."""
+    return cjk_bigrams(policy_search_text(policy, tags))
+
+
+def refresh_policy_tokens(session: Session, policy: Policy) -> None:
+    """Recompute a saved policy's tokens from its text and its stored tags (after either changed)."""
+    tags = session.exec(select(PolicyTag.value).where(PolicyTag.policy_id == policy.id).order_by(PolicyTag.id)).all()
+    policy.search_tokens = policy_tokens(policy, tags)
+    session.add(policy)
 
 
 def _today() -> date:
@@ -127,6 +147,25 @@ def _search_conditions(session: Session, query: str, issuer, tags: dict[str, str
     return where
 
 
+# What a term found in each part of a policy weighs (the title and tags above the rest).
+WEIGHTS = {"title": 8, "tag": 4, "reference": 2, "summary": 1}
+
+
+def _relevance(terms: list[str]):
+    """The weighted sum of where each term occurs: title, a tag, the 文号 or issuing unit, the summary."""
+    relevance = literal(0)
+    for term in terms:
+        tagged = Policy.id.in_(select(PolicyTag.policy_id).where(PolicyTag.value.contains(term)))
+        relevance = (
+            relevance
+            + case((Policy.title.contains(term), WEIGHTS["title"]), else_=0)
+            + case((tagged, WEIGHTS["tag"]), else_=0)
+            + case((or_(Policy.doc_number.contains(term), Policy.issuer.contains(term)), WEIGHTS["reference"]), else_=0)
+            + case((Policy.summary.contains(term), WEIGHTS["summary"]), else_=0)
+        )
+    return relevance
+
+
 def search_policies(
     *,
     query: str = "",
@@ -144,10 +183,7 @@ def search_policies(
     with session_scope() as session:
         where = _search_conditions(session, query, issuer, {"行业": industry, "规模": scale, "主题": topic})
         where.append(_visible(include_expired is True))
-        relevance = literal(0)
-        for term in terms:
-            relevance = relevance + case((Policy.title.contains(term), 2), else_=0)
-            relevance = relevance + case((Policy.summary.contains(term), 1), else_=0)
+        relevance = _relevance(terms)
         total = session.exec(select(func.count()).select_from(Policy).where(*where)).one()
         rows = session.exec(
             select(

@@ -27,6 +27,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from portal import routes
 from portal.core.calendar import WorkingCalendar, end_of_local_day, local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
@@ -38,7 +39,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import get_row, require_role, transactional
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ValidationFailed
-from portal.services.base.notices import centre_unit_id, notify_unit
+from portal.services.base.notices import centre_unit_id, notify_unit, renotify
 from portal.services.base.text import clean_text
 from portal.services.calendar.store import get_calendar
 from portal.services.demands.workflow import record_event
@@ -201,19 +202,36 @@ def _notice(
 def _send_sign_timeout(session, order, demand, context: _Context) -> bool:
     message = f"工单{demand.code}已超过签收时限({format_instant(order.sign_due_at)}),请立即签收。"
     sent = _notice(session, order, demand, "签收超时", f"o{order.id}:签收超时:{order.round}", message, order.unit_id)
-    centre = context.centre_id
-    if sent and centre:
-        unit = session.get(Unit, order.unit_id)
-        _notice(
-            session,
-            order,
-            demand,
-            "签收超时",
-            f"o{order.id}:签收超时:{order.round}:centre",
-            f"{unit.name if unit else ''}未按时签收工单{demand.code}。",
-            centre,
-        )
+    if sent and context.centre_id:
+        _tell_centre_of_late_signing(session, demand, order.round, context.centre_id)
     return sent
+
+
+def _tell_centre_of_late_signing(session: Session, demand: Demand, round_: int, centre: int) -> None:
+    """One notice to the 推进中心 per demand and round naming every unit late to sign (a lead and its
+    co-units usually pass the deadline together; a later one is added to the same notice)."""
+    late = session.exec(
+        select(Unit.name)
+        .join(SupervisionNotice, SupervisionNotice.unit_id == Unit.id)
+        .join(WorkOrder, WorkOrder.id == SupervisionNotice.work_order_id)
+        .where(
+            WorkOrder.demand_id == demand.id,
+            SupervisionNotice.kind == "签收超时",
+            SupervisionNotice.round == round_,
+            SupervisionNotice.unit_id != centre,  # rows stored for the centre itself before issue #21
+        )
+        .order_by(WorkOrder.id)
+    ).all()
+    names = "、".join(dict.fromkeys(late))
+    renotify(
+        session,
+        key=f"d{demand.id}:签收超时:{round_}:centre",
+        kind="签收超时",
+        title=f"签收超时:{names}未签收「{demand.title}」",
+        body=f"{names}未按时签收工单{demand.code}。",
+        link=routes.staff_demand(demand.id),
+        unit_id=centre,
+    )
 
 
 def _send_warning(session, order, demand, context: _Context) -> bool:
