@@ -12,6 +12,7 @@ from portal import routes
 from portal.core.db import session_scope
 from portal.models.enums import Channel, MeetingKind, PlanHorizon, Role
 from portal.models.records.collection import ProblemPrefill, ProblemRow
+from portal.models.records.enterprises import EnterpriseChoice
 from portal.models.tables import CollectedProblem, Demand, Enterprise, Meeting, Unit
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import get_row, require_role, transactional
@@ -19,7 +20,7 @@ from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, ServiceError, ValidationFailed
 from portal.services.base.text import clean_text
 from portal.services.demands import intake
-from portal.services.enterprises.directory import visible_enterprise
+from portal.services.enterprises.directory import find_enterprises, visible_enterprise
 
 RECORDERS = (Role.DISPATCHER, Role.HANDLER)
 READERS = (Role.DISPATCHER, Role.HANDLER, Role.LEADER)
@@ -171,3 +172,10 @@ def convert_problem(*, actor: Actor, problem_id, form: ConvertForm) -> int:
         source = f"走访{problem.visit_id}" if problem.visit_id else f"会议{problem.meeting_id}"
         record_audit(session, actor, "转为诉求", f"{source}·问题{problem.id}", f"诉求编号{demand.code}")
         return demand.id
+
+
+def lookup_enterprises(*, actor: Actor, query: str) -> list[EnterpriseChoice]:
+    """走访企业 / 参会企业 as you type: the enterprises of ``actor``'s area matching ``query``."""
+    require_role(actor, *RECORDERS)
+    with session_scope() as session:
+        return find_enterprises(session=session, actor=actor, query=query if isinstance(query, str) else "")
