@@ -66,11 +66,11 @@ def _new_meeting() -> rx.Component:
         _units(),
         rx.form(
             field_grid(
-                select_field("会议类型", "kind", _KINDS, errors=M.errors),
-                text_field("会议主题", "title", errors=M.errors, max_length=100),
+                select_field("会议类型", "meeting_kind", _KINDS, errors=M.errors),
+                text_field("会议主题", "meeting_title", errors=M.errors, max_length=100),
                 date_field("会议日期", "held_on", errors=M.errors),
             ),
-            textarea_field("会议情况", "summary", errors=M.errors, rows="2", max_length=2000),
+            textarea_field("会议情况", "meeting_summary", errors=M.errors, rows="2", max_length=2000),
             rx.text("意见建议(每条选提出企业和解决部门,空行不登记)", weight="medium", size="2", margin_top="8px"),
             rx.foreach(M.rows, _suggestion),
             rows_error(M),

@@ -15,6 +15,8 @@ from portal.services.enterprises import meetings
 from portal.state.base import PageState, text_of
 from portal.state.enterprises.collecting import READERS, RECORDERS, CollectingMixin
 
+PREFIXED = ("kind", "title", "summary")
+
 
 class MeetingsState(CollectingMixin, PageState):
     meetings: list[MeetingRow] = []
@@ -85,10 +87,10 @@ class MeetingsState(CollectingMixin, PageState):
             for i in self.rows
         ]
         values = meetings.MeetingForm(
-            kind=text_of(form, "kind"),
-            title=text_of(form, "title"),
+            kind=text_of(form, "meeting_kind"),
+            title=text_of(form, "meeting_title"),
             held_on=text_of(form, "held_on"),
-            summary=text_of(form, "summary"),
+            summary=text_of(form, "meeting_summary"),
             enterprise_ids=[str(c["id"]) for c in self.chosen],
             unit_ids=list(self.unit_ids),
             suggestions=suggestions,
@@ -98,6 +100,8 @@ class MeetingsState(CollectingMixin, PageState):
             self.opened_id = meetings.record_meeting(actor=actor, form=values)
 
         result = self._act(call, "会议记录已保存", *RECORDERS, after=self._after_record)
+        # The meeting form's fields are prefixed: the 转为诉求 form on the same page has a kind and a title.
+        self.errors = {(f"meeting_{k}" if k in PREFIXED else k): v for k, v in self.errors.items()}
         if not self.errors:
             self.unit_ids = []
         return result
