@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.pages.components.layout import card, staff_page
-from portal.pages.components.widgets import data_table, empty, loading_or, status_badge
+from portal.pages.components.widgets import data_table, empty, loading_or, status_badge, tabbed
 from portal.state.enterprises.plans import TABS
 from portal.state.enterprises.plans import PlansState as P
 
@@ -23,6 +23,22 @@ def _row(r) -> rx.Component:
     )
 
 
+def _table() -> rx.Component:
+    return loading_or(
+        P.loaded,
+        rx.cond(
+            P.rows.length() > 0,
+            data_table(
+                ["计划周期", "诉求编号", "标题", "企业", "来源渠道", "状态", "登记日期"],
+                P.rows,
+                _row,
+                label="需求计划台账",
+            ),
+            empty("暂无需求计划"),
+        ),
+    )
+
+
 def plans_page() -> rx.Component:
     return staff_page(
         "需求计划台账",
@@ -34,24 +50,6 @@ def plans_page() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.link("前往导出台账", href=routes.STAFF_REPORTS, size="2"),
-            rx.tabs.root(
-                rx.tabs.list(*[rx.tabs.trigger(t, value=t) for t in TABS], aria_label="计划周期", margin_y="12px"),
-                value=P.tab,
-                on_change=P.set_tab,
-                activation_mode="manual",
-            ),
-            loading_or(
-                P.loaded,
-                rx.cond(
-                    P.rows.length() > 0,
-                    data_table(
-                        ["计划周期", "诉求编号", "标题", "企业", "来源渠道", "状态", "登记日期"],
-                        P.rows,
-                        _row,
-                        label="需求计划台账",
-                    ),
-                    empty("暂无需求计划"),
-                ),
-            ),
+            tabbed(P, TABS, _table, label="计划周期"),
         ),
     )
