@@ -15,6 +15,9 @@ from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
 from portal.pages.demands import detail, enterprise_home, my_demands, work_lists, workbench
+from portal.pages.enterprises import meetings as meeting_pages
+from portal.pages.enterprises import plans as plan_pages
+from portal.pages.enterprises import visits as visit_pages
 from portal.pages.policies import editing, library
 from portal.pages.supervision import board, reports
 from portal.state.accounts.claims import EnterpriseClaimState
@@ -35,6 +38,9 @@ from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
 from portal.state.demands.workbench import WorkbenchState
 from portal.state.display import APPLY_ON_LOAD
+from portal.state.enterprises.meetings import MeetingsState
+from portal.state.enterprises.plans import PlansState
+from portal.state.enterprises.visits import VisitsState
 from portal.state.failures import on_backend_exception
 from portal.state.home import HomeState
 from portal.state.ledgers.export import LedgerExportState
@@ -90,7 +96,9 @@ PAGES: list[PageEntry] = [
     ),
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
-    PageEntry(r.STAFF_VISITS, "走访记录", workbench.placeholder("走访记录")),
+    PageEntry(r.STAFF_VISITS, "走访记录", visit_pages.visits_page, (VisitsState.load,)),
+    PageEntry(r.STAFF_MEETINGS, "座谈会", meeting_pages.meetings_page, (MeetingsState.load,)),
+    PageEntry(r.STAFF_PLANS, "需求计划台账", plan_pages.plans_page, (PlansState.load,)),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),
     PageEntry(r.NOT_FOUND, "页面不存在", public.not_found),  # Reflex shows it for every unknown address
     PageEntry(

@@ -13,6 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from portal.core.clock import now
 from portal.services.accounts import sessions, throttle
 from portal.services.demands import attachments
+from portal.services.enterprises import consultation
 from portal.services.ledgers import exports
 from portal.services.operations import job_runs
 from portal.services.supervision import figures, sweep, timed_work
@@ -64,6 +65,12 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
         86400,
         lambda: {"digests": timed_work.send_daily_digests()},
         {"trigger": CronTrigger(hour=8, minute=30)},
+    ),
+    (
+        "consult_reminders",
+        86400,
+        lambda: {"reminders": consultation.send_consult_reminders()},
+        {"trigger": CronTrigger(hour=9)},
     ),
     ("monthly_bulletin", 86400, lambda: {"rows": figures.take_monthly_bulletin()}, {"trigger": CronTrigger(hour=1)}),
     ("purge_housekeeping", 3600, _housekeeping, {"trigger": "interval", "hours": 1}),

@@ -25,6 +25,7 @@ def test_jobs_are_registered_with_safe_defaults(db):
         "open_revisits",
         "expire_policies",
         "daily_digest",
+        "consult_reminders",
         "monthly_bulletin",
         "purge_housekeeping",
     }

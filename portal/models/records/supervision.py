@@ -27,6 +27,7 @@ class UnitFigures(TypedDict):
     satisfaction_rate: str
     yellow: int
     red: int
+    consultations: str  # a 镇街's 征询 (visits + meetings) in the period; "—" for other units (issue #22)
 
 
 class BoardUnit(TypedDict):

@@ -30,6 +30,7 @@ HEADERS = [
     "满意率",
     CardColor.YELLOW,
     CardColor.RED,
+    "征询次数",
 ]
 
 
@@ -47,6 +48,7 @@ def _figures_row(row) -> rx.Component:
         rx.table.cell(row["satisfaction_rate"]),
         rx.table.cell(row["yellow"]),
         rx.table.cell(row["red"]),
+        rx.table.cell(row["consultations"]),
     )
 
 

@@ -24,7 +24,9 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L, H)),
     (r.STAFF_POLICIES, "政策管理", "book-open", (D, A)),
     (r.STAFF_ENTERPRISES, "企业台账", "building-2", (D, H, A)),
-    (r.STAFF_VISITS, "走访记录", "footprints", (D, H)),
+    (r.STAFF_VISITS, "走访记录", "footprints", (D, H, L)),
+    (r.STAFF_MEETINGS, "座谈会", "messages-square", (D, H, L)),
+    (r.STAFF_PLANS, "需求计划台账", "calendar-range", (D, H, L)),
     (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
     (r.ADMIN, "系统管理", "settings", (A,)),
 ]

@@ -85,6 +85,14 @@ LEDGERS: dict[str, Ledger] = {
             footnote="满意度评价:1.非常满意 2.比较满意 3.基本满意 4.不满意",
             widths=(6, 50, 50, 22, 12, 40),
         ),
+        # Seed 000's 需求计划台账: the demands from visits and meetings that carry a 计划周期 (issue #22).
+        Ledger(
+            "plans",
+            "需求计划台账",
+            ("序号", "企业名称", "需求描述", "计划周期", "来源渠道", "办理状态", "承办单位"),
+            "登记日期",
+            widths=(6, 28, 50, 10, 12, 10, 24),
+        ),
     )
 }
 LEDGER_CHOICES = [(ledger.key, ledger.title) for ledger in LEDGERS.values()]
@@ -156,6 +164,8 @@ def _ledger_conditions(ledger: Ledger) -> list:
         return [exists().where(WorkOrder.demand_id == Demand.id, WorkOrder.feedback_at.is_not(None))]
     if ledger.key == "satisfaction":
         return [exists().where(Rating.demand_id == Demand.id)]
+    if ledger.key == "plans":
+        return [Demand.plan_horizon.is_not(None)]
     return []
 
 
@@ -190,6 +200,7 @@ _DEMAND_COLUMNS = (
     Demand.suggested_unit_id,
     Demand.lead_unit_id,
     Demand.created_at,
+    Demand.plan_horizon,
 )
 _ORDER_COLUMNS = (
     WorkOrder.demand_id,
@@ -207,7 +218,7 @@ def _load_chunk(session: Session, ledger: Ledger, demands: list[Row], units: dic
     enterprise_ids = {d.enterprise_id for d in demands}
     people = select(Enterprise.id, Enterprise.name, Enterprise.credit_code).where(Enterprise.id.in_(enterprise_ids))
     chunk = _Chunk(units=units, enterprises={e.id: e for e in session.exec(people)})
-    if ledger.key == "problems":
+    if ledger.key in ("problems", "plans"):
         return chunk
     for order in session.exec(select(*_ORDER_COLUMNS).where(WorkOrder.demand_id.in_(ids)).order_by(WorkOrder.id)):
         if order.order_role == OrderRole.LEAD:
@@ -251,6 +262,9 @@ def _row(ledger: Ledger, demand: Row, chunk: _Chunk) -> tuple[list, date | None]
         suggested = chunk.units.get(demand.suggested_unit_id) if demand.suggested_unit_id else None
         remark = f"{demand.status};{demand.channel}"
         return [name, described, suggested.name if suggested else "", contact, remark], _local_day(demand.created_at)
+    if ledger.key == "plans":
+        row = [name, described, demand.plan_horizon, demand.channel, demand.status, lead_name]
+        return row, _local_day(demand.created_at)
     if ledger.key == "transfers":
         co = chunk.co_units.get(demand.id, [])
         handled_by = f"主办:{lead_name}" + (f";协办:{'、'.join(co)}" if co else "")

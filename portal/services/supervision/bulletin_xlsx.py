@@ -24,6 +24,7 @@ COLUMNS = (
     ("satisfaction_rate", "满意率", 9),
     ("yellow", CardColor.YELLOW, 6),
     ("red", CardColor.RED, 6),
+    ("consultations", "征询次数", 9),
 )
 
 

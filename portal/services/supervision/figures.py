@@ -35,6 +35,7 @@ from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.rating import SATISFIED
 from portal.services.demands.workflow import DEFAULT_LIMITS
+from portal.services.enterprises.consultation import consult_counts
 from portal.services.supervision.cards import ladder, standing_yellows
 from portal.services.supervision.sweep import rules
 
@@ -142,6 +143,7 @@ def unit_figures(session: Session, start: date, end: date, moment: datetime | No
     orders = _order_counts(session, lo, hi, moment or now())
     ratings, card_counts = _rating_counts(session, lo, hi), _card_counts(session, start, end)
     units = session.exec(select(Unit).where(Unit.kind != UnitKind.CENTER).order_by(Unit.sort_order, Unit.id)).all()
+    consulted = {c["unit_id"]: c["total"] for c in consult_counts(session, start, end)}
     figures = []
     for unit in units:
         counts = [value or 0 for value in orders.get(unit.id, (0,) * 7)[:7]]
@@ -172,6 +174,7 @@ def unit_figures(session: Session, start: date, end: date, moment: datetime | No
                 satisfaction_rate=_rate(satisfied, rated),
                 yellow=yellow,
                 red=red,
+                consultations=str(consulted[unit.id]) if unit.id in consulted else "—",
             )
         )
     return _ranked(figures)
@@ -245,7 +248,8 @@ def bulletin(*, actor: Actor, period: str) -> list[UnitFigures]:
     require_role(actor, Role.DISPATCHER, Role.LEADER)
     with session_scope() as session:
         rows = session.exec(select(BulletinSnapshot.figures).where(BulletinSnapshot.period == str(period)[:10])).all()
-    return sorted((UnitFigures(**row) for row in rows), key=lambda f: f["rank"])
+    # Bulletins taken before issue #22 have no 征询 column.
+    return sorted((UnitFigures(**{"consultations": "—", **row}) for row in rows), key=lambda f: f["rank"])
 
 
 # ── the public figures (home page) and the monthly series (charts) ─────────────────────────────

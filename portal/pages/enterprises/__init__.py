@@ -1,0 +1,1 @@
+"""Pages of the enterprise file and of demands gathered by people (issue #22)."""

@@ -1,0 +1,1 @@
+"""States of the enterprise file and of demands gathered by people (issue #22)."""
