@@ -1,10 +1,10 @@
-"""Staff console pages. Issue-by-issue, each placeholder below becomes a real page."""
+"""The staff 工作台 (/staff): queues and counters for each role."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.layout import card, staff_page, under_construction
+from portal.pages.components.layout import card, staff_page
 from portal.pages.supervision.report_charts import monthly_chart
 from portal.state.auth import AuthState
 from portal.state.demands.workbench import WorkbenchState
@@ -75,11 +75,3 @@ def workbench() -> rx.Component:
             rx.fragment(),
         ),
     )
-
-
-def placeholder(title: str):
-    def page() -> rx.Component:
-        return staff_page(title, under_construction(title))
-
-    page.__name__ = f"staff_{abs(hash(title))}"
-    return page
