@@ -44,13 +44,18 @@ class Enterprise(SQLModel, table=True):
     contact_phone: str = Field(max_length=30)
     # 1+1+X (seed 003): its 镇街 is ``town_unit_id``; its 行业主管部门 and its named 服务专员 (a staff account).
     industry_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
-    service_user_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    # ``use_alter``: user.enterprise_id points back here; the ALTER-added key keeps table ordering acyclic.
+    service_user_id: Optional[int] = Field(
+        default=None, sa_column=Column(sa.Integer, sa.ForeignKey("user.id", use_alter=True), nullable=True)
+    )
     # The enterprise file (企业档案): 经营情况, 困难, 发展计划 as staff record them.
     operations: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     difficulties: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     development_plans: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     # Set when staff created the record (新增企业) for an enterprise without an account.
-    created_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_by_id: Optional[int] = Field(
+        default=None, sa_column=Column(sa.Integer, sa.ForeignKey("user.id", use_alter=True), nullable=True)
+    )
     created_at: datetime = timestamp_field(default=True)
     updated_at: Optional[datetime] = timestamp_field()
     version: int = Field(default=1)
