@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from portal import routes as r
+from portal.api.observe import observe_requests
 from portal.api.routes import build_api, limit_upload_size
+from portal.core.logs import configure_logging
 from portal.core.settings import get_settings
 from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
@@ -34,7 +36,7 @@ from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
 from portal.state.demands.workbench import WorkbenchState
 from portal.state.display import APPLY_ON_LOAD
-from portal.state.failures import on_backend_exception
+from portal.state.failures import EventTiming, on_backend_exception
 from portal.state.home import HomeState
 from portal.state.ledgers.export import LedgerExportState
 from portal.state.ledgers.imports import LedgerImportState
@@ -115,9 +117,12 @@ app = rx.App(
         rx.script(APPLY_ON_LOAD),  # 长者模式 before the first paint (portal.state.display)
     ],
     stylesheets=["/a11y.css", "/print.css"],
-    api_transformer=[build_api(), limit_upload_size],
+    api_transformer=[build_api(), limit_upload_size, observe_requests],
     backend_exception_handler=on_backend_exception,
 )
+# JSON log lines (PORTAL_LOG_FORMAT=text for the old form) and every event timed (issue #24).
+configure_logging()
+app.add_middleware(EventTiming())
 
 for entry in PAGES:
     app.add_page(

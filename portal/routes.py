@@ -34,6 +34,7 @@ STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
 
 HEALTH_API = "/api/health"
+METRICS_API = "/api/metrics"
 FILES_API = "/api/files"
 LEDGER_TEMPLATE_API = "/api/ledger-template"  # the empty 问题台账 to fill in (staff)
 BULLETINS_API = "/api/bulletins"  # a stored 一月一通报 as .xlsx (dispatchers and leaders)

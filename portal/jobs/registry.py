@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
+from portal.core import logs
 from portal.core.clock import now
+from portal.core.metrics import JOB_RUNS, JOB_SECONDS
 from portal.services.accounts import sessions, throttle
 from portal.services.demands import attachments
 from portal.services.ledgers import exports
@@ -30,13 +32,20 @@ def run_job(job_id: str, interval_seconds: int, work: Callable[[], object]) -> N
     """Run ``work``, log one line and record the outcome; an exception is logged and recorded, never
     raised into the scheduler (the next run tries again)."""
     started, clock = now(), time.monotonic()
+    context = logs.begin("event", f"job:{job_id}")
     try:
         summary = _summary(work())
     except Exception as exc:  # noqa: BLE001 - recorded for /api/health and logged with its traceback
-        log.exception("job %s failed", job_id)
+        elapsed = time.monotonic() - clock
+        JOB_RUNS.labels(job=job_id, outcome="error").inc()
+        JOB_SECONDS.labels(job=job_id).observe(elapsed)
+        log.exception("job %s failed", job_id, extra={**context, "duration_ms": round(elapsed * 1000, 1)})
         job_runs.record_run(job_id, interval_seconds, started, "", f"{type(exc).__name__}: {exc}")
         return
-    log.info("job %s: %s (%.0f ms)", job_id, summary, (time.monotonic() - clock) * 1000)
+    elapsed = time.monotonic() - clock
+    JOB_RUNS.labels(job=job_id, outcome="ok").inc()
+    JOB_SECONDS.labels(job=job_id).observe(elapsed)
+    log.info("job %s: %s", job_id, summary, extra={**context, "duration_ms": round(elapsed * 1000, 1)})
     job_runs.record_run(job_id, interval_seconds, started, summary)
 
 
