@@ -13,10 +13,11 @@ from apscheduler.triggers.cron import CronTrigger
 from portal.core import logs
 from portal.core.clock import now
 from portal.core.metrics import JOB_RUNS, JOB_SECONDS
+from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
 from portal.services.demands import attachments
 from portal.services.ledgers import exports
-from portal.services.operations import job_runs
+from portal.services.operations import backup, job_runs
 from portal.services.supervision import figures, sweep, timed_work
 
 log = logging.getLogger("portal.jobs")
@@ -79,8 +80,13 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
 ]
 
 
+# Only with PORTAL_BACKUP_DIR set: one archive a day (02:30), old ones removed (PORTAL_BACKUP_KEEP_DAYS).
+BACKUP_JOB = ("nightly_backup", 86400, backup.nightly_backup, {"trigger": CronTrigger(hour=2, minute=30)})
+
+
 def register_jobs(scheduler) -> None:
     """Every job, first run at start (catching up after downtime), then on its trigger. The digest and the
-    bulletin are idempotent by key, so running them at start is harmless."""
-    for job_id, interval, work, trigger in JOBS:
+    bulletin are idempotent by key, so running them at start is harmless; so is the backup (one a day)."""
+    jobs = [*JOBS, BACKUP_JOB] if get_settings().backup_dir is not None else JOBS
+    for job_id, interval, work, trigger in jobs:
         scheduler.add_job(run_job, args=(job_id, interval, work), id=job_id, next_run_time=datetime.now(UTC), **trigger)
