@@ -7,7 +7,7 @@ PORT ?= 3000
 export REFLEX_USE_NPM := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: run test lint install browser axe migrate seed jobs
+.PHONY: run test lint install browser axe migrate seed jobs cluster cluster-down cluster-status
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,17 @@ install: $(VENV)/.installed
 ## make run: migrate, load the demo world on an empty database, start the scheduler and serve on $(PORT).
 run: install
 	PORT=$(PORT) bash scripts/run.sh
+
+## make cluster: PostgreSQL + Redis of this machine, CLUSTER_WORKERS (2) web workers and one scheduler behind nginx
+## on CLUSTER_PORT (8080); scripts/cluster.sh down|status (make cluster-down, cluster-status). README § 集群部署.
+cluster: install
+	bash scripts/cluster.sh up
+
+cluster-down:
+	bash scripts/cluster.sh down
+
+cluster-status:
+	bash scripts/cluster.sh status
 
 ## make test: everything the suite needs (venv, Debian chromium + CJK fonts, axe-core), then the whole suite.
 test: install browser axe

@@ -18,9 +18,9 @@ config = rx.Config(
     # DESIGN §8: the socket and the API accept only the portal's own origin, never "*" (credentials are
     # allowed, so a wildcard would let any site drive a logged-in user's socket).
     cors_allowed_origins=[_origin] if _origin else [f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"],
-    # Behind N reverse proxies the socket's peer is the proxy; Reflex then reads the client address from
-    # X-Forwarded-For, N hops from the right (0: never trust the header). The login throttle uses it.
-    trusted_proxy_hops=int(os.environ.get("PORTAL_TRUSTED_PROXY_HOPS", "0")),
+    # Reflex's own X-Forwarded-For reading trusts any peer; the portal derives the client address itself,
+    # believing the header only from PORTAL_TRUSTED_PROXIES (portal/core/network.py).
+    trusted_proxy_hops=0,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="red", gray_color="slate", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -11,6 +11,9 @@ create-user                make a staff account
 verify-timeline [--demand ID]   check the hash chain of one demand's timeline, or of all; exit 1 if broken
 rotate-timeline-key        check every chain under the current key, then rehash all under a new one
                            (stop the portal and the scheduler first; README § 安全)
+backup PATH [--without-key]     one archive: database dump, private files, timeline key (README § 备份与恢复)
+restore PATH [--force]     restore an archive into an empty database (--force: over existing data), then
+                           migrate to head; refuses a truncated or foreign archive and changes nothing
 """
 
 from __future__ import annotations
@@ -184,6 +187,38 @@ def run_export(args) -> int:
     return 0 if record["status"] == exports.DONE else 1
 
 
+def run_backup(args) -> int:
+    from portal.services.base.errors import ServiceError
+    from portal.services.operations.backup import write_backup
+
+    try:
+        manifest = write_backup(args.path, with_key=not args.without_key)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    files = sum(1 for name in manifest["members"] if name.startswith("files/"))
+    key = "含时间线密钥,请妥善保管" if not args.without_key else "不含时间线密钥"
+    print(f"已备份到 {args.path}:{manifest['database']} 数据库(版本 {manifest['revision']}),{files} 个文件,{key}")
+    return 0
+
+
+def run_restore(args) -> int:
+    from portal.services.base.errors import ServiceError
+    from portal.services.operations.restore import restore_backup
+
+    try:
+        result = restore_backup(args.path, force=args.force, migrate=migrate)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"已恢复:数据库(备份时版本 {result['revision']},已迁移到最新),{result['files']} 个文件")
+    if not result["key"]:
+        print("备份不含时间线密钥:请放回原密钥,再运行 verify-timeline 核验", file=sys.stderr)
+    elif result["key_from_environment"]:
+        print("注意:已设置 PORTAL_TIMELINE_KEY,门户使用该值而不是恢复的密钥文件", file=sys.stderr)
+    return 0
+
+
 def _password_flags(parser: argparse.ArgumentParser) -> None:
     how = parser.add_mutually_exclusive_group()
     how.add_argument("--generate-password", action="store_true", help="generate one and print it once")
@@ -215,6 +250,14 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--demand", type=int, help="one demand id (default: all)")
     verify.set_defaults(run=run_verify_timeline)
     sub.add_parser("rotate-timeline-key").set_defaults(run=run_rotate_timeline_key)
+    backup = sub.add_parser("backup", allow_abbrev=False)
+    backup.add_argument("path")
+    backup.add_argument("--without-key", action="store_true", help="leave the timeline key out of the archive")
+    backup.set_defaults(run=run_backup)
+    restore = sub.add_parser("restore", allow_abbrev=False)
+    restore.add_argument("path")
+    restore.add_argument("--force", action="store_true", help="overwrite a database that already holds data")
+    restore.set_defaults(run=run_restore)
     export = sub.add_parser("run-export")
     export.add_argument("export_id", type=int)
     export.set_defaults(run=run_export)
@@ -222,7 +265,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from portal.core.logs import configure_logging
+
     args = _parser().parse_args(argv)
+    configure_logging()
     return args.run(args)
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import reflex as rx
 
 from portal import routes as r
+from portal.api.observe import observe_requests
 from portal.api.routes import build_api, limit_upload_size
+from portal.core.logs import configure_logging
 from portal.core.settings import get_settings
 from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
@@ -41,7 +43,7 @@ from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprises.meetings import MeetingsState
 from portal.state.enterprises.plans import PlansState
 from portal.state.enterprises.visits import VisitsState
-from portal.state.failures import on_backend_exception
+from portal.state.failures import EventTiming, on_backend_exception
 from portal.state.home import HomeState
 from portal.state.ledgers.export import LedgerExportState
 from portal.state.ledgers.imports import LedgerImportState
@@ -126,7 +128,7 @@ app = rx.App(
         rx.script(APPLY_ON_LOAD),  # 长者模式 before the first paint (portal.state.display)
     ],
     stylesheets=["/a11y.css", "/print.css"],
-    api_transformer=[build_api(), limit_upload_size],
+    api_transformer=[build_api(), limit_upload_size, observe_requests],
     backend_exception_handler=on_backend_exception,
     # Sonner names its region “{containerAriaLabel} {hotkey}”, by default “Notifications alt+T”: in Chinese,
     # without the English shortcut (the toasts are announced as they come; nothing needs the jump).
@@ -134,6 +136,9 @@ app = rx.App(
         custom_attrs={"containerAriaLabel": "通知", "aria-label": "通知", "hotkey": rx.Var.create([])}
     ),
 )
+# JSON log lines (PORTAL_LOG_FORMAT=text for the old form) and every event timed (issue #24).
+configure_logging()
+app.add_middleware(EventTiming())
 
 for entry in PAGES:
     app.add_page(

@@ -39,6 +39,7 @@ ADMIN = "/admin"
 NOT_FOUND = "404"  # Reflex's slug for the page every unknown address shows
 
 HEALTH_API = "/api/health"
+METRICS_API = "/api/metrics"
 FILES_API = "/api/files"
 LEDGER_TEMPLATE_API = "/api/ledger-template"  # the empty 问题台账 to fill in (staff)
 BULLETINS_API = "/api/bulletins"  # a stored 一月一通报 as .xlsx (dispatchers and leaders)

@@ -13,3 +13,7 @@ python -m pytest "$@"
 if [ -n "${PORTAL_TEST_REDIS_URL:-}" ] && [ $# -eq 0 ]; then
   python -m pytest tests_multiworker
 fi
+# The cluster of scripts/cluster.sh (nginx, PostgreSQL, Redis, two workers, the scheduler): opt-in.
+if [ -n "${PORTAL_TEST_CLUSTER:-}" ] && [ $# -eq 0 ]; then
+  python -m pytest tests_cluster
+fi

@@ -1,35 +1,13 @@
-"""Plain HTTP routes beside the Reflex app: health check (and, later, authorised downloads)."""
+"""Plain HTTP routes beside the Reflex app: authorised downloads; health and metrics (``api/operations``)."""
 
 from __future__ import annotations
 
-import os
-
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from portal import routes
-from portal.core.db import get_engine
 from portal.core.ids import parse_bounded_int, parse_id
-
-
-async def health(_request: Request) -> JSONResponse:
-    """The database answers, and every scheduler job has succeeded within three of its intervals."""
-    from starlette.concurrency import run_in_threadpool
-
-    from portal.services.operations.job_runs import scheduler_health
-
-    try:
-        with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-        scheduler = await run_in_threadpool(scheduler_health)
-    except Exception:  # noqa: BLE001 - the health check reports any failure as "down"
-        return JSONResponse({"status": "down", "database": False}, status_code=503)
-    body = {"status": "ok" if scheduler["ok"] else "unhealthy", "database": True, "scheduler": scheduler}
-    # The worker's pid lets an operator (and the multi-worker test) see which process answered.
-    return JSONResponse(body, status_code=200 if scheduler["ok"] else 503, headers={"X-Portal-Pid": str(os.getpid())})
 
 
 async def download(request: Request):
@@ -201,11 +179,12 @@ def limit_upload_size(app):
 
 
 def build_api() -> Starlette:
-    from portal.api import session_routes
+    from portal.api import operations, session_routes
 
     return Starlette(
         routes=[
-            Route(routes.HEALTH_API, health),
+            Route(routes.HEALTH_API, operations.health),
+            Route(routes.METRICS_API, operations.metrics),
             Route(routes.FILES_API + "/{attachment_id}", download),
             Route(routes.POLICY_FILES_API + "/{attachment_id}", policy_file),
             Route(routes.EXPORTS_API + "/{export_id}", ledger_export),

@@ -46,6 +46,11 @@ class Settings:
     registrations_per_address_hour: int
     min_free_disk_mb: int
     export_max_running: int
+    log_format: str
+    metrics_token: str | None
+    trusted_proxies: tuple[str, ...]
+    backup_dir: Path | None
+    backup_keep_days: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,4 +94,15 @@ def get_settings() -> Settings:
         min_free_disk_mb=_int("PORTAL_MIN_FREE_DISK_MB", 1024),
         # 导出台账 child processes writing files at once, across all workers (more wait as 排队).
         export_max_running=_int("PORTAL_EXPORT_MAX_RUNNING", 2),
+        # "json" (one object per line, the default) or "text" (the old form, for development).
+        log_format="text" if os.environ.get("PORTAL_LOG_FORMAT", "").strip().lower() == "text" else "json",
+        # A bearer token that opens /api/metrics and the detail of /api/health to a remote collector.
+        metrics_token=(os.environ.get("PORTAL_METRICS_TOKEN") or "").strip() or None,
+        # Peers whose X-Forwarded-For / X-Real-IP is believed (the reverse proxy): addresses or networks.
+        trusted_proxies=tuple(
+            p.strip() for p in os.environ.get("PORTAL_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+        ),
+        # Nightly backups go here (off when unset), kept this many days.
+        backup_dir=Path(os.environ["PORTAL_BACKUP_DIR"]) if os.environ.get("PORTAL_BACKUP_DIR") else None,
+        backup_keep_days=_int("PORTAL_BACKUP_KEEP_DAYS", 14),
     )

@@ -13,6 +13,7 @@ import time
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from portal.core.logs import configure_logging
 from portal.core.settings import get_settings
 from portal.jobs.leader import LeaderLock
 from portal.jobs.registry import register_jobs
@@ -21,7 +22,7 @@ log = logging.getLogger("portal.jobs")
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()
     lock = LeaderLock()
     # How often a standby scheduler tries to take over (the takeover test shortens it).
     retry_seconds = float(os.environ.get("PORTAL_SCHEDULER_RETRY_SECONDS", "30"))

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 from pathlib import Path
 
 from sqlalchemy import text
 
 from portal.core.db import get_engine
 from portal.core.settings import get_settings
-
-ADVISORY_LOCK_KEY = 0x51534A42  # "QSJB": 企业诉求 scheduler
+from portal.services.operations.health import SCHEDULER_LOCK_KEY as ADVISORY_LOCK_KEY  # "QSJB"
 
 
 class LeaderLock:
@@ -43,6 +43,10 @@ class LeaderLock:
         got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar()
         connection.commit()
         if got:
+            # /api/health names the holder from pg_stat_activity.
+            name = f"portal-scheduler {socket.gethostname()}:{os.getpid()}"[:63]
+            connection.execute(text("SELECT set_config('application_name', :n, false)"), {"n": name})
+            connection.commit()
             self._connection = connection
             return True
         connection.close()

@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
+from portal.core import logs
 from portal.core.clock import now
+from portal.core.metrics import JOB_RUNS, JOB_SECONDS
+from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
 from portal.services.demands import attachments
 from portal.services.enterprises import consultation
 from portal.services.ledgers import exports
-from portal.services.operations import job_runs
+from portal.services.operations import backup, job_runs
 from portal.services.supervision import figures, sweep, timed_work
 
 log = logging.getLogger("portal.jobs")
@@ -31,13 +34,20 @@ def run_job(job_id: str, interval_seconds: int, work: Callable[[], object]) -> N
     """Run ``work``, log one line and record the outcome; an exception is logged and recorded, never
     raised into the scheduler (the next run tries again)."""
     started, clock = now(), time.monotonic()
+    context = logs.begin("event", f"job:{job_id}")
     try:
         summary = _summary(work())
     except Exception as exc:  # noqa: BLE001 - recorded for /api/health and logged with its traceback
-        log.exception("job %s failed", job_id)
+        elapsed = time.monotonic() - clock
+        JOB_RUNS.labels(job=job_id, outcome="error").inc()
+        JOB_SECONDS.labels(job=job_id).observe(elapsed)
+        log.exception("job %s failed", job_id, extra={**context, "duration_ms": round(elapsed * 1000, 1)})
         job_runs.record_run(job_id, interval_seconds, started, "", f"{type(exc).__name__}: {exc}")
         return
-    log.info("job %s: %s (%.0f ms)", job_id, summary, (time.monotonic() - clock) * 1000)
+    elapsed = time.monotonic() - clock
+    JOB_RUNS.labels(job=job_id, outcome="ok").inc()
+    JOB_SECONDS.labels(job=job_id).observe(elapsed)
+    log.info("job %s: %s", job_id, summary, extra={**context, "duration_ms": round(elapsed * 1000, 1)})
     job_runs.record_run(job_id, interval_seconds, started, summary)
 
 
@@ -77,8 +87,13 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
 ]
 
 
+# Only with PORTAL_BACKUP_DIR set: one archive a day (02:30), old ones removed (PORTAL_BACKUP_KEEP_DAYS).
+BACKUP_JOB = ("nightly_backup", 86400, backup.nightly_backup, {"trigger": CronTrigger(hour=2, minute=30)})
+
+
 def register_jobs(scheduler) -> None:
     """Every job, first run at start (catching up after downtime), then on its trigger. The digest and the
-    bulletin are idempotent by key, so running them at start is harmless."""
-    for job_id, interval, work, trigger in JOBS:
+    bulletin are idempotent by key, so running them at start is harmless; so is the backup (one a day)."""
+    jobs = [*JOBS, BACKUP_JOB] if get_settings().backup_dir is not None else JOBS
+    for job_id, interval, work, trigger in jobs:
         scheduler.add_job(run_job, args=(job_id, interval, work), id=job_id, next_run_time=datetime.now(UTC), **trigger)

@@ -17,6 +17,7 @@ from http.cookies import CookieError, SimpleCookie
 import reflex as rx
 
 from portal import routes
+from portal.core.network import client_address
 from portal.models.records.accounts import UserPublic
 from portal.models.records.common import NavItem
 from portal.services.accounts import navigation, sessions
@@ -59,9 +60,13 @@ class AuthState(rx.State):
         return actor
 
     def _client_address(self) -> str:
-        """The peer address of this socket, as Reflex derived it server-side (X-Forwarded-For counts
-        only through ``trusted_proxy_hops``; a client cannot set it)."""
-        return (self.router.session.client_ip or "") if self.router else ""
+        """The client's address: the socket's peer, or what a trusted reverse proxy (``PORTAL_TRUSTED_PROXIES``)
+        says in X-Forwarded-For / X-Real-IP (``core/network.client_address``); a client cannot set it."""
+        if not self.router:
+            return ""
+        headers = self.router.headers.raw_headers
+        peer = headers.get("asgi-scope-client") or self.router.session.client_ip or ""
+        return client_address(peer, headers.get("x-forwarded-for", ""), headers.get("x-real-ip", ""))
 
     async def _forget_everything(self) -> None:
         """Reset this state and every page state below it to their defaults, loading the ones this

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import select
 
-from portal.core import security
+from portal.core import logs, security
 from portal.core.clock import now
 from portal.core.db import session_scope
+from portal.core.metrics import LOGIN_FAILURES
 from portal.core.settings import get_settings
 from portal.models.records.accounts import UserPublic
 from portal.models.tables import User, UserSession
@@ -81,6 +82,7 @@ class _Attempt:
 
     def count_failure(self, session, user: User | None) -> LoginFailed:
         """Count the failure (committed) and say what the person is told."""
+        LOGIN_FAILURES.inc()
         held = {
             limit: record_failure(session, key, limit, self.moment, since=self.since.get(limit))
             for limit, key in self.keys.items()
@@ -229,6 +231,7 @@ def resolve_viewer(token: str | None) -> tuple[Actor, UserPublic] | None:
     moment = now()
     hit = _cache.get(key)
     if hit is not None and moment < hit.valid_until:
+        logs.set_user(hit.actor.user_id)
         return hit.actor, hit.viewer
     cached = _resolve_from_database(key, moment)
     with _cache_lock:
@@ -238,6 +241,7 @@ def resolve_viewer(token: str | None) -> tuple[Actor, UserPublic] | None:
         if len(_cache) >= _CACHE_LIMIT:
             _cache.clear()
         _cache[key] = cached
+    logs.set_user(cached.actor.user_id)
     return cached.actor, cached.viewer
 
 

@@ -1,0 +1,61 @@
+"""Every HTTP request timed, counted and (for the portal's own routes) logged with a request id
+(issue #24). An ASGI wrapper, the outermost of ``api_transformer``; the websocket (``/_event``) is left
+alone: its events are timed one by one by ``state/failures.EventTiming``."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from portal.core import logs
+from portal.core.metrics import REQUEST_SECONDS, REQUESTS
+
+log = logging.getLogger("portal.http")
+
+
+def route_label(path: str) -> str:
+    """A bounded label for ``path``: ``/api/<name>``, ``/_upload`` and the like, else ``page`` (the
+    built frontend). Ids never reach a label, so a client cannot grow the metrics."""
+    parts = [part for part in path.split("/") if part]
+    if not parts:
+        return "page"
+    if parts[0] == "api" and len(parts) > 1:
+        return "/api/" + parts[1][:40]
+    if parts[0].startswith("_"):
+        return "/" + parts[0][:40]
+    return "page"
+
+
+def observe_requests(app):
+    async def observed(scope, receive, send):
+        if scope.get("type") != "http":
+            await app(scope, receive, send)
+            return
+        route = route_label(scope.get("path", ""))
+        context = logs.begin("request", route)
+        status = {"code": 500}
+        started = time.perf_counter()
+
+        async def sending(message):
+            if message.get("type") == "http.response.start":
+                status["code"] = message.get("status", 500)
+            await send(message)
+
+        try:
+            await app(scope, receive, sending)
+        finally:
+            elapsed = time.perf_counter() - started
+            REQUESTS.labels(route=route, status=f"{status['code'] // 100}xx").inc()
+            REQUEST_SECONDS.labels(route=route).observe(elapsed)
+            if route != "page":  # static files would drown the log
+                log.info(
+                    "request handled",
+                    extra={
+                        **context,
+                        "method": scope.get("method", ""),
+                        "status": status["code"],
+                        "duration_ms": round(elapsed * 1000, 1),
+                    },
+                )
+
+    return observed
