@@ -12,7 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from portal.core.clock import now
 from portal.services.accounts import sessions, throttle
-from portal.services.demands import attachments
+from portal.services.demands import attachments, default_rating
 from portal.services.ledgers import exports
 from portal.services.operations import job_runs
 from portal.services.supervision import figures, sweep, timed_work
@@ -55,7 +55,7 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
     (
         "open_revisits",
         600,
-        lambda: {"revisits": timed_work.open_due_revisits()},
+        lambda: {"revisits": timed_work.open_due_revisits(), "default_good": default_rating.apply_default_ratings()},
         {"trigger": "interval", "minutes": 10},
     ),
     ("expire_policies", 3600, lambda: {"expired": timed_work.expire_policies()}, {"trigger": "interval", "hours": 1}),

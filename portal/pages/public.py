@@ -48,6 +48,7 @@ def _public_figures() -> rx.Component:
                     _figure("办结", s["closed"]),
                     _figure("按期办结率", s["close_rate"]),
                     _figure("满意率", s["satisfaction_rate"]),
+                    _figure("差评整改率", s["rectify_rate"]),
                     _figure("平均办结(工作日)", s["avg_days"]),
                     gap="5",
                     wrap="wrap",

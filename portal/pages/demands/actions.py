@@ -7,7 +7,14 @@ import reflex as rx
 
 from portal.models.enums import DemandAction as A
 from portal.models.enums import Satisfaction
-from portal.pages.components.forms import choice_cards, date_field, select_field, text_field, textarea_field
+from portal.pages.components.forms import (
+    choice_cards,
+    date_field,
+    score_fields,
+    select_field,
+    text_field,
+    textarea_field,
+)
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import file_picker
 from portal.state.demands.actions import DispatcherDemandActions as X
@@ -61,6 +68,7 @@ def enterprise_actions() -> rx.Component:
                     errors=D.errors,
                 ),
                 textarea_field("意见建议", "comment", errors=D.errors, rows="3", max_length=1000),
+                score_fields(D.errors),
                 handler=E.rate,
                 button="提交评价",
             ),
@@ -222,6 +230,7 @@ def dispatcher_actions() -> rx.Component:
                     choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                     select_field("是否已与您联系", "contacted", _YES_NO, errors=D.errors),
                     textarea_field("意见建议", "comment", errors=D.errors, rows="2", max_length=1000),
+                    score_fields(D.errors),
                     handler=X.record_revisit,
                     button="登记回访",
                 ),

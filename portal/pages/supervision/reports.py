@@ -28,6 +28,11 @@ HEADERS = [
     "承诺用时",
     "实际用时(平均/最长)",
     "满意率",
+    "差评率",
+    "整改按期率",
+    "差评回访率",
+    "申诉(提出/成立)",
+    "子项评分(时效/结果/态度)",
     CardColor.YELLOW,
     CardColor.RED,
 ]
@@ -45,6 +50,11 @@ def _figures_row(row) -> rx.Component:
         rx.table.cell(row["promised_days"]),
         rx.table.cell(row["avg_days"], " / ", row["max_days"]),
         rx.table.cell(row["satisfaction_rate"]),
+        rx.table.cell(row["bad_rate"]),
+        rx.table.cell(row["rectify_rate"]),
+        rx.table.cell(row["revisit_rate"]),
+        rx.table.cell(row["appeals"], " / ", row["appeals_upheld"]),
+        rx.table.cell(row["score_time"], " / ", row["score_result"], " / ", row["score_attitude"]),
         rx.table.cell(row["yellow"]),
         rx.table.cell(row["red"]),
     )

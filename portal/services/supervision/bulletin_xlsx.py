@@ -22,6 +22,11 @@ COLUMNS = (
     ("avg_days", "平均用时", 10),
     ("max_days", "最长用时", 10),
     ("satisfaction_rate", "满意率", 9),
+    ("bad_rate", "差评率", 9),
+    ("rectify_rate", "整改按期率", 11),
+    ("revisit_rate", "差评回访率", 11),
+    ("appeals", "申诉提出", 9),
+    ("appeals_upheld", "申诉成立", 9),
     ("yellow", CardColor.YELLOW, 6),
     ("red", CardColor.RED, 6),
 )

@@ -19,6 +19,7 @@ from portal.services.policies import library
 from portal.state.auth import AuthState
 from portal.state.base import checked, text_of
 from portal.state.demands.detail import DemandDetailState, DemandTarget, target_of
+from portal.state.demands.rectifications import scores_of
 
 _YES_NO = {"是": True, "否": False}
 Call = Callable[[Actor, DemandTarget], object]
@@ -49,6 +50,7 @@ class EnterpriseDemandActions(_DemandActions):
                 satisfaction=text_of(form, "satisfaction"),
                 contacted=_YES_NO.get(text_of(form, "contacted")),
                 comment=text_of(form, "comment"),
+                scores=scores_of(form),
             ),
             "评价已提交",
             Role.ENTERPRISE,
@@ -137,6 +139,7 @@ class DispatcherDemandActions(_DemandActions):
                 satisfaction=text_of(form, "satisfaction"),
                 contacted=_YES_NO.get(text_of(form, "contacted")),
                 comment=text_of(form, "comment"),
+                scores=scores_of(form),
             ),
             "回访已登记",
             Role.DISPATCHER,
