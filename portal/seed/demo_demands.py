@@ -155,7 +155,7 @@ class _Stories:
             self.dispatch(d, "东街街道", "一般")
             handling.sign(actor=self.dj, order_id=self.order_of(d, "东街街道"))
             self.reply(self.dj, d, "东街街道", "已指导企业完成扩岗补助申报,补贴已拨付。", "上门指导", True)
-            rating.rate(actor=self.ent2, demand_id=d, satisfaction="比较满意", contacted=True, comment="效率很高")
+            rating.rate(actor=self.ent2, demand_id=d, satisfaction="满意", contacted=True, comment="效率很高")
         with self.at(5):
             d = self.submit(self.ent1, "请求撤销民事判决", "法律服务")
             dispatching.reject(

@@ -26,7 +26,7 @@ _SATISFACTION = [s.value for s in Satisfaction]
 _YES_NO = [("是", "是"), ("否", "否")]
 
 
-def _form_card(title: str, *fields: rx.Component, handler, button: str, extra=None, key=None) -> rx.Component:
+def form_card(title: str, *fields: rx.Component, handler, button: str, extra=None, key=None) -> rx.Component:
     return card(
         rx.heading(title, size="4", margin_bottom="8px"),
         rx.form(
@@ -58,7 +58,7 @@ def enterprise_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.RATE),
-            _form_card(
+            form_card(
                 "满意度评价",
                 choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                 select_field(
@@ -117,7 +117,7 @@ def _keyword_suggestion() -> rx.Component:
 
 def _dispatch_form() -> rx.Component:
     """派单, with the catalogue's suggestion preselected."""
-    return _form_card(
+    return form_card(
         "派单",
         _keyword_suggestion(),
         rx.el.input(type="hidden", name="catalogue_version", value=D.catalogue_version.to_string()),
@@ -171,7 +171,7 @@ def _instant_answer_card() -> rx.Component:
         ),
         style={"border": "0", "padding": "0", "margin": "0"},
     )
-    return _form_card(
+    return form_card(
         "即时答复",
         textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
         rx.cond(X.policy_choices.length() > 0, choices, rx.fragment()),
@@ -187,7 +187,7 @@ def _dispatch_panel() -> rx.Component:
         rx.vstack(
             _dispatch_form(),
             _instant_answer_card(),
-            _form_card(
+            form_card(
                 "不予受理",
                 textarea_field("不予受理理由", "reason", errors=D.errors, rows="2", max_length=500),
                 handler=X.reject,
@@ -205,7 +205,7 @@ def dispatcher_actions() -> rx.Component:
         _dispatch_panel(),
         rx.cond(
             _has(A.DECIDE_EXTENSION),
-            _form_card(
+            form_card(
                 "延期审批",
                 rx.foreach(
                     D.extensions,
@@ -225,7 +225,7 @@ def dispatcher_actions() -> rx.Component:
         rx.cond(
             _has(A.REVISIT),
             rx.vstack(
-                _form_card(
+                form_card(
                     "登记回访(代企业评价)",
                     choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                     select_field("是否已与您联系", "contacted", _YES_NO, errors=D.errors),
@@ -249,7 +249,7 @@ def dispatcher_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.VERIFY),
-            _form_card(
+            form_card(
                 "办结核查",
                 rx.text("承办单位说明:", D.verification["unit_note"], size="2"),
                 select_field("核查结论", "decision", [("close", "核查办结"), ("redo", "要求重办")], errors=D.errors),
@@ -290,7 +290,7 @@ def handler_actions() -> rx.Component:
         rx.cond(_has(A.SIGN), _sign_or_return(), rx.fragment()),
         rx.cond(
             _has(A.FEEDBACK),
-            _form_card(
+            form_card(
                 "提交办理结果",
                 textarea_field("答复内容", "reply", errors=D.errors, rows="5", max_length=2000),
                 rx.grid(
@@ -308,7 +308,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.REQUEST_EXTENSION),
-            _form_card(
+            form_card(
                 "申请延期",
                 textarea_field("延期原因", "extension_reason", errors=D.errors, rows="2", max_length=500),
                 date_field("延期至", "extension_due", errors=D.errors),
@@ -319,7 +319,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.CO_OPINION),
-            _form_card(
+            form_card(
                 "协办意见",
                 textarea_field("协办意见", "co_opinion", errors=D.errors, rows="4", max_length=2000),
                 handler=H.submit_co_opinion,
@@ -329,7 +329,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.REVIEW_FORM),
-            _form_card(
+            form_card(
                 "上传不满意诉求审核反馈表",
                 rx.text("企业两次评价不满意。请上传经单位负责人签字的《不满意诉求审核反馈表》,由专班核查。", size="2"),
                 file_picker(D, "review_files", label="审核反馈表"),

@@ -10,6 +10,7 @@ from portal.models.enums import Satisfaction
 from portal.pages.components.forms import choice_cards, score_fields, select_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, file_picker, kv, loading_or
+from portal.pages.demands.actions import form_card
 from portal.state.demands.rectifications import RectificationsState as S
 
 _STATUSES = [("整改中", "整改中"), ("待回访", "待回访"), ("核查中", "核查中"), ("已办结", "已办结")]
@@ -18,17 +19,6 @@ _YES_NO = [("是", "是"), ("否", "否")]
 
 def _has(action: str):
     return S.panel["actions"].to(list[str]).contains(action)
-
-
-def _form(title: str, *fields: rx.Component, handler, button: str) -> rx.Component:
-    return card(
-        rx.heading(title, size="4", margin_bottom="8px"),
-        rx.form(
-            rx.vstack(*fields, rx.button(button, type="submit"), spacing="3", width="100%"),
-            on_submit=handler,
-            reset_on_submit=False,
-        ),
-    )
 
 
 def _row(r) -> rx.Component:
@@ -75,11 +65,11 @@ def _details() -> rx.Component:
     )
 
 
-def _forms() -> rx.Component:
+def _unit_forms() -> rx.Component:
     return rx.fragment(
         rx.cond(
             _has("提交整改情况"),
-            _form(
+            form_card(
                 "提交整改情况",
                 textarea_field("整改情况", "reply", errors=S.errors, rows="4", max_length=2000),
                 textarea_field("解决方式", "method", errors=S.errors, rows="2", max_length=200),
@@ -91,7 +81,7 @@ def _forms() -> rx.Component:
         ),
         rx.cond(
             _has("申诉复核"),
-            _form(
+            form_card(
                 "申诉复核",
                 textarea_field("申诉理由", "reason", errors=S.errors, rows="3", max_length=1000),
                 file_picker(S, "appeal_files", "申诉材料"),
@@ -100,9 +90,14 @@ def _forms() -> rx.Component:
             ),
             rx.fragment(),
         ),
+    )
+
+
+def _centre_forms() -> rx.Component:
+    return rx.fragment(
         rx.cond(
             _has("回访"),
-            _form(
+            form_card(
                 "差评回访",
                 textarea_field("回访情况", "note", errors=S.errors, rows="3", max_length=1000),
                 rx.cond(
@@ -124,7 +119,7 @@ def _forms() -> rx.Component:
         ),
         rx.cond(
             _has("复核申诉"),
-            _form(
+            form_card(
                 "复核申诉",
                 select_field(
                     "复核结果", "decision", [("uphold", "申诉成立"), ("reject", "申诉不成立")], errors=S.errors
@@ -168,5 +163,9 @@ def rectifications_page() -> rx.Component:
                 ),
             ),
         ),
-        rx.cond(S.panel.contains("row"), rx.vstack(_details(), _forms(), width="100%", spacing="4"), rx.fragment()),
+        rx.cond(
+            S.panel.contains("row"),
+            rx.vstack(_details(), _unit_forms(), _centre_forms(), width="100%", spacing="4"),
+            rx.fragment(),
+        ),
     )

@@ -230,16 +230,8 @@ def rate(
     require_role(actor, Role.ENTERPRISE)
     with session_scope() as session:
         demand = own_demand(session, actor, demand_id)
-        apply_rating(
-            session,
-            demand,
-            actor,
-            satisfaction=satisfaction,
-            contacted=contacted,
-            comment=comment,
-            source=RatingSource.ONLINE,
-            scores=scores,
-        )
+        given = {"satisfaction": satisfaction, "contacted": contacted, "comment": comment, "scores": scores}
+        apply_rating(session, demand, actor, source=RatingSource.ONLINE, **given)
 
 
 def _open_task(session: Session, task_id) -> tuple[RevisitTask, Demand]:
@@ -257,16 +249,8 @@ def record_revisit(
     require_role(actor, Role.DISPATCHER)
     with session_scope() as session:
         _task, demand = _open_task(session, task_id)
-        apply_rating(
-            session,
-            demand,
-            actor,
-            satisfaction=satisfaction,
-            contacted=contacted,
-            comment=comment,
-            source=RatingSource.PHONE,
-            scores=scores,
-        )
+        given = {"satisfaction": satisfaction, "contacted": contacted, "comment": comment, "scores": scores}
+        apply_rating(session, demand, actor, source=RatingSource.PHONE, **given)
 
 
 @transactional

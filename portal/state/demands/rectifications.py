@@ -18,9 +18,15 @@ _VIEWERS = (Role.DISPATCHER, Role.HANDLER, Role.LEADER)
 _YES_NO = {"是": True, "否": False}
 
 
-def scores_of(form) -> dict[str, str]:
-    """The optional sub-scores of a rating form, as typed (the service checks them)."""
-    return {key: text_of(form, key) for key in SUB_SCORES}
+def rating_fields(form) -> dict:
+    """The fields of a rating form as typed (the service checks them): 满意度, 是否已与您联系, 意见建议 and
+    the optional sub-scores."""
+    return {
+        "satisfaction": text_of(form, "satisfaction"),
+        "contacted": _YES_NO.get(text_of(form, "contacted")),
+        "comment": text_of(form, "comment"),
+        "scores": {key: text_of(form, key) for key in SUB_SCORES},
+    }
 
 
 class RectificationsState(StagedUploadsMixin, PageState):
@@ -109,13 +115,7 @@ class RectificationsState(StagedUploadsMixin, PageState):
         """回访 (the 推进中心): the 回访情况 and, if the enterprise has not rated, the re-rating."""
         return self._act(
             lambda a: rectification_cases.revisit_case(
-                actor=a,
-                case_id=self._case_id,
-                note=text_of(form, "note"),
-                satisfaction=text_of(form, "satisfaction"),
-                contacted=_YES_NO.get(text_of(form, "contacted")),
-                comment=text_of(form, "comment"),
-                scores=scores_of(form),
+                actor=a, case_id=self._case_id, note=text_of(form, "note"), **rating_fields(form)
             ),
             "回访已登记",
             Role.DISPATCHER,
