@@ -252,3 +252,38 @@ def test_feedback_of_a_case_notifies_the_centre(crew):
     with session_scope() as session:
         kinds = session.exec(select(Notification.kind)).all()
     assert "差评整改" in kinds and "差评整改回访" in kinds
+
+
+def test_migration_0021_maps_four_level_ratings_and_keeps_the_timeline(crew):
+    """A database of the four-level days (downgraded to 0020, a 比较满意 written as the old code wrote it) comes
+    out of 0021 with 满意, an open 差评 case for the demand in 重办, and every timeline byte as it was."""
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from alembic import command
+    from portal.core.db import get_engine
+    from portal.core.settings import PROJECT_ROOT
+
+    p = crew
+    redoing, closed = _answered(p), _answered(p)
+    rating.rate(actor=p["qiye1"], demand_id=redoing, satisfaction="不满意", contacted=True, comment="未解决")
+    rating.rate(actor=p["qiye1"], demand_id=closed, satisfaction="非常满意", contacted=True)
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    command.downgrade(config, "0020")
+    with get_engine().begin() as connection:
+        connection.execute(text("UPDATE rating SET satisfaction = '比较满意' WHERE demand_id = :d"), {"d": closed})
+        events_before = connection.execute(text("SELECT * FROM timeline_event ORDER BY id")).all()
+    command.upgrade(config, "head")
+    with session_scope() as session:
+        levels = dict(session.exec(select(Rating.demand_id, Rating.satisfaction)).all())
+        assert levels == {redoing: "不满意", closed: "满意"}
+        case = session.exec(select(Rectification)).one()
+        redo = orders(redoing)[-1]
+        assert (case.demand_id, case.status, case.order_id, case.due_at) == (redoing, "整改中", redo.id, redo.due_at)
+    with get_engine().connect() as connection:
+        assert connection.execute(text("SELECT * FROM timeline_event ORDER BY id")).all() == events_before
+    assert all(report.ok for report in timeline.verify_all())
+    # The migrated case goes on like a new one: the 整改情况 asks for the 回访.
+    _reply(p, orders(redoing)[-1].id)
+    assert _case(redoing).status == "待回访"
