@@ -109,7 +109,9 @@ def test_an_upheld_appeal_changes_the_units_satisfaction_on_reports(new_page, on
     unit_name = "市自然资源和规划局"
     title = f"规划咨询{uuid.uuid4().hex[:4]}"
     demand_id = _answered(on_portal_db, unit_name, "ziguiju", title)
-    with on_portal_db():
+    pleased = _answered(on_portal_db, unit_name, "ziguiju", f"规划答复{uuid.uuid4().hex[:4]}")
+    with on_portal_db():  # one 满意 besides the 差评, so leaving the 差评 out moves the rate whatever else it holds
+        rating.rate(actor=_actor("qiye1"), demand_id=pleased, satisfaction="满意", contacted=True)
         rating.rate(actor=_actor("qiye1"), demand_id=demand_id, satisfaction="非常不满意", contacted=True,
                     comment="答复敷衍")  # fmt: skip
     before = _satisfaction(on_portal_db, unit_name)
