@@ -79,7 +79,7 @@ def _complete_the_ledgers() -> None:
         session.exec(
             text(
                 "INSERT INTO rating (demand_id, round, satisfaction, contacted, comment, source, created_at) "
-                "SELECT d.id, 1, '比较满意', true, '办理及时', '线上评价', d.created_at FROM demand d "
+                "SELECT d.id, 1, '满意', true, '办理及时', '线上评价', d.created_at FROM demand d "
                 "WHERE NOT EXISTS (SELECT 1 FROM rating r WHERE r.demand_id = d.id)"
             )
         )

@@ -111,7 +111,7 @@ def bulk_load(demands: int, open_orders: int, due: int) -> None:
                     dict(
                         demand_id=demand_id,
                         round=1,
-                        satisfaction=rng.choice(["非常满意", "比较满意", "不满意"]),
+                        satisfaction=rng.choice(["非常满意", "满意", "基本满意", "不满意", "非常不满意"]),
                         contacted=True,
                         comment="",
                         source="线上评价",

@@ -16,7 +16,7 @@ from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
-from portal.pages.demands import detail, enterprise_home, my_demands, work_lists, workbench
+from portal.pages.demands import detail, enterprise_home, my_demands, rectifications, work_lists, workbench
 from portal.pages.enterprises import meetings as meeting_pages
 from portal.pages.enterprises import plans as plan_pages
 from portal.pages.enterprises import visits as visit_pages
@@ -38,6 +38,7 @@ from portal.state.demands.detail import DemandDetailState
 from portal.state.demands.enterprise_home import EnterpriseHomeState
 from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
+from portal.state.demands.rectifications import RectificationsState
 from portal.state.demands.workbench import WorkbenchState
 from portal.state.display import APPLY_ON_LOAD
 from portal.state.enterprises.meetings import MeetingsState
@@ -88,6 +89,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_EXTENSIONS, "延期审批", work_lists.extensions, (CentreQueuesState.load_extensions,)),
     PageEntry(r.STAFF_REVISITS, "回访", work_lists.revisits, (CentreQueuesState.load_revisits,)),
     PageEntry(r.STAFF_VERIFICATIONS, "办结核查", work_lists.verifications, (CentreQueuesState.load_verifications,)),
+    PageEntry(r.STAFF_RECTIFICATIONS, "差评整改", rectifications.rectifications_page, (RectificationsState.load,)),
     PageEntry(r.STAFF_NOTIFICATIONS, "消息", work_lists.staff_notifications, (NotificationsState.load,)),
     PageEntry(r.STAFF_SUPERVISION, "督办", board.supervision_page, (SupervisionState.load,)),
     PageEntry(

@@ -26,6 +26,7 @@ STAFF_DEMAND_DETAIL = "/staff/demands/[demand_id]"
 STAFF_EXTENSIONS = "/staff/extensions"
 STAFF_REVISITS = "/staff/revisits"
 STAFF_VERIFICATIONS = "/staff/verifications"
+STAFF_RECTIFICATIONS = "/staff/rectifications"  # 差评整改 and 申诉复核
 STAFF_SUPERVISION = "/staff/supervision"
 STAFF_REPORTS = "/staff/reports"
 STAFF_POLICIES = "/staff/policies"

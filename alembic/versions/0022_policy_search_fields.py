@@ -5,7 +5,7 @@ composes it (title, tags, 文号, issuing unit, years, then the texts); the SQLi
 PostgreSQL generated tsvector follow the column. Downgrade writes the former tokens back.
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-11-30
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: Union[str, None] = "0020"
+down_revision: Union[str, None] = "0021"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

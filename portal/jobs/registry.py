@@ -15,7 +15,7 @@ from portal.core.clock import now
 from portal.core.metrics import JOB_RUNS, JOB_SECONDS
 from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
-from portal.services.demands import attachments
+from portal.services.demands import attachments, default_rating
 from portal.services.enterprises import consultation
 from portal.services.ledgers import exports
 from portal.services.operations import backup, job_runs
@@ -66,7 +66,7 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
     (
         "open_revisits",
         600,
-        lambda: {"revisits": timed_work.open_due_revisits()},
+        lambda: {"revisits": timed_work.open_due_revisits(), "default_good": default_rating.apply_default_ratings()},
         {"trigger": "interval", "minutes": 10},
     ),
     ("expire_policies", 3600, lambda: {"expired": timed_work.expire_policies()}, {"trigger": "interval", "hours": 1}),

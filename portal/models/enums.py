@@ -120,19 +120,47 @@ class LimitLevel(StrEnum):
     SIGN = "签收"
     RATE = "评价"
     CO_OPINION = "协办意见"
+    APPEAL = "差评申诉"
 
 
 DISPATCH_LEVELS = (LimitLevel.INSTANT, LimitLevel.NORMAL, LimitLevel.COMPLEX, LimitLevel.HARD)
 
 
 class Satisfaction(StrEnum):
+    """The national 好差评 scale (国办发〔2019〕51号, GB/T 39734/39735-2020): five levels."""
+
     VERY = "非常满意"
-    FAIRLY = "比较满意"
+    SATISFIED = "满意"
     BASIC = "基本满意"
     NOT = "不满意"
+    VERY_NOT = "非常不满意"
 
 
-SATISFIED = (Satisfaction.VERY, Satisfaction.FAIRLY, Satisfaction.BASIC)
+SATISFIED = (Satisfaction.VERY, Satisfaction.SATISFIED, Satisfaction.BASIC)
+BAD_RATINGS = (Satisfaction.NOT, Satisfaction.VERY_NOT)  # 差评
+SUB_SCORES = {"score_time": "办理时效", "score_result": "办理结果", "score_attitude": "服务态度"}  # optional, 1–5
+
+
+class RatingSource(StrEnum):
+    ONLINE = "线上评价"
+    PHONE = "电话回访"
+    DEFAULT = "默认好评"
+
+
+class RectificationStatus(StrEnum):
+    """差评整改: 整改中 (the 重办 round is open) → 待回访 (整改情况 fed back) → 已办结, or 核查中 when the
+    enterprise is still not satisfied (seed 001's second round)."""
+
+    RECTIFYING = "整改中"
+    REVISIT = "待回访"
+    VERIFYING = "核查中"
+    CLOSED = "已办结"
+
+
+class AppealStatus(StrEnum):
+    PENDING = "待复核"
+    UPHELD = "申诉成立"
+    REJECTED = "申诉不成立"
 
 
 class ExtensionStatus(StrEnum):

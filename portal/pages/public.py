@@ -62,7 +62,8 @@ def _period_figures(s) -> rx.Component:
             _tile("按期办结率", s["close_rate"], "%", s["period"]),
             _tile("满意率", s["satisfaction_rate"], "%", s["period"]),
             _tile("平均办理用时", s["avg_days"], "个工作日", s["period"]),
-            columns=rx.breakpoints(initial="2", md="4"),
+            _tile("差评整改率", s["rectify_rate"], "%", s["period"]),
+            columns=rx.breakpoints(initial="2", md="5"),
             gap="3",
             width="100%",
         ),
@@ -79,7 +80,7 @@ def _public_figures() -> rx.Component:
                 rx.foreach(HomeState.summaries, _period_figures),
                 rx.text(
                     "统计口径:按派单时间统计承办单位的主办工单;按期办结率 = 按期答复数 ÷(已答复数 + 超期未答复数);"
-                    "满意率 = 基本满意及以上的评价 ÷ 全部评价;平均办理用时为派单到答复的工作日数。",
+                    "满意率 = 基本满意及以上的评价 ÷ 全部评价(申诉成立的除外);平均办理用时为派单到答复的工作日数;差评整改率 = 已反馈整改的差评 ÷ 全部差评。",
                     size="1",
                     color="var(--gray-11)",
                 ),

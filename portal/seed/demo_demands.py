@@ -113,7 +113,7 @@ class _Stories:
                 continue
             title, topic, unit, level = HISTORY[i % len(HISTORY)]
             reply_days = 11.5 if i % 9 == 4 else (1.5, 2.5, 3.5, 4.5)[i % 4]  # 一般 is 5 working days
-            satisfaction = ("非常满意", "非常满意", "比较满意", "非常满意", "基本满意", "比较满意")[i % 6]
+            satisfaction = ("非常满意", "非常满意", "满意", "非常满意", "基本满意", "满意")[i % 6]
             self.handled((title, topic, unit, level, min(reply_days, days_ago - 1.5), satisfaction), days_ago, i)
 
     # ── the stories ──
@@ -200,7 +200,7 @@ class _Stories:
         with self.at(7):
             self.reply(self.dj, d, "东街街道", "已指导企业完成扩岗补助申报,补贴已拨付。", "上门指导", True)
         with self.at(6):
-            rating.rate(actor=self.ent2, demand_id=d, satisfaction="比较满意", contacted=True, comment="效率很高")
+            rating.rate(actor=self.ent2, demand_id=d, satisfaction="满意", contacted=True, comment="效率很高")
         with self.at(5):
             d = self.submit(self.ent1, "请求撤销民事判决", "法律服务")
             dispatching.reject(

@@ -180,6 +180,8 @@ class RatingRow(TypedDict):
     comment: str
     source: str
     at: str
+    scores: str  # the optional sub-scores, e.g. "办理时效5分 服务态度4分"
+    appeal: str  # 申诉成立 (left out of the rates) | 申诉不成立 | 待复核 | ""
 
 
 class ExtensionCard(TypedDict):
@@ -220,3 +222,38 @@ class DemandDetail(TypedDict):
     my_order_id: int
     pending_extension_id: int
     revisit_task_id: int
+
+
+class RectificationRow(TypedDict):
+    """One 差评整改 case on /staff/rectifications."""
+
+    case_id: int
+    demand_id: int
+    code: str
+    title: str
+    unit: str
+    satisfaction: str  # the 差评 that opened the case
+    last_bad: str  # the latest 差评 of the case (the one a unit may appeal)
+    status: str
+    case_round: int
+    due_at: str  # 整改期限
+    overdue: bool
+    report: str  # 整改情况
+    reported_at: str
+    on_time: str  # 按期 | 逾期 | ""
+    rerating: str
+    revisit: str  # 回访情况 (or "")
+    appeal: str  # the appeal's status, or ""
+    created_at: str
+
+
+class RectificationPanel(TypedDict):
+    """The selected case with what the viewer may do to it and its appeal."""
+
+    row: RectificationRow
+    actions: list[str]  # 提交整改情况 | 申诉复核 | 回访 | 复核申诉
+    needs_rating: bool  # the 回访 records the re-rating too (the enterprise has not rated yet)
+    appeal_deadline: str
+    appeal_reason: str
+    appeal_opinion: str
+    appeal_files: list[AttachmentRow]

@@ -28,6 +28,23 @@ class UnitFigures(TypedDict):
     yellow: int
     red: int
     consultations: str  # a 镇街's 征询 (visits + meetings) in the period; "—" for other units (issue #22)
+    # 好差评 (issue #23, services/supervision/rating_figures.py)
+    bad: int
+    bad_rate: str
+    excluded: int  # ratings whose appeal was upheld (申诉成立), out of the rates
+    default_good: int  # 默认好评, reported apart
+    score_time: str
+    score_result: str
+    score_attitude: str
+    rectifications: int
+    rectified: int
+    rectify_due: int
+    rectified_on_time: int
+    rectify_rate: str  # 整改按期率
+    revisited: int
+    revisit_rate: str  # 差评回访率
+    appeals: int
+    appeals_upheld: int
 
 
 class BoardUnit(TypedDict):
@@ -104,6 +121,7 @@ class PeriodSummary(TypedDict):
     close_rate: str
     satisfaction_rate: str
     avg_days: str
+    rectify_rate: str  # 差评整改率: 差评整改 cases fed back / cases
 
 
 class MonthPoint(TypedDict):

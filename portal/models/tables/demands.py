@@ -155,7 +155,7 @@ class Attachment(SQLModel, table=True):
     demand_id: Optional[int] = Field(default=None, foreign_key="demand.id", index=True)
     work_order_id: Optional[int] = Field(default=None, foreign_key="work_order.id", index=True)
     policy_id: Optional[int] = Field(default=None, foreign_key="policy.id", index=True)  # a policy's 原件
-    purpose: str = Field(default="诉求附件", max_length=20)  # 诉求附件 | 办理附件 | 审核反馈表 | 政策原件
+    purpose: str = Field(default="诉求附件", max_length=20)  # 诉求附件 | 办理附件 | 审核反馈表 | 申诉材料 | 政策原件
     uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     filename: str = Field(max_length=200)
     content_type: str = Field(max_length=100)
@@ -175,10 +175,58 @@ class Rating(SQLModel, table=True):
     satisfaction: str = Field(max_length=10)
     contacted: bool
     comment: str = Field(default="", max_length=1000)
-    source: str = Field(default="线上评价", max_length=10)  # 线上评价 | 电话回访
+    source: str = Field(default="线上评价", max_length=10)  # 线上评价 | 电话回访 | 默认好评
     rated_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
     lead_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
     created_at: datetime = timestamp_field(default=True)
+    # Optional sub-scores 1–5 (办理时效, 办理结果, 服务态度), averaged in the reports.
+    score_time: Optional[int] = Field(default=None)
+    score_result: Optional[int] = Field(default=None)
+    score_attitude: Optional[int] = Field(default=None)
+    # 申诉成立: the rating stays visible but is left out of 满意率 and 差评率.
+    excluded: bool = Field(default=False)
+
+
+class Rectification(SQLModel, table=True):
+    """差评整改: one case per demand's 差评 chain. The first 差评 opens it with a 重办 round (its 整改期限 is
+    that round's due date); a later 差评 is the case's second round (办结核查). Closed after the centre's
+    回访 once the demand is closed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    demand_id: int = Field(foreign_key="demand.id", index=True)
+    rating_id: int = Field(foreign_key="rating.id", unique=True)  # the 差评 that opened the case
+    last_bad_rating_id: int = Field(foreign_key="rating.id")  # the latest 差评 of the case (the one appealed)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    status: str = Field(max_length=10, index=True)  # RectificationStatus
+    case_round: int = Field(default=1)
+    order_id: Optional[int] = Field(default=None, foreign_key="work_order.id")  # the current 重办 order
+    due_at: datetime = timestamp_field(nullable=False)  # 整改期限
+    report: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # 整改情况
+    reported_at: Optional[datetime] = timestamp_field()
+    on_time: Optional[bool] = Field(default=None)  # first 整改情况 by the 整改期限
+    rerating: str = Field(default="", max_length=10)  # the enterprise's rating after the rectification
+    revisit_note: str = Field(default="", max_length=1000)
+    revisited_at: Optional[datetime] = timestamp_field()
+    revisited_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = timestamp_field(default=True)
+    closed_at: Optional[datetime] = timestamp_field()
+
+
+class RatingAppeal(SQLModel, table=True):
+    """申诉复核: the lead unit asks the centre to set aside a 差评 (one appeal per rating)."""
+
+    __tablename__ = "rating_appeal"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="rating.id", unique=True)
+    demand_id: int = Field(foreign_key="demand.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    reason: str = Field(max_length=1000)
+    status: str = Field(default="待复核", max_length=10, index=True)  # AppealStatus
+    opinion: str = Field(default="", max_length=1000)
+    submitted_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id")
+    created_at: datetime = timestamp_field(default=True)
+    decided_at: Optional[datetime] = timestamp_field()
 
 
 class RevisitTask(SQLModel, table=True):

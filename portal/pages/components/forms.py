@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.dates import DATE_HINT
+from portal.models.enums import SUB_SCORES
 
 # A checkbox with its words, the words at the page's text size (which 长者模式 scales).
 CHECK_LABEL = {"display": "inline-flex", "alignItems": "center", "fontSize": "var(--font-size-2)"}
@@ -181,3 +182,16 @@ def select_field(
 def field_grid(*children: rx.Component) -> rx.Component:
     """A form's fields in one column on a phone, two on a tablet and three on a desktop."""
     return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2", md="3"), gap="3", width="100%")
+
+
+_SCORES = [(str(n), f"{n}分") for n in range(5, 0, -1)]
+
+
+def score_fields(errors: rx.Var | None = None) -> rx.Component:
+    """The optional 好差评 sub-scores (办理时效, 办理结果, 服务态度), 1–5 each."""
+    return field_grid(
+        *[
+            select_field(f"{label}评分(可选)", key, _SCORES, errors=errors, placeholder="不评分")
+            for key, label in SUB_SCORES.items()
+        ]
+    )

@@ -11,6 +11,7 @@ from portal.pages.components.forms import (
     CHECK_LABEL,
     choice_cards,
     date_field,
+    score_fields,
     select_field,
     text_field,
     textarea_field,
@@ -27,7 +28,7 @@ _REJECT_FORM = "reject-form"
 _YES_NO = [("是", "是"), ("否", "否")]
 
 
-def _form_card(
+def form_card(
     title: str, *fields: rx.Component, handler, button: str | rx.Component, before=None, key=None, form_id=None
 ) -> rx.Component:
     """A titled card with one form; ``before`` goes between the title and the form (a form of its own, such
@@ -65,7 +66,7 @@ def enterprise_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.RATE),
-            _form_card(
+            form_card(
                 "满意度评价",
                 choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                 select_field(
@@ -75,6 +76,7 @@ def enterprise_actions() -> rx.Component:
                     errors=D.errors,
                 ),
                 textarea_field("意见建议", "comment", errors=D.errors, rows="3", max_length=1000),
+                score_fields(D.errors),
                 handler=E.rate,
                 button="提交评价",
             ),
@@ -123,7 +125,7 @@ def _keyword_suggestion() -> rx.Component:
 
 def _dispatch_form() -> rx.Component:
     """派单, with the catalogue's suggestion preselected."""
-    return _form_card(
+    return form_card(
         "派单",
         _keyword_suggestion(),
         rx.el.input(type="hidden", name="catalogue_version", value=D.catalogue_version.to_string()),
@@ -179,7 +181,7 @@ def _instant_answer_card() -> rx.Component:
         ),
         style={"border": "0", "padding": "0", "margin": "0"},
     )
-    return _form_card(
+    return form_card(
         "即时答复",
         rx.cond(X.policy_choices.length() > 0, choices, rx.fragment()),
         textarea_field("答复内容", "answer", errors=D.errors, rows="4", max_length=2000),
@@ -219,7 +221,7 @@ def _dispatch_panel() -> rx.Component:
         rx.vstack(
             _dispatch_form(),
             _instant_answer_card(),
-            _form_card(
+            form_card(
                 "不予受理",
                 textarea_field("不予受理理由", "reason", errors=D.errors, rows="2", max_length=500),
                 handler=X.reject,
@@ -238,7 +240,7 @@ def dispatcher_actions() -> rx.Component:
         _dispatch_panel(),
         rx.cond(
             _has(A.DECIDE_EXTENSION),
-            _form_card(
+            form_card(
                 "延期审批",
                 rx.foreach(
                     D.extensions,
@@ -258,11 +260,12 @@ def dispatcher_actions() -> rx.Component:
         rx.cond(
             _has(A.REVISIT),
             rx.vstack(
-                _form_card(
+                form_card(
                     "登记回访(代企业评价)",
                     choice_cards("满意度", "satisfaction", _SATISFACTION, errors=D.errors),
                     select_field("是否已与您联系", "contacted", _YES_NO, errors=D.errors),
                     textarea_field("意见建议", "comment", errors=D.errors, rows="2", max_length=1000),
+                    score_fields(D.errors),
                     handler=X.record_revisit,
                     button="登记回访",
                 ),
@@ -281,7 +284,7 @@ def dispatcher_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.VERIFY),
-            _form_card(
+            form_card(
                 "办结核查",
                 rx.text("承办单位说明:", D.verification["unit_note"], size="2"),
                 select_field("核查结论", "decision", [("close", "核查办结"), ("redo", "要求重办")], errors=D.errors),
@@ -322,7 +325,7 @@ def handler_actions() -> rx.Component:
         rx.cond(_has(A.SIGN), _sign_or_return(), rx.fragment()),
         rx.cond(
             _has(A.FEEDBACK),
-            _form_card(
+            form_card(
                 "提交办理结果",
                 textarea_field("答复内容", "reply", errors=D.errors, rows="5", max_length=2000),
                 rx.grid(
@@ -340,7 +343,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.REQUEST_EXTENSION),
-            _form_card(
+            form_card(
                 "申请延期",
                 textarea_field("延期原因", "extension_reason", errors=D.errors, rows="2", max_length=500),
                 date_field("延期至", "extension_due", errors=D.errors),
@@ -351,7 +354,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.CO_OPINION),
-            _form_card(
+            form_card(
                 "协办意见",
                 textarea_field("协办意见", "co_opinion", errors=D.errors, rows="4", max_length=2000),
                 handler=H.submit_co_opinion,
@@ -361,7 +364,7 @@ def handler_actions() -> rx.Component:
         ),
         rx.cond(
             _has(A.REVIEW_FORM),
-            _form_card(
+            form_card(
                 "上传不满意诉求审核反馈表",
                 rx.text("企业两次评价不满意。请上传经单位负责人签字的《不满意诉求审核反馈表》,由专班核查。", size="2"),
                 file_picker(D, "review_files", label="审核反馈表"),

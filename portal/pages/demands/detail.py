@@ -150,6 +150,17 @@ def _summary(staff: bool) -> rx.Component:
     )
 
 
+def _rating_line(r) -> rx.Component:
+    return rx.text(
+        "第", r["round"], "轮:", r["satisfaction"], "(", r["contacted"], ",", r["source"], ")", r["comment"], " ",
+        r["scores"],
+        rx.cond(
+            r["appeal"] == "申诉成立", rx.badge("申诉成立", color_scheme="gray", margin_left="6px"), rx.fragment()
+        ),
+        size="2",
+    )  # fmt: skip
+
+
 def _detail_body(staff: bool) -> rx.Component:
     actions = rx.fragment(dispatcher_actions(), handler_actions()) if staff else enterprise_actions()
     return loading_or(
@@ -171,23 +182,7 @@ def _detail_body(staff: bool) -> rx.Component:
                     rx.cond(
                         D.ratings.length() > 0,
                         card(
-                            rx.heading("评价记录", size="4", margin_bottom="8px"),
-                            rx.foreach(
-                                D.ratings,
-                                lambda r: rx.text(
-                                    "第",
-                                    r["round"],
-                                    "轮:",
-                                    r["satisfaction"],
-                                    "(",
-                                    r["contacted"],
-                                    ",",
-                                    r["source"],
-                                    ")",
-                                    r["comment"],
-                                    size="2",
-                                ),
-                            ),
+                            rx.heading("评价记录", size="4", margin_bottom="8px"), rx.foreach(D.ratings, _rating_line)
                         ),
                         rx.fragment(),
                     ),

@@ -20,6 +20,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_EXTENSIONS, "延期审批", "calendar-clock", (D,)),
     (r.STAFF_REVISITS, "回访", "phone-call", (D,)),
     (r.STAFF_VERIFICATIONS, "办结核查", "shield-check", (D,)),
+    (r.STAFF_RECTIFICATIONS, "差评整改", "message-square-warning", (D, H, L)),
     (r.STAFF_SUPERVISION, "督办", "siren", (D, L)),
     (r.STAFF_REPORTS, "统计通报", "chart-bar", (D, L, H)),
     (r.STAFF_POLICIES, "政策管理", "book-open", (D, A)),

@@ -13,9 +13,9 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import file_size, format_instant
 from portal.core.ids import parse_id
+from portal.models.enums import SUB_SCORES, ExtensionStatus, OrderRole, RevisitStatus, Role
 from portal.models.enums import DemandAction as A
 from portal.models.enums import DemandStatus as S
-from portal.models.enums import ExtensionStatus, OrderRole, RevisitStatus, Role
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.records.demands import (
     AttachmentRow,
@@ -36,6 +36,7 @@ from portal.models.tables import (
     ExtensionRequest,
     Policy,
     Rating,
+    RatingAppeal,
     RevisitTask,
     TimelineEvent,
     Topic,
@@ -49,6 +50,8 @@ from portal.services.demands import timeline
 from portal.services.demands.lists import LIVE_DEMAND_STATUSES, days_left
 
 REVIEW_FORM = "审核反馈表"
+APPEAL_EVIDENCE = "申诉材料"
+STAFF_ONLY_FILES = (REVIEW_FORM, APPEAL_EVIDENCE)  # never shown or served to the enterprise
 
 
 def visible(session: Session, actor: Actor, demand: Demand) -> bool:
@@ -149,12 +152,14 @@ def _attachments(session: Session, demand: Demand, internal: bool) -> list[Attac
             id=a.id, filename=a.filename, purpose=a.purpose, size=file_size(a.size), url=routes.attachment_file(a.id)
         )
         for a in rows
-        if internal or a.purpose != REVIEW_FORM
+        if internal or a.purpose not in STAFF_ONLY_FILES
     ]
 
 
 def _ratings(session: Session, demand: Demand) -> list[RatingRow]:
-    rows = session.exec(select(Rating).where(Rating.demand_id == demand.id).order_by(Rating.round))
+    rows = session.exec(select(Rating).where(Rating.demand_id == demand.id).order_by(Rating.round)).all()
+    query = select(RatingAppeal.rating_id, RatingAppeal.status).where(RatingAppeal.demand_id == demand.id)
+    appeals = dict(session.exec(query).all())
     return [
         RatingRow(
             round=r.round,
@@ -163,6 +168,8 @@ def _ratings(session: Session, demand: Demand) -> list[RatingRow]:
             comment=r.comment,
             source=r.source,
             at=format_instant(r.created_at),
+            scores=" ".join(f"{label}{getattr(r, key)}分" for key, label in SUB_SCORES.items() if getattr(r, key)),
+            appeal=appeals.get(r.id, ""),
         )
         for r in rows
     ]
@@ -328,6 +335,6 @@ def attachment_for_download(*, actor: Actor | None, attachment_id: int) -> Attac
         demand = session.get(Demand, attachment.demand_id)
         if not visible(session, actor, demand):
             raise NotFound()
-        if actor.role == Role.ENTERPRISE and attachment.purpose == REVIEW_FORM:
+        if actor.role == Role.ENTERPRISE and attachment.purpose in STAFF_ONLY_FILES:
             raise NotFound()
         return attachment

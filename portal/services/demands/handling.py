@@ -22,7 +22,7 @@ from portal.services.base.errors import Conflict, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_center, notify_enterprise, notify_unit
 from portal.services.base.text import clean_text
 from portal.services.calendar.store import get_calendar
-from portal.services.demands import attachments
+from portal.services.demands import attachments, rectification
 from portal.services.demands.workflow import (
     advance_demand,
     due_after,
@@ -314,3 +314,4 @@ def submit_feedback(*, actor: Actor, order_id, reply: str, method: str, solved, 
             public=True,
         )
         notify_enterprise(session, demand, "请评价", f"诉求{demand.code}已答复,请评价", reply[:200])
+        rectification.on_feedback(session, demand, order, moment)

@@ -15,7 +15,7 @@ from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import NotFound, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_center, notify_enterprise
 from portal.services.base.text import clean_text
-from portal.services.demands import attachments
+from portal.services.demands import attachments, rectification
 from portal.services.demands.attachments import UploadedFile
 from portal.services.demands.rating import start_redo
 from portal.services.demands.workflow import advance_demand, get_demand, lead_order, record_event
@@ -82,9 +82,10 @@ def decide_verification(*, actor: Actor, demand_id, close: bool, opinion: str) -
             record_event(session, demand, actor, "核查办结", opinion, {}, moment, public="经核查,诉求已办结")
             # The opinion is the centre's internal finding; the enterprise is told the outcome only.
             notify_enterprise(session, demand, "已办结", f"诉求{demand.code}经核查办结", "经核查,诉求已办结")
+            rectification.on_verified(session, demand)
         else:
             lead = lead_order(session, demand, live_only=False)
-            start_redo(
+            order = start_redo(
                 session,
                 demand,
                 lead.unit_id,
@@ -94,3 +95,4 @@ def decide_verification(*, actor: Actor, demand_id, close: bool, opinion: str) -
                 opinion,
                 public_prefix="经核查,转承办单位重办",
             )
+            rectification.on_new_round(session, demand, order)

@@ -31,7 +31,7 @@ from portal.core.formatting import local_zone
 from portal.core.ids import parse_id
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import OrderRole, Role
-from portal.models.tables import Demand, Enterprise, Rating, Unit, WorkOrder
+from portal.models.tables import Demand, Enterprise, Rating, Rectification, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.errors import Forbidden
 
@@ -80,10 +80,10 @@ LEDGERS: dict[str, Ledger] = {
         Ledger(
             "satisfaction",
             "企业发展、项目建设问题解决情况满意度评价表",
-            ("序号", "问题描述", "解决情况", "解决部门", "满意度评价", "意见建议"),
+            ("序号", "问题描述", "解决情况", "解决部门", "满意度评价", "意见建议", "差评整改"),
             "评价日期",
-            footnote="满意度评价:1.非常满意 2.比较满意 3.基本满意 4.不满意",
-            widths=(6, 50, 50, 22, 12, 40),
+            footnote="满意度评价:1.非常满意 2.满意 3.基本满意 4.不满意 5.非常不满意(4、5为差评,转差评整改)",
+            widths=(6, 50, 50, 22, 16, 40, 40),
         ),
         # Seed 000's 需求计划台账: the demands from visits and meetings that carry a 计划周期 (issue #22).
         Ledger(
@@ -183,6 +183,7 @@ class _Chunk:
     lead: dict[int, Row] = field(default_factory=dict)
     co_units: dict[int, list[str]] = field(default_factory=dict)
     rating: dict[int, Row] = field(default_factory=dict)
+    rectification: dict[int, Row] = field(default_factory=dict)
 
 
 # Plain rows of the columns a ledger shows, not ORM objects: building 300 000 objects was most of an
@@ -230,10 +231,20 @@ def _load_chunk(session: Session, ledger: Ledger, demands: list[Row], units: dic
                 chunk.co_units[order.demand_id].append(name)
     if ledger.key != "satisfaction":
         return chunk
-    ratings = select(Rating.demand_id, Rating.satisfaction, Rating.comment, Rating.created_at)
+    ratings = select(Rating.demand_id, Rating.satisfaction, Rating.comment, Rating.created_at, Rating.excluded)
     for rating in session.exec(ratings.where(Rating.demand_id.in_(ids)).order_by(Rating.id)):
         chunk.rating[rating.demand_id] = rating
+    cases = select(Rectification.demand_id, Rectification.status, Rectification.report, Rectification.rerating)
+    for case in session.exec(cases.where(Rectification.demand_id.in_(ids)).order_by(Rectification.id)):
+        chunk.rectification[case.demand_id] = case
     return chunk
+
+
+def _rectified(case: Row | None) -> str:
+    """差评整改: the case's status, the 整改情况 and the re-rating."""
+    if case is None:
+        return ""
+    return ";".join(p for p in (case.status, case.report, f"再评价:{case.rerating}" if case.rerating else "") if p)
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -274,7 +285,15 @@ def _row(ledger: Ledger, demand: Row, chunk: _Chunk) -> tuple[list, date | None]
         row = [name, described, _solved(demand), reply, lead_name, unit_contact, demand.status]
         return row, _local_day(lead.feedback_at if lead else None)
     rating = chunk.rating.get(demand.id)
-    row = [described, reply, lead_name, rating.satisfaction if rating else "", rating.comment if rating else ""]
+    level = (rating.satisfaction + ("(申诉成立,不计入满意率)" if rating.excluded else "")) if rating else ""
+    row = [
+        described,
+        reply,
+        lead_name,
+        level,
+        rating.comment if rating else "",
+        _rectified(chunk.rectification.get(demand.id)),
+    ]
     return row, _local_day(rating.created_at if rating else None)
 
 

@@ -8,8 +8,8 @@ Counted over the lead (主办) orders dispatched in the period, one grouped quer
   按期办结率 = 按期办结 / (办结 + 超期未办结): an order still open past its date counts against the unit.
 - 承诺用时: the working days its level allowed, averaged; 实际用时: working days from dispatch to feedback
   (fixed on the order when the reply is given), average and maximum.
-- 满意率 = ratings ≥ 基本满意 / ratings, by rating date and the round's lead unit. Demands closed as
-  unreachable (three unanswered revisit calls) have no rating and are left out.
+- 满意率, 差评率, sub-scores, 差评整改 and 申诉: ``rating_figures`` (a rating whose appeal was upheld and a
+  默认好评 are left out of the rates; demands closed as unreachable have no rating).
 - 黄牌 standing (not revoked) in the period's months; 红牌 per month = yellows // ``yellow_per_red``.
 Ranking: 按期办结率, then 满意率, then 按时签收率 (undefined rates last), then 收件.
 """
@@ -29,14 +29,14 @@ from portal.core.formatting import format_instant, local_zone
 from portal.models.enums import DemandStatus, OrderRole, Role, UnitKind
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.records.supervision import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
-from portal.models.tables import BulletinSnapshot, Demand, Rating, TimeLimitRule, Topic, Unit, WorkOrder
+from portal.models.tables import BulletinSnapshot, Demand, TimeLimitRule, Topic, Unit, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
-from portal.services.demands.rating import SATISFIED
 from portal.services.demands.workflow import DEFAULT_LIMITS
 from portal.services.enterprises.consultation import consult_counts
 from portal.services.supervision.cards import ladder, standing_yellows
+from portal.services.supervision.rating_figures import EMPTY, rates, rating_counts
 from portal.services.supervision.sweep import rules
 
 PERIOD_KINDS = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
@@ -113,16 +113,6 @@ def _order_counts(session: Session, lo: datetime, hi: datetime, moment: datetime
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def _rating_counts(session: Session, lo: datetime, hi: datetime) -> dict[int, tuple[int, int]]:
-    """unit id → (ratings, ratings ≥ 基本满意) given in [lo, hi), by the round's lead unit."""
-    rows = session.exec(
-        select(Rating.lead_unit_id, func.count(), func.sum(case((Rating.satisfaction.in_(SATISFIED), 1), else_=0)))
-        .where(Rating.created_at >= lo, Rating.created_at < hi, Rating.lead_unit_id.is_not(None))
-        .group_by(Rating.lead_unit_id)
-    ).all()
-    return {unit_id: (rated, satisfied or 0) for unit_id, rated, satisfied in rows}
-
-
 def _card_counts(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
     """unit id → (yellow cards standing, red cards) in the months of [start, end)."""
     thresholds = rules(session)
@@ -140,8 +130,9 @@ def _days(value) -> str:
 def unit_figures(session: Session, start: date, end: date, moment: datetime | None = None) -> list[UnitFigures]:
     """Every handling unit's figures for [start, end), ranked."""
     lo, hi = _instant(start), _instant(end)
-    orders = _order_counts(session, lo, hi, moment or now())
-    ratings, card_counts = _rating_counts(session, lo, hi), _card_counts(session, start, end)
+    moment = moment or now()
+    orders = _order_counts(session, lo, hi, moment)
+    ratings, card_counts = rating_counts(session, lo, hi, moment), _card_counts(session, start, end)
     units = session.exec(select(Unit).where(Unit.kind != UnitKind.CENTER).order_by(Unit.sort_order, Unit.id)).all()
     consulted = {c["unit_id"]: c["total"] for c in consult_counts(session, start, end)}
     figures = []
@@ -151,7 +142,7 @@ def unit_figures(session: Session, start: date, end: date, moment: datetime | No
         promised, used_avg, used_max = orders.get(unit.id, (None,) * 10)[7:]
         if not unit.active and not received and not returned:
             continue
-        rated, satisfied = ratings.get(unit.id, (0, 0))
+        rating = ratings.get(unit.id, EMPTY)
         yellow, red = card_counts.get(unit.id, (0, 0))
         figures.append(
             UnitFigures(
@@ -167,14 +158,13 @@ def unit_figures(session: Session, start: date, end: date, moment: datetime | No
                 promised_days=_days(promised),
                 avg_days=_days(used_avg),
                 max_days=used_max or 0,
-                rated=rated,
-                satisfied=satisfied,
                 sign_rate=_rate(signed_ok, received),
                 close_rate=_rate(closed_ok, closed + open_late),
-                satisfaction_rate=_rate(satisfied, rated),
                 yellow=yellow,
                 red=red,
                 consultations=str(consulted[unit.id]) if unit.id in consulted else "—",
+                **rating,
+                **rates(rating),
             )
         )
     return _ranked(figures)
@@ -248,8 +238,10 @@ def bulletin(*, actor: Actor, period: str) -> list[UnitFigures]:
     require_role(actor, Role.DISPATCHER, Role.LEADER)
     with session_scope() as session:
         rows = session.exec(select(BulletinSnapshot.figures).where(BulletinSnapshot.period == str(period)[:10])).all()
-    # Bulletins taken before issue #22 have no 征询 column.
-    return sorted((UnitFigures(**{"consultations": "—", **row}) for row in rows), key=lambda f: f["rank"])
+    # Bulletins taken before issue #22 have no 征询 column, before issue #23 no 好差评 columns: they read as
+    # none / undefined.
+    blank = {"consultations": "—", **EMPTY, **rates(EMPTY)}
+    return sorted((UnitFigures(**{**blank, **row}) for row in rows), key=lambda f: f["rank"])
 
 
 # ── the public figures (home page) and the monthly series (charts) ─────────────────────────────
@@ -264,6 +256,7 @@ def _summary(label: str, period: str, rows: list[UnitFigures]) -> PeriodSummary:
     on_time = sum(r["closed_on_time"] for r in rows)
     open_late = sum(r["overdue"] for r in rows) - sum(r["closed"] - r["closed_on_time"] for r in rows)
     rated, satisfied = sum(r["rated"] for r in rows), sum(r["satisfied"] for r in rows)
+    cases, rectified = sum(r["rectifications"] for r in rows), sum(r["rectified"] for r in rows)
     weighted = [(float(r["avg_days"]), r["closed"]) for r in rows if r["avg_days"] != "—" and r["closed"]]
     days = sum(a * n for a, n in weighted) / sum(n for _, n in weighted) if weighted else None
     return PeriodSummary(
@@ -274,12 +267,13 @@ def _summary(label: str, period: str, rows: list[UnitFigures]) -> PeriodSummary:
         close_rate=_rate(on_time, closed + max(0, open_late)).rstrip("%"),
         satisfaction_rate=_rate(satisfied, rated).rstrip("%"),
         avg_days=_days(days),
+        rectify_rate=_rate(rectified, cases).rstrip("%"),
     )
 
 
 def public_summary() -> list[PeriodSummary]:
-    """本月 and 本年 for everyone (no login): received, closed, 按期办结率, 满意率, average working days to
-    close, from the same figures as the units'; cached for five minutes per process."""
+    """本月 and 本年 for everyone (no login): received, closed, 按期办结率, 满意率, 差评整改率, average working
+    days to close, from the same figures as the units'; cached for five minutes per process."""
     import time
 
     from portal.core.settings import get_settings

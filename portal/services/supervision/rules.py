@@ -16,6 +16,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import ValidationFailed
+from portal.services.demands.default_rating import DEFAULTS as DEFAULT_RATING
 from portal.services.demands.workflow import DEFAULT_LIMITS
 from portal.services.supervision.sweep import RULE_DEFAULTS
 
@@ -24,16 +25,20 @@ LIMIT_RULES = {
     LimitLevel.NORMAL: ("一般诉求办理时限", "个工作日", 1, 60),
     LimitLevel.COMPLEX: ("复杂诉求办理时限", "个工作日", 1, 60),
     LimitLevel.HARD: ("疑难诉求办理时限", "个工作日", 1, 60),
-    LimitLevel.REDO: ("重办时限", "个工作日", 1, 60),
+    LimitLevel.REDO: ("重办/差评整改时限", "个工作日", 1, 60),
     LimitLevel.SIGN: ("签收时限", "个工作日", 1, 60),
     LimitLevel.RATE: ("评价期限(逾期转电话回访)", "个工作日", 1, 60),
     LimitLevel.CO_OPINION: ("协办意见时限", "个工作日", 1, 60),
+    LimitLevel.APPEAL: ("差评申诉期限(差评后)", "个工作日", 1, 60),
 }
 SETTING_RULES = {
     "warning_days": ("预警提前", "个工作日", 1, 10),
     "yellow_per_red": ("每满几张黄牌升一张红牌", "张", 1, 10),
     "red_per_interview": ("每满几张红牌约谈主要负责人", "张", 1, 10),
+    "default_good_on": ("默认好评开关(1开启,0关闭)", "", 0, 1),
+    "default_good_days": ("默认好评:答复后未评价满", "个工作日", 1, 60),
 }
+SETTING_DEFAULTS = {**RULE_DEFAULTS, **DEFAULT_RATING}
 
 
 def list_rules(*, actor: Actor) -> list[RuleRow]:
@@ -46,7 +51,7 @@ def list_rules(*, actor: Actor) -> list[RuleRow]:
         for key, (label, unit, low, high) in LIMIT_RULES.items()
     ]
     rows += [
-        RuleRow(key=key, label=label, value=settings.get(key, RULE_DEFAULTS[key]), unit=unit, low=low, high=high)
+        RuleRow(key=key, label=label, value=settings.get(key, SETTING_DEFAULTS[key]), unit=unit, low=low, high=high)
         for key, (label, unit, low, high) in SETTING_RULES.items()
     ]
     return rows
@@ -68,7 +73,7 @@ def update_rule(*, actor: Actor, key: str, value) -> None:
             row = row or TimeLimitRule(level=key, working_days=DEFAULT_LIMITS[LimitLevel(key)], description=label)
             before, row.working_days = row.working_days, number
         else:
-            row = session.get(RuleSetting, key) or RuleSetting(key=key, value=RULE_DEFAULTS[key], description=label)
+            row = session.get(RuleSetting, key) or RuleSetting(key=key, value=SETTING_DEFAULTS[key], description=label)
             before, row.value = row.value, number
         session.add(row)
         record_audit(session, actor, "时限规则", label, f"{before}{unit} → {number}{unit}(此后派发的工单适用)")

@@ -19,6 +19,7 @@ from portal.services.policies import library
 from portal.state.auth import AuthState
 from portal.state.base import checked, text_of
 from portal.state.demands.detail import DemandDetailState, DemandTarget, target_of
+from portal.state.demands.rectifications import rating_fields
 
 _YES_NO = {"是": True, "否": False}
 Call = Callable[[Actor, DemandTarget], object]
@@ -43,13 +44,7 @@ class EnterpriseDemandActions(_DemandActions):
     async def rate(self, form: dict):
         """提交评价."""
         return await self._on_detail(
-            lambda a, d: rating.rate(
-                actor=a,
-                demand_id=d.demand_id,
-                satisfaction=text_of(form, "satisfaction"),
-                contacted=_YES_NO.get(text_of(form, "contacted")),
-                comment=text_of(form, "comment"),
-            ),
+            lambda a, d: rating.rate(actor=a, demand_id=d.demand_id, **rating_fields(form)),
             "评价已提交",
             Role.ENTERPRISE,
         )
@@ -131,13 +126,7 @@ class DispatcherDemandActions(_DemandActions):
     async def record_revisit(self, form: dict):
         """登记回访: the phone rating, on the enterprise's behalf."""
         return await self._on_detail(
-            lambda a, d: rating.record_revisit(
-                actor=a,
-                task_id=d.revisit_task_id,
-                satisfaction=text_of(form, "satisfaction"),
-                contacted=_YES_NO.get(text_of(form, "contacted")),
-                comment=text_of(form, "comment"),
-            ),
+            lambda a, d: rating.record_revisit(actor=a, task_id=d.revisit_task_id, **rating_fields(form)),
             "回访已登记",
             Role.DISPATCHER,
         )
