@@ -35,6 +35,7 @@ DEFAULT_LIMITS = {
     LimitLevel.SIGN: 1,
     LimitLevel.RATE: 3,
     LimitLevel.CO_OPINION: 3,
+    LimitLevel.WINDOW: 3,
 }
 LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
 
