@@ -15,6 +15,7 @@ from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
 from portal.pages.demands import detail, my_demands, work_lists, workbench
+from portal.pages.enterprises import intake, ledger, track
 from portal.pages.policies import editing, library
 from portal.pages.supervision import board, reports
 from portal.state.accounts.claims import EnterpriseClaimState
@@ -34,6 +35,9 @@ from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import DispatchQueueState, MyDemandsState, OrdersState, StaffSearchState
 from portal.state.demands.workbench import WorkbenchState
 from portal.state.display import APPLY_ON_LOAD
+from portal.state.enterprises.intake import IntakeState
+from portal.state.enterprises.ledger import EnterpriseFileState, EnterpriseListState
+from portal.state.enterprises.track import TrackState
 from portal.state.failures import on_backend_exception
 from portal.state.home import HomeState
 from portal.state.ledgers.export import LedgerExportState
@@ -64,6 +68,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.POLICY_DETAIL, "政策详情", library.policy_detail_page, (PolicyDetailState.load,)),
     PageEntry(r.LOGIN, "登录", public.login),
     PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
+    PageEntry(r.TRACK, "进度查询", track.track_page, (TrackState.load,)),
     PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
     PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
@@ -87,7 +92,10 @@ PAGES: list[PageEntry] = [
         (ReportsState.load, LedgerExportState.load, LedgerImportState.load),
     ),
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
-    PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
+    PageEntry(r.STAFF_ENTERPRISES, "企业台账", ledger.enterprises_page, (EnterpriseListState.load,)),
+    PageEntry(r.STAFF_ENTERPRISE_DETAIL, "企业档案", ledger.enterprise_file_page, (EnterpriseFileState.load,)),
+    PageEntry(r.STAFF_ENTERPRISE_CLAIMS, "企业账号认领", enterprises.claims_page, (EnterpriseClaimState.load,)),
+    PageEntry(r.STAFF_INTAKE, "代企业登记诉求", intake.intake_page, (IntakeState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", workbench.placeholder("走访记录")),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),
     PageEntry(

@@ -8,6 +8,7 @@ POLICIES = "/policies"
 POLICY_DETAIL = "/policies/[policy_id]"
 LOGIN = "/login"
 REGISTER = "/register"
+TRACK = "/track"  # 进度查询 without an account
 
 MY_DEMANDS = "/my/demands"
 MY_DEMAND_NEW = "/my/demands/new"
@@ -27,7 +28,10 @@ STAFF_VERIFICATIONS = "/staff/verifications"
 STAFF_SUPERVISION = "/staff/supervision"
 STAFF_REPORTS = "/staff/reports"
 STAFF_POLICIES = "/staff/policies"
-STAFF_ENTERPRISES = "/staff/enterprises"
+STAFF_ENTERPRISES = "/staff/enterprises"  # 企业台账
+STAFF_ENTERPRISE_DETAIL = "/staff/enterprises/[enterprise_id]"  # 企业档案
+STAFF_ENTERPRISE_CLAIMS = "/staff/enterprises/claims"  # 企业账号认领
+STAFF_INTAKE = "/staff/intake"  # 代企业登记诉求
 STAFF_VISITS = "/staff/visits"
 STAFF_NOTIFICATIONS = "/staff/notifications"
 STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
@@ -57,6 +61,11 @@ def my_demand(demand_id: int) -> str:
 def staff_demand(demand_id: int) -> str:
     """The staff page of one demand."""
     return f"{STAFF_DEMANDS}/{demand_id}"
+
+
+def staff_enterprise(enterprise_id: int) -> str:
+    """The 企业档案 of one enterprise."""
+    return f"{STAFF_ENTERPRISES}/{enterprise_id}"
 
 
 def session_start(ticket: str) -> str:

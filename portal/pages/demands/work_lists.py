@@ -27,6 +27,16 @@ def _link(row, text_key: str = "title", id_key: str = "id") -> rx.Component:
     return rx.link(row[text_key], href=routes.STAFF_DEMANDS + "/" + row[id_key].to_string())
 
 
+def _demand_cells(r) -> list[rx.Component]:
+    """编号, 标题, 企业, 来源渠道: the first columns of every demand list."""
+    return [
+        rx.table.cell(r["code"]),
+        rx.table.cell(_link(r)),
+        rx.table.cell(r["enterprise_name"]),
+        rx.table.cell(channel_badge(r["channel"])),
+    ]
+
+
 def dispatch_queue() -> rx.Component:
     s = DispatchQueueState
     return staff_page(
@@ -43,10 +53,7 @@ def dispatch_queue() -> rx.Component:
                             ["编号", "标题", "企业", "来源渠道", "类型", "事项", "提交时间"],
                             s.rows,
                             lambda r: rx.table.row(
-                                rx.table.cell(r["code"]),
-                                rx.table.cell(_link(r)),
-                                rx.table.cell(r["enterprise_name"]),
-                                rx.table.cell(channel_badge(r["channel"])),
+                                *_demand_cells(r),
                                 rx.table.cell(r["kind"]),
                                 rx.table.cell(r["topic"]),
                                 rx.table.cell(r["created_at"]),
@@ -231,10 +238,7 @@ def staff_search() -> rx.Component:
                         ["编号", "标题", "企业", "来源渠道", "状态", "承办单位", "期限", "提交时间"],
                         s.rows,
                         lambda r: rx.table.row(
-                            rx.table.cell(r["code"]),
-                            rx.table.cell(_link(r)),
-                            rx.table.cell(r["enterprise_name"]),
-                            rx.table.cell(channel_badge(r["channel"])),
+                            *_demand_cells(r),
                             rx.table.cell(status_badge(r["status"])),
                             rx.table.cell(r["lead_unit"]),
                             rx.table.cell(due_text(r)),
