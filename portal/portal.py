@@ -94,7 +94,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", ledger.enterprises_page, (EnterpriseListState.load,)),
     PageEntry(r.STAFF_ENTERPRISE_DETAIL, "企业档案", ledger.enterprise_file_page, (EnterpriseFileState.load,)),
-    PageEntry(r.STAFF_ENTERPRISE_CLAIMS, "企业账号认领", enterprises.claims_page, (EnterpriseClaimState.load,)),
+    PageEntry(r.STAFF_ENTERPRISE_CLAIMS, "账号认领", enterprises.claims_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_INTAKE, "代企业登记诉求", intake.intake_page, (IntakeState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", workbench.placeholder("走访记录")),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),

@@ -85,4 +85,4 @@ def _claim_card() -> rx.Component:
 
 
 def claims_page() -> rx.Component:
-    return staff_page("企业账号认领", _claim_card())
+    return staff_page("账号认领", _claim_card())
