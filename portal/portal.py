@@ -17,6 +17,7 @@ from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
 from portal.pages.demands import detail, enterprise_home, my_demands, rectifications, work_lists, workbench
+from portal.pages.enterprises import intake, ledger, track
 from portal.pages.enterprises import meetings as meeting_pages
 from portal.pages.enterprises import plans as plan_pages
 from portal.pages.enterprises import visits as visit_pages
@@ -41,8 +42,11 @@ from portal.state.demands.lists import DispatchQueueState, MyDemandsState, Order
 from portal.state.demands.rectifications import RectificationsState
 from portal.state.demands.workbench import WorkbenchState
 from portal.state.display import APPLY_ON_LOAD
+from portal.state.enterprises.intake import IntakeState
+from portal.state.enterprises.ledger import EnterpriseFileState, EnterpriseListState
 from portal.state.enterprises.meetings import MeetingsState
 from portal.state.enterprises.plans import PlansState
+from portal.state.enterprises.track import TrackState
 from portal.state.enterprises.visits import VisitsState
 from portal.state.failures import EventTiming, on_backend_exception
 from portal.state.home import HomeState
@@ -75,6 +79,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.LOGIN, "登录", public.login),
     PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
     PageEntry(r.MY, "企业首页", enterprise_home.enterprise_home, (EnterpriseHomeState.load,)),
+    PageEntry(r.TRACK, "进度查询", track.track_page, (TrackState.load,)),
     PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
     PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
@@ -99,7 +104,10 @@ PAGES: list[PageEntry] = [
         (ReportsState.load, LedgerExportState.load, LedgerImportState.load),
     ),
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
-    PageEntry(r.STAFF_ENTERPRISES, "企业台账", enterprises.enterprises_page, (EnterpriseClaimState.load,)),
+    PageEntry(r.STAFF_ENTERPRISES, "企业台账", ledger.enterprises_page, (EnterpriseListState.load,)),
+    PageEntry(r.STAFF_ENTERPRISE_DETAIL, "企业档案", ledger.enterprise_file_page, (EnterpriseFileState.load,)),
+    PageEntry(r.STAFF_ENTERPRISE_CLAIMS, "账号认领", enterprises.claims_page, (EnterpriseClaimState.load,)),
+    PageEntry(r.STAFF_INTAKE, "代企业登记诉求", intake.intake_page, (IntakeState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", visit_pages.visits_page, (VisitsState.load,)),
     PageEntry(r.STAFF_MEETINGS, "座谈会", meeting_pages.meetings_page, (MeetingsState.load,)),
     PageEntry(r.STAFF_PLANS, "需求计划台账", plan_pages.plans_page, (PlansState.load,)),

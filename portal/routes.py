@@ -9,6 +9,7 @@ POLICY_DETAIL = "/policies/[policy_id]"
 TRACK = "/track"  # 进度查询 without an account
 LOGIN = "/login"
 REGISTER = "/register"
+TRACK = "/track"  # 进度查询 without an account
 
 MY = "/my"  # the enterprise's home
 MY_DEMANDS = "/my/demands"
@@ -30,7 +31,10 @@ STAFF_RECTIFICATIONS = "/staff/rectifications"  # 差评整改 and 申诉复核
 STAFF_SUPERVISION = "/staff/supervision"
 STAFF_REPORTS = "/staff/reports"
 STAFF_POLICIES = "/staff/policies"
-STAFF_ENTERPRISES = "/staff/enterprises"
+STAFF_ENTERPRISES = "/staff/enterprises"  # 企业台账
+STAFF_ENTERPRISE_DETAIL = "/staff/enterprises/[enterprise_id]"  # 企业档案
+STAFF_ENTERPRISE_CLAIMS = "/staff/enterprises/claims"  # 企业账号认领
+STAFF_INTAKE = "/staff/intake"  # 代企业登记诉求
 STAFF_VISITS = "/staff/visits"
 STAFF_MEETINGS = "/staff/meetings"
 STAFF_PLANS = "/staff/plans"  # 需求计划台账
@@ -64,6 +68,11 @@ def my_demand(demand_id: int) -> str:
 def staff_demand(demand_id: int) -> str:
     """The staff page of one demand."""
     return f"{STAFF_DEMANDS}/{demand_id}"
+
+
+def staff_enterprise(enterprise_id: int) -> str:
+    """The 企业档案 of one enterprise."""
+    return f"{STAFF_ENTERPRISES}/{enterprise_id}"
 
 
 def session_start(ticket: str) -> str:

@@ -121,6 +121,7 @@ class LimitLevel(StrEnum):
     RATE = "评价"
     CO_OPINION = "协办意见"
     APPEAL = "差评申诉"
+    WINDOW = "窗口反馈"  # a 办不成事窗口 demand's reply: seed 002 要求在3日内进行反馈
 
 
 DISPATCH_LEVELS = (LimitLevel.INSTANT, LimitLevel.NORMAL, LimitLevel.COMPLEX, LimitLevel.HARD)

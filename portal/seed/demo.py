@@ -67,6 +67,7 @@ TIME_LIMITS: list[tuple[str, int, str]] = [
     (LimitLevel.SIGN, 1, "派单后1个工作日内签收"),
     (LimitLevel.RATE, 3, "反馈后3个工作日内未评价的转电话回访"),
     (LimitLevel.CO_OPINION, 3, "协办单位3个工作日内向主办单位提交协办意见"),
+    (LimitLevel.WINDOW, 3, "办不成事窗口受理的诉求,派单后3个工作日内反馈"),
 ]
 
 # username, role, display name, unit

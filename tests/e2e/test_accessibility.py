@@ -40,6 +40,7 @@ def audited_routes(role: str, demand_ids: dict[str, int]) -> list[str]:
         if "[demand_id]" in route:
             route = route.replace("[demand_id]", str(demand_ids["my" if route.startswith("/my") else "staff"]))
         route = route.replace("[policy_id]", str(demand_ids["policy"]))
+        route = route.replace("[enterprise_id]", str(demand_ids["enterprise"]))
         found.append(route)
     return found
 
@@ -77,6 +78,7 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
             return session.exec(query).first()
 
         return {
+            "enterprise": enterprise_id,
             "policy": session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).first(),
             "my": richest(Demand.enterprise_id == enterprise_id),
             "staff": richest(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id))),

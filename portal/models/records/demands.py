@@ -57,6 +57,7 @@ class DemandRow(TypedDict):
     kind: str
     topic: str
     status: str
+    channel: str  # 来源渠道
     enterprise_name: str
     lead_unit: str
     created_at: str

@@ -1,14 +1,13 @@
-"""/staff/enterprises: 企业台账 (建设中) and, for the 推进中心, 企业账号认领."""
+"""/staff/enterprises/claims: 企业账号认领 (the 推进中心 and admins; 企业台账 itself is pages/enterprises/ledger)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from portal.pages.components.forms import text_field
-from portal.pages.components.layout import card, staff_page, under_construction
+from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge
 from portal.state.accounts.claims import EnterpriseClaimState as C
-from portal.state.auth import AuthState
 
 
 def _account_row(account: rx.Var) -> rx.Component:
@@ -85,13 +84,5 @@ def _claim_card() -> rx.Component:
     )
 
 
-def enterprises_page() -> rx.Component:
-    return staff_page(
-        "企业台账",
-        under_construction("企业台账"),
-        rx.cond(
-            (AuthState.viewer["role"] == "dispatcher") | (AuthState.viewer["role"] == "admin"),
-            _claim_card(),
-            rx.fragment(),
-        ),
-    )
+def claims_page() -> rx.Component:
+    return staff_page("账号认领", _claim_card())

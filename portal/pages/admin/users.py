@@ -154,7 +154,7 @@ def enterprise_accounts() -> rx.Component:
         ),
         rx.text(
             "统一社会信用代码被他人注册的,核验营业执照后在",
-            rx.link("企业台账", href="/staff/enterprises"),
+            rx.link("企业账号认领", href="/staff/enterprises/claims"),
             "页改派账号。",
             size="1",
             color_scheme="gray",

@@ -35,6 +35,11 @@ def status_badge(status) -> rx.Component:
     )
 
 
+def channel_badge(channel) -> rx.Component:
+    """来源渠道 as a tag: 线上提交 plain, every channel where staff took the demand in highlighted."""
+    return rx.badge(channel, color_scheme=rx.cond(channel == "线上提交", "gray", "indigo"), variant="outline")
+
+
 def due_text(row) -> rx.Component:
     return rx.cond(
         row["days_left"] != "",

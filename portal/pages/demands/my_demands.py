@@ -8,7 +8,15 @@ from portal import routes
 from portal.models.enums import DemandKind, DemandStatus
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, enterprise_page
-from portal.pages.components.widgets import data_table, empty, file_picker, loading_or, pager, status_badge
+from portal.pages.components.widgets import (
+    channel_badge,
+    data_table,
+    empty,
+    file_picker,
+    loading_or,
+    pager,
+    status_badge,
+)
 from portal.state.demands.form import NewDemandState
 from portal.state.demands.lists import MyDemandsState
 
@@ -20,6 +28,7 @@ def _my_row(row) -> rx.Component:
         rx.table.cell(rx.link(row["code"], href=routes.MY_DEMANDS + "/" + row["id"].to_string())),
         rx.table.cell(rx.link(row["title"], href=routes.MY_DEMANDS + "/" + row["id"].to_string())),
         rx.table.cell(row["kind"]),
+        rx.table.cell(channel_badge(row["channel"])),
         rx.table.cell(status_badge(row["status"])),
         rx.table.cell(row["lead_unit"]),
         rx.table.cell(row["created_at"]),
@@ -58,7 +67,11 @@ def my_demands() -> rx.Component:
                 MyDemandsState.loaded,
                 rx.cond(
                     MyDemandsState.total > 0,
-                    data_table(["编号", "标题", "类型", "状态", "承办单位", "提交时间"], MyDemandsState.rows, _my_row),
+                    data_table(
+                        ["编号", "标题", "类型", "来源渠道", "状态", "承办单位", "提交时间"],
+                        MyDemandsState.rows,
+                        _my_row,
+                    ),
                     empty("暂无诉求。点击“提交诉求”向我们反映问题。"),
                 ),
             ),

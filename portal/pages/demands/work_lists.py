@@ -5,10 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
-from portal.models.enums import DemandStatus
+from portal.models.enums import Channel, DemandStatus
 from portal.pages.components.forms import date_field, select_field, text_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
-from portal.pages.components.widgets import data_table, due_text, empty, loading_or, pager, status_badge, tabbed
+from portal.pages.components.widgets import (
+    channel_badge,
+    data_table,
+    due_text,
+    empty,
+    loading_or,
+    pager,
+    status_badge,
+    tabbed,
+)
 from portal.state.demands.centre_queues import CentreQueuesState as C
 from portal.state.demands.lists import DispatchQueueState, OrdersState, StaffSearchState
 from portal.state.notifications import NotificationsState
@@ -16,6 +25,16 @@ from portal.state.notifications import NotificationsState
 
 def _link(row, text_key: str = "title", id_key: str = "id") -> rx.Component:
     return rx.link(row[text_key], href=routes.STAFF_DEMANDS + "/" + row[id_key].to_string())
+
+
+def _demand_cells(r) -> list[rx.Component]:
+    """编号, 标题, 企业, 来源渠道: the first columns of every demand list."""
+    return [
+        rx.table.cell(r["code"]),
+        rx.table.cell(_link(r)),
+        rx.table.cell(r["enterprise_name"]),
+        rx.table.cell(channel_badge(r["channel"])),
+    ]
 
 
 def dispatch_queue() -> rx.Component:
@@ -31,12 +50,10 @@ def dispatch_queue() -> rx.Component:
                     rx.cond(
                         s.total > 0,
                         data_table(
-                            ["编号", "标题", "企业", "类型", "事项", "提交时间"],
+                            ["编号", "标题", "企业", "来源渠道", "类型", "事项", "提交时间"],
                             s.rows,
                             lambda r: rx.table.row(
-                                rx.table.cell(r["code"]),
-                                rx.table.cell(_link(r)),
-                                rx.table.cell(r["enterprise_name"]),
+                                *_demand_cells(r),
                                 rx.table.cell(r["kind"]),
                                 rx.table.cell(r["topic"]),
                                 rx.table.cell(r["created_at"]),
@@ -193,6 +210,7 @@ def staff_search() -> rx.Component:
                     text_field("企业名称", "enterprise"),
                     text_field("关键词", "keyword"),
                     select_field("状态", "status", statuses, placeholder="全部"),
+                    select_field("来源渠道", "channel", [(c.value, c.value) for c in Channel], placeholder="全部"),
                     select_field("承办单位", "unit_id", s.units, placeholder="全部"),
                     date_field("提交日期自", "date_from", errors=s.errors),
                     date_field("提交日期至", "date_to", errors=s.errors),
@@ -217,12 +235,10 @@ def staff_search() -> rx.Component:
                 rx.cond(
                     s.total > 0,
                     data_table(
-                        ["编号", "标题", "企业", "状态", "承办单位", "期限", "提交时间"],
+                        ["编号", "标题", "企业", "来源渠道", "状态", "承办单位", "期限", "提交时间"],
                         s.rows,
                         lambda r: rx.table.row(
-                            rx.table.cell(r["code"]),
-                            rx.table.cell(_link(r)),
-                            rx.table.cell(r["enterprise_name"]),
+                            *_demand_cells(r),
                             rx.table.cell(status_badge(r["status"])),
                             rx.table.cell(r["lead_unit"]),
                             rx.table.cell(due_text(r)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -76,10 +77,27 @@ def _registration_field_errors(
 CREDIT_CODE_TAKEN = "该统一社会信用代码已注册。如非本企业人员所注册,请携营业执照联系推进中心核实后认领账号"
 
 
-def _registration_conflicts(session: Session, errors: dict[str, str], *, name: str, code: str, username: str) -> None:
-    """Add the messages for a username, enterprise name or credit code that is already taken."""
+def _unclaimed_record(session: Session, code: str) -> Enterprise | None:
+    """The 企业台账 record staff made for this credit code (新增企业, 代企业登记诉求, 导入台账) while the enterprise
+    had no account: its registration takes that record over instead of making a second one."""
+    enterprise = session.exec(select(Enterprise).where(Enterprise.credit_code == code)).first()
+    if enterprise is None:
+        return None
+    has_account = session.exec(select(User.id).where(User.enterprise_id == enterprise.id)).first()
+    return None if has_account else enterprise
+
+
+def _registration_conflicts(
+    session: Session, errors: dict[str, str], *, name: str, code: str, username: str, record: Enterprise | None
+) -> None:
+    """Add the messages for a username, enterprise name or credit code that is already taken (a record
+    without any account is not taken: it is linked, when the name matches it)."""
     if "username" not in errors and username_taken(session, username):
         errors["username"] = "该用户名已被使用"
+    if record is not None:
+        if "enterprise_name" not in errors and record.name != name:
+            errors["enterprise_name"] = "企业名称与该统一社会信用代码在企业台账中登记的名称不一致,请核对营业执照"
+        return
     if "enterprise_name" not in errors and session.exec(select(Enterprise.id).where(Enterprise.name == name)).first():
         errors["enterprise_name"] = "该企业已注册,请联系本企业已有账号或推进中心"
     if (
@@ -116,8 +134,10 @@ def _count_registration_attempt(client_address: str) -> None:
 
 
 def register_enterprise(*, form: EnterpriseRegistration, client_address: str = "") -> int:
-    """Create an enterprise and its first account in one transaction. Returns the new user's id.
-    Hashes a password (argon2): callers on an event loop run it in a thread."""
+    """Create an enterprise and its first account in one transaction. Returns the new user's id. When staff
+    already recorded the enterprise (same credit code and name, no account yet), the account is linked to
+    that record — its demands then show in 我的诉求 — and the record keeps what staff wrote, the contact
+    aside. Hashes a password (argon2): callers on an event loop run it in a thread."""
     name, contact, username = clean(form.enterprise_name), clean(form.contact_name), clean(form.username)
     code = security.normalise_credit_code(clean(form.credit_code))
     phone = security.normalise_phone(clean(form.contact_phone))
@@ -132,20 +152,24 @@ def register_enterprise(*, form: EnterpriseRegistration, client_address: str = "
         _count_registration_attempt(client_address)
     with session_scope() as session:
         town_id = _town_id(session, form.town_unit_id, errors)
-        _registration_conflicts(session, errors, name=name, code=code, username=username)
+        record = None if "credit_code" in errors else _unclaimed_record(session, code)
+        _registration_conflicts(session, errors, name=name, code=code, username=username, record=record)
         if errors:
             raise ValidationFailed(errors)
-        enterprise = Enterprise(
-            name=name,
-            credit_code=code,
-            contact_name=contact,
-            contact_phone=phone,
-            town_unit_id=town_id,
-            industry=form.industry,
-            scale=form.scale,
-            credit_code_override=pilot,
-        )
-        session.add(enterprise)
+        if record is not None:
+            enterprise = _take_over(session, record, contact=contact, phone=phone, town_id=town_id)
+        else:
+            enterprise = Enterprise(
+                name=name,
+                credit_code=code,
+                contact_name=contact,
+                contact_phone=phone,
+                town_unit_id=town_id,
+                industry=form.industry,
+                scale=form.scale,
+                credit_code_override=pilot,
+            )
+            session.add(enterprise)
         try:
             session.flush()
             user = User(
@@ -163,6 +187,25 @@ def register_enterprise(*, form: EnterpriseRegistration, client_address: str = "
             session.rollback()
             raise ValidationFailed({"username": "用户名或企业信息刚被他人注册,请核对后重试"}) from exc
         return user.id
+
+
+def _take_over(session: Session, record: Enterprise, *, contact: str, phone: str, town_id: int | None) -> Enterprise:
+    """Link a registration to the staff's record: a compare-and-set on its version, so of two registrations
+    of the same code at once only one gets it."""
+    result = session.exec(
+        update(Enterprise)
+        .where(Enterprise.id == record.id, Enterprise.version == record.version)
+        .values(
+            contact_name=contact,
+            contact_phone=phone,
+            town_unit_id=record.town_unit_id or town_id,
+            version=Enterprise.version + 1,
+            updated_at=now(),
+        )
+    )
+    if result.rowcount != 1:
+        raise ValidationFailed({"credit_code": CREDIT_CODE_TAKEN})
+    return record
 
 
 def username_taken(session: Session, username: str) -> bool:

@@ -10,7 +10,7 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant
 from portal.core.ids import parse_id
-from portal.models.enums import DISPATCH_LEVELS, LimitLevel, OrderRole, PolicyStatus, Role, UnitKind
+from portal.models.enums import DISPATCH_LEVELS, Channel, LimitLevel, OrderRole, PolicyStatus, Role, UnitKind
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import DemandPolicy, Policy, Unit, WorkOrder
@@ -20,6 +20,7 @@ from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import ValidationFailed
 from portal.services.base.notices import notify_enterprise, notify_unit
 from portal.services.base.text import clean_text
+from portal.services.calendar.store import get_calendar
 from portal.services.demands.workflow import (
     advance_demand,
     check_awaiting_dispatch,
@@ -65,7 +66,7 @@ def _add_orders(
     session: Session, demand, actor: Actor, lead: Unit, co_units: list[Unit], level: str, moment: datetime
 ) -> tuple[datetime, datetime]:
     """One work order for the lead and one per co-unit. Returns (due, sign due)."""
-    due = due_after(session, moment, level)
+    due, lead_days, reason = _lead_limit(session, demand, moment, level)
     sign_due = min(due_after(session, moment, LimitLevel.SIGN), due) if level != LimitLevel.INSTANT else due
     co_due = min(due_after(session, moment, LimitLevel.CO_OPINION), due)
     common = dict(
@@ -78,7 +79,6 @@ def _add_orders(
         sign_due_at=sign_due,
         next_check_at=moment,
     )
-    reason = f"{level}({limit_days(session, level)}个工作日)"
     session.add(
         WorkOrder(
             unit_id=lead.id,
@@ -86,7 +86,7 @@ def _add_orders(
             due_at=due,
             original_due_at=due,
             due_reason=reason,
-            limit_days=limit_days(session, level),
+            limit_days=lead_days,
             **common,
         )
     )
@@ -103,6 +103,19 @@ def _add_orders(
             )
         )
     return due, sign_due
+
+
+def _lead_limit(session: Session, demand, moment: datetime, level: str) -> tuple[datetime, int, str]:
+    """The lead order's (due, working days, reason). A 办不成事窗口 demand must be answered within the window's
+    limit (seed 002: 按照事项复杂程度要求在3日内进行反馈; ``LimitLevel.WINDOW``, 3 by default, editable under
+    时限规则), whatever longer level is chosen; 即时 stays 即时."""
+    days = limit_days(session, level)
+    reason = f"{level}({days}个工作日)"
+    if demand.channel == Channel.FALLBACK_WINDOW and level != LimitLevel.INSTANT:
+        window = limit_days(session, LimitLevel.WINDOW)
+        if window < days:
+            days, reason = window, f"办不成事窗口({window}个工作日内反馈)"
+    return get_calendar(session).add_working_days(moment, days), days, reason
 
 
 @transactional

@@ -16,8 +16,8 @@ from portal.core.dates import parse_day
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
 from portal.core.ids import parse_id
+from portal.models.enums import Channel, Role
 from portal.models.enums import DemandStatus as S
-from portal.models.enums import Role
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.records.common import Page
 from portal.models.records.demands import DemandRow, OrderRow
@@ -63,6 +63,7 @@ def _demand_list_query(*where):
             Demand.title,
             Demand.kind,
             Demand.status,
+            Demand.channel,
             Demand.created_at,
             Demand.due_at,
             Topic.name.label("topic"),
@@ -90,6 +91,7 @@ def _demand_rows(session: Session, rows) -> list[DemandRow]:
                 kind=r.kind,
                 topic=r.topic or "",
                 status=r.status,
+                channel=r.channel,
                 enterprise_name=r.enterprise or "",
                 lead_unit=r.lead_unit or "",
                 created_at=format_instant(r.created_at),
@@ -211,6 +213,7 @@ class SearchFilters(TypedDict, total=False):
     unit_id: str
     date_from: str
     date_to: str
+    channel: str
     overdue_only: bool
 
 
@@ -230,6 +233,8 @@ def _filter_conditions(actor: Actor, filters: SearchFilters) -> list:
     where = []
     if code := (filters.get("code") or "").strip().upper():
         where.append(Demand.code.like(f"{code}%"))
+    if (channel := filters.get("channel") or "") in {c.value for c in Channel}:
+        where.append(Demand.channel == channel)
     if unit_id := parse_id(filters.get("unit_id")):
         where.append(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id)))
     if day := _day(filters.get("date_from")):

@@ -36,6 +36,7 @@ DEFAULT_LIMITS = {
     LimitLevel.RATE: 3,
     LimitLevel.CO_OPINION: 3,
     LimitLevel.APPEAL: 5,
+    LimitLevel.WINDOW: 3,
 }
 LIVE_ORDER_STATUSES = (W.PENDING_SIGN, W.HANDLING, W.FED_BACK)
 

@@ -30,6 +30,7 @@ LIMIT_RULES = {
     LimitLevel.RATE: ("评价期限(逾期转电话回访)", "个工作日", 1, 60),
     LimitLevel.CO_OPINION: ("协办意见时限", "个工作日", 1, 60),
     LimitLevel.APPEAL: ("差评申诉期限(差评后)", "个工作日", 1, 60),
+    LimitLevel.WINDOW: ("办不成事窗口诉求反馈时限", "个工作日", 1, 60),
 }
 SETTING_RULES = {
     "warning_days": ("预警提前", "个工作日", 1, 10),

@@ -1,4 +1,4 @@
-"""/staff/enterprises · 企业账号认领: the centre finds an enterprise by its credit code, checks the
+"""/staff/enterprises/claims · 企业账号认领: the centre finds an enterprise by its credit code, checks the
 licence, and hands the real enterprise a new account."""
 
 from __future__ import annotations

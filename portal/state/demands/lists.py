@@ -17,7 +17,7 @@ from portal.services.demands import lists as demand_lists
 from portal.services.policies import library
 from portal.state.base import PageState, checked, text_of
 
-SEARCH_FIELDS = ("code", "enterprise", "keyword", "status", "unit_id", "date_from", "date_to")
+SEARCH_FIELDS = ("code", "enterprise", "keyword", "status", "channel", "unit_id", "date_from", "date_to")
 
 
 class PagedListMixin(rx.State, mixin=True):
