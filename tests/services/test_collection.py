@@ -15,7 +15,7 @@ from portal.models.enums import Channel, MeetingKind, PlanHorizon
 from portal.models.tables import AuditEntry, CollectedProblem, ConsultReminder, Demand, Notification, Visit
 from portal.services.base.errors import Forbidden, NotFound, ValidationFailed
 from portal.services.enterprises import collected, consultation, meetings, plans, visits
-from portal.services.ledgers import sheets
+from portal.services.ledgers import sheets, writers
 from portal.services.supervision import figures
 from tests.services.test_enterprise_directory import _enterprise_of
 from tests.services.test_lifecycle import actor, topic_id, unit_id
@@ -196,7 +196,7 @@ def test_plan_ledger_lists_and_exports(demo_accounts, tmp_path):
         with session_scope() as session:
             assert sheets.count_rows(session, ledger, scope) == 2
             rows_iter = sheets.ledger_rows(session, ledger, scope)
-            sheets.write_xlsx(
+            writers.write_xlsx(
                 path, ledger, rows_iter, reporter="推进中心", reported="2026-11-26", progress=lambda _: None
             )
     values = [c for row in load_workbook(path).active.iter_rows(values_only=True) for c in row]

@@ -267,7 +267,7 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
     beginning with = + - @ is a string in the .xlsx and gets a leading ' in the CSV."""
     from dataclasses import replace
 
-    from portal.services.ledgers import sheets
+    from portal.services.ledgers import sheets, writers
 
     hostile = replace(
         sheets.LEDGERS["problems"], title="=SUM(1,2)台账", columns=("@SUM(1,2)", "+1+1", "-2+3", "=1+1"), footnote="注"
@@ -276,7 +276,7 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
     monkeypatch.setattr(sheets, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
     xlsx, text = tmp_path / "h.xlsx", tmp_path / "h.csv"
     row = (["=1+2", "+3", "-4", "@5"], "=QS1", "-91370900", today())
-    for path, write in ((xlsx, sheets.write_xlsx), (text, sheets.write_csv)):
+    for path, write in ((xlsx, writers.write_xlsx), (text, writers.write_csv)):
         write(path, hostile, iter([row]), reporter="=单位", reported="", progress=lambda _: None)
     cells = [cell for line in load_workbook(xlsx).active.iter_rows() for cell in line if isinstance(cell.value, str)]
     assert {"=SUM(1,2)台账", "=cmd|' /C calc'!A0", "=1+1", "=1+2"} <= {c.value for c in cells}

@@ -35,29 +35,33 @@ def _my_row(row) -> rx.Component:
     )
 
 
-def my_demands() -> rx.Component:
+def _status_filter() -> rx.Component:
     statuses = [("", "全部")] + [(s.value, s.value) for s in DemandStatus]
+    return rx.flex(
+        *[
+            rx.button(
+                label,
+                size="1",
+                type="button",
+                variant=rx.cond(MyDemandsState.status_filter == value, "solid", "soft"),
+                aria_pressed=rx.cond(MyDemandsState.status_filter == value, "true", "false"),
+                on_click=MyDemandsState.set_status_filter(value),
+            )
+            for value, label in statuses
+        ],
+        gap="2",
+        wrap="wrap",
+        margin_bottom="12px",
+        role="group",
+        aria_label="状态筛选",
+    )
+
+
+def my_demands() -> rx.Component:
     return enterprise_page(
         "我的诉求",
         card(
-            rx.flex(
-                *[
-                    rx.button(
-                        label,
-                        size="1",
-                        type="button",
-                        variant=rx.cond(MyDemandsState.status_filter == value, "solid", "soft"),
-                        aria_pressed=rx.cond(MyDemandsState.status_filter == value, "true", "false"),
-                        on_click=MyDemandsState.set_status_filter(value),
-                    )
-                    for value, label in statuses
-                ],
-                gap="2",
-                wrap="wrap",
-                margin_bottom="12px",
-                role="group",
-                aria_label="状态筛选",
-            ),
+            _status_filter(),
             rx.cond(
                 MyDemandsState.loaded,
                 rx.text("共 ", MyDemandsState.total_label, " 件,按提交时间从新到旧", size="2", margin_bottom="8px"),

@@ -29,7 +29,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import Conflict, NotFound, ValidationFailed
 from portal.services.demands.attachments import storage_dir
-from portal.services.ledgers import export_queue, sheets
+from portal.services.ledgers import export_queue, sheets, writers
 from portal.services.ledgers.export_queue import DONE, FAILED, IN_PROGRESS, QUEUED, RUNNING, STARTING, claim_next
 from portal.services.ledgers.sheets import LEDGERS, ExportFilters
 
@@ -147,12 +147,12 @@ def run_export(*, actor: Actor, export_id: int) -> dict:
         with session_scope() as progress_session:
             progress_session.exec(update(LedgerExport).where(LedgerExport.id == export_id).values(done=done))
 
-    write = sheets.write_xlsx if file_format == "xlsx" else sheets.write_csv
+    write = writers.write_xlsx if file_format == "xlsx" else writers.write_csv
     reporter = _reporter(actor.unit_id, scope)
     try:
         with session_scope() as session:
             rows = sheets.ledger_rows(session, ledger, scope)
-            done = write(path, ledger, rows, reporter=reporter, reported=sheets.reported_on(), progress=progress)
+            done = write(path, ledger, rows, reporter=reporter, reported=writers.reported_on(), progress=progress)
         values = dict(status=DONE, done=done, total=done, storage_key=key, finished_at=now())
         values["filename"] = f"{ledger.title}_{file_stamp(values['finished_at'])}.{file_format}"
     except Exception as exc:  # noqa: BLE001 - any failure is the export's, recorded for its owner

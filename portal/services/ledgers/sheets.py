@@ -1,4 +1,5 @@
-"""The four ledgers of seed 001 (附件 2–5, DESIGN §5) as rows, and their writers (.xlsx, CSV with BOM).
+"""The ledgers of seed 001 (附件 2–5, DESIGN §5; and the 需求计划台账 of seed 000) as rows; ``writers`` turns
+them into files (.xlsx, CSV with BOM).
 
 Each ledger has exactly the seed's columns, in its order, under the seed's title and header line (提报单位,
 提报时间); to the right, three columns the portal adds so that a row can be traced and re-imported:
@@ -15,17 +16,14 @@ was cleaned on the way in must not fail the file).
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
-from pathlib import Path
 
 from sqlalchemy import Row, exists, func
 from sqlmodel import Session, select
 
-from portal.core.clock import now
 from portal.core.dates import parse_day
 from portal.core.formatting import local_zone
 from portal.core.ids import parse_id
@@ -37,7 +35,6 @@ from portal.services.base.errors import Forbidden
 
 CHUNK = 1000
 EXTRA_COLUMNS = ("诉求编号", "统一社会信用代码")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -313,94 +310,3 @@ def ledger_rows(session: Session, ledger: Ledger, scope: Scope) -> Iterator[tupl
             enterprise = chunk.enterprises.get(demand.enterprise_id)
             yield row, demand.code, enterprise.credit_code if enterprise else "", day
         last_id = demands[-1].id
-
-
-def _header(ledger: Ledger, reporter: str, reported: str) -> list[str]:
-    return [f"提报单位:{reporter}", f"提报时间:{reported}"] if ledger.header_line else []
-
-
-def _columns(ledger: Ledger) -> list[str]:
-    return [*ledger.columns, *EXTRA_COLUMNS, ledger.date_column]
-
-
-def write_xlsx(
-    path: Path, ledger: Ledger, rows: Iterator, *, reporter: str, reported: str, progress: Callable[[int], None]
-) -> int:
-    """Write the ledger as .xlsx (write-only, streamed); calls ``progress(n)`` every CHUNK rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(ledger.title[:31])
-    widths = [*ledger.widths, 22, 22, 12]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_rows = 3 if ledger.header_line else 2
-    sheet.freeze_panes = f"A{header_rows + 1}"
-
-    def bold(value: str, size=11):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = Font(bold=True, size=size)
-        cell.data_type = "s"  # a title or column name is text, whatever it begins with
-        return cell
-
-    def text(value: str):
-        """A plain str is written as text; one that openpyxl would take for a formula (it begins with
-        "=") is forced to a string cell. Plain values keep 100 000 rows fast (a styled cell each costs).
-        Characters an .xlsx cannot hold are dropped: stored text is cleaned on the way in, but a row stored
-        before that (or written by hand) must not make the whole ledger fail."""
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value.startswith("="):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([bold(ledger.title, 14)])
-    if ledger.header_line:
-        sheet.append([text(value) for value in _header(ledger, reporter, reported)])
-    sheet.append([bold(name) for name in _columns(ledger)])
-    count = 0
-    for count, (values, demand_code, credit_code, day) in enumerate(rows, start=1):
-        # A date is written as a date cell with openpyxl's yyyy-mm-dd format.
-        sheet.append([count, *(text(str(v)) for v in values), text(demand_code), text(credit_code), day])
-        if count % CHUNK == 0:
-            progress(count)
-    if ledger.footnote:
-        sheet.append([])
-        sheet.append([text("备注:" + ledger.footnote)])
-    workbook.save(path)
-    return count
-
-
-def csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def write_csv(
-    path: Path, ledger: Ledger, rows: Iterator, *, reporter: str, reported: str, progress: Callable[[int], None]
-) -> int:
-    """Write the ledger as CSV in UTF-8 with a BOM (so Excel reads the Chinese), same lines as the .xlsx."""
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([csv_safe(ledger.title)])  # the lines above the table are escaped like the rows
-        if ledger.header_line:
-            writer.writerow([csv_safe(text) for text in _header(ledger, reporter, reported)])
-        writer.writerow([csv_safe(name) for name in _columns(ledger)])
-        for count, (values, demand_code, credit_code, day) in enumerate(rows, start=1):
-            cells = [csv_safe(str(v)) for v in (*values, demand_code, credit_code)]
-            writer.writerow([count, *cells, day.isoformat() if day else ""])
-            if count % CHUNK == 0:
-                progress(count)
-        if ledger.footnote:
-            writer.writerow([])
-            writer.writerow([csv_safe("备注:" + ledger.footnote)])
-    return count
-
-
-def reported_on() -> str:
-    return now().astimezone(local_zone()).strftime("%Y年%m月%d日")
