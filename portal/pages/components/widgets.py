@@ -90,6 +90,11 @@ def loading_or(loaded, content: rx.Component) -> rx.Component:
     )
 
 
+def list_caption(count, unit: str, order: str) -> rx.Component:
+    """“共 N 条,按…” above a list: how many there are and in which order (issue #21)."""
+    return rx.text("共 ", count, f" {unit},{order}", size="2", color="var(--gray-11)", margin_bottom="8px")
+
+
 def pager(state) -> rx.Component:
     return rx.hstack(
         rx.button(

@@ -13,6 +13,7 @@ from portal.pages.components.widgets import (
     data_table,
     due_text,
     empty,
+    list_caption,
     loading_or,
     pager,
     status_badge,
@@ -49,14 +50,17 @@ def dispatch_queue() -> rx.Component:
                     s.loaded,
                     rx.cond(
                         s.total > 0,
-                        data_table(
-                            ["编号", "标题", "企业", "来源渠道", "类型", "事项", "提交时间"],
-                            s.rows,
-                            lambda r: rx.table.row(
-                                *_demand_cells(r),
-                                rx.table.cell(r["kind"]),
-                                rx.table.cell(r["topic"]),
-                                rx.table.cell(r["created_at"]),
+                        rx.box(
+                            list_caption(s.total_label, "条", "按提交时间从早到晚(先到先办)"),
+                            data_table(
+                                ["编号", "标题", "企业", "来源渠道", "类型", "事项", "提交时间"],
+                                s.rows,
+                                lambda r: rx.table.row(
+                                    *_demand_cells(r),
+                                    rx.table.cell(r["kind"]),
+                                    rx.table.cell(r["topic"]),
+                                    rx.table.cell(r["created_at"]),
+                                ),
                             ),
                         ),
                         empty("队列为空"),
@@ -81,17 +85,20 @@ def unit_orders() -> rx.Component:
                     s.loaded,
                     rx.cond(
                         s.rows.length() > 0,
-                        data_table(
-                            ["编号", "标题", "企业", "角色", "状态", "办理期限"],
-                            s.rows,
-                            lambda r: rx.table.row(
-                                rx.table.cell(r["code"]),
-                                rx.table.cell(_link(r, id_key="demand_id")),
-                                rx.table.cell(r["enterprise_name"]),
-                                rx.table.cell(r["order_role"]),
-                                rx.table.cell(status_badge(r["status"])),
-                                rx.table.cell(
-                                    rx.cond(r["days_left"] != "", due_text(r), rx.text(r["due_at"], size="1"))
+                        rx.box(
+                            list_caption(s.total_label, "件", "按办理期限从近到远"),
+                            data_table(
+                                ["编号", "标题", "企业", "角色", "状态", "办理期限"],
+                                s.rows,
+                                lambda r: rx.table.row(
+                                    rx.table.cell(r["code"]),
+                                    rx.table.cell(_link(r, id_key="demand_id")),
+                                    rx.table.cell(r["enterprise_name"]),
+                                    rx.table.cell(r["order_role"]),
+                                    rx.table.cell(status_badge(r["status"])),
+                                    rx.table.cell(
+                                        rx.cond(r["days_left"] != "", due_text(r), rx.text(r["due_at"], size="1"))
+                                    ),
                                 ),
                             ),
                         ),
@@ -114,16 +121,19 @@ def extensions() -> rx.Component:
                 C.extensions_loaded,
                 rx.cond(
                     C.extensions.length() > 0,
-                    data_table(
-                        ["编号", "标题", "申请单位", "延期原因", "当前期限", "申请延至"],
-                        C.extensions,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["code"]),
-                            rx.table.cell(_link(r, id_key="demand_id")),
-                            rx.table.cell(r["unit"]),
-                            rx.table.cell(r["reason"]),
-                            rx.table.cell(r["current_due"]),
-                            rx.table.cell(r["requested_due"]),
+                    rx.fragment(
+                        list_caption(C.extensions.length(), "件", "按申请时间从早到晚"),
+                        data_table(
+                            ["编号", "标题", "申请单位", "延期原因", "当前期限", "申请延至"],
+                            C.extensions,
+                            lambda r: rx.table.row(
+                                rx.table.cell(r["code"]),
+                                rx.table.cell(_link(r, id_key="demand_id")),
+                                rx.table.cell(r["unit"]),
+                                rx.table.cell(r["reason"]),
+                                rx.table.cell(r["current_due"]),
+                                rx.table.cell(r["requested_due"]),
+                            ),
                         ),
                     ),
                     empty("没有待审批的延期申请"),
@@ -147,16 +157,19 @@ def revisits() -> rx.Component:
                 C.revisits_loaded,
                 rx.cond(
                     C.revisits.length() > 0,
-                    data_table(
-                        ["编号", "标题", "企业", "联系人", "未接通次数", "转入时间"],
-                        C.revisits,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["code"]),
-                            rx.table.cell(_link(r, id_key="demand_id")),
-                            rx.table.cell(r["enterprise_name"]),
-                            rx.table.cell(r["contact"]),
-                            rx.table.cell(r["attempts"]),
-                            rx.table.cell(r["created_at"]),
+                    rx.fragment(
+                        list_caption(C.revisits.length(), "件", "按转入时间从早到晚"),
+                        data_table(
+                            ["编号", "标题", "企业", "联系人", "未接通次数", "转入时间"],
+                            C.revisits,
+                            lambda r: rx.table.row(
+                                rx.table.cell(r["code"]),
+                                rx.table.cell(_link(r, id_key="demand_id")),
+                                rx.table.cell(r["enterprise_name"]),
+                                rx.table.cell(r["contact"]),
+                                rx.table.cell(r["attempts"]),
+                                rx.table.cell(r["created_at"]),
+                            ),
                         ),
                     ),
                     empty("没有待回访的诉求"),
@@ -174,21 +187,24 @@ def verifications() -> rx.Component:
                 C.verifications_loaded,
                 rx.cond(
                     C.verifications.length() > 0,
-                    data_table(
-                        ["编号", "标题", "承办单位", "审核反馈表", "转入时间"],
-                        C.verifications,
-                        lambda r: rx.table.row(
-                            rx.table.cell(r["code"]),
-                            rx.table.cell(_link(r, id_key="demand_id")),
-                            rx.table.cell(r["unit"]),
-                            rx.table.cell(
-                                rx.cond(
-                                    r["form_uploaded"],
-                                    rx.badge("已上传", color_scheme="green"),
-                                    rx.badge("待上传", color_scheme="orange"),
-                                )
+                    rx.fragment(
+                        list_caption(C.verifications.length(), "件", "按转入时间从早到晚"),
+                        data_table(
+                            ["编号", "标题", "承办单位", "审核反馈表", "转入时间"],
+                            C.verifications,
+                            lambda r: rx.table.row(
+                                rx.table.cell(r["code"]),
+                                rx.table.cell(_link(r, id_key="demand_id")),
+                                rx.table.cell(r["unit"]),
+                                rx.table.cell(
+                                    rx.cond(
+                                        r["form_uploaded"],
+                                        rx.badge("已上传", color_scheme="green"),
+                                        rx.badge("待上传", color_scheme="orange"),
+                                    )
+                                ),
+                                rx.table.cell(r["created_at"]),
                             ),
-                            rx.table.cell(r["created_at"]),
                         ),
                     ),
                     empty("没有待核查的诉求"),
@@ -258,7 +274,7 @@ def _notification_list() -> rx.Component:
     s = NotificationsState
     return card(
         rx.hstack(
-            rx.text("未读 ", s.unread, " 条", size="2"),
+            rx.text("未读 ", s.unread, " 条 · 最近的消息在前", size="2"),
             rx.spacer(),
             rx.button("全部标为已读", size="1", variant="soft", on_click=s.mark_all_read),
             width="100%",

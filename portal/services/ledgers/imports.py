@@ -37,7 +37,8 @@ from portal.services.base.errors import ValidationFailed
 from portal.services.base.text import clean_text
 from portal.services.demands.intake import NewDemand, open_demands
 from portal.services.ledgers import xlsx_guard
-from portal.services.ledgers.sheets import LEDGERS, write_xlsx
+from portal.services.ledgers.sheets import LEDGERS
+from portal.services.ledgers.writers import write_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
