@@ -115,7 +115,7 @@ up() {
     nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
   fi
   wait_healthy
-  echo "门户地址: $PORTAL_PUBLIC_ORIGIN  (nginx :$CLUSTER_PORT → $CLUSTER_WORKERS 个进程 @ $CLUSTER_UPSTREAMS;PostgreSQL、Redis、调度器 1 个)"
+  echo "门户地址: $PORTAL_PUBLIC_ORIGIN  (nginx :$CLUSTER_PORT → $CLUSTER_WORKERS 个进程 @ $CLUSTER_UPSTREAMS;PostgreSQL、Redis、调度器 1 个$([ "$CLUSTER_STANDBY_SCHEDULER" = 1 ] && echo " + 备用 1 个"))"
 }
 
 stop_group() {
