@@ -1,8 +1,34 @@
 """Reflex configuration. Ports and origins come from the environment (README § 配置)."""
 
+import functools
 import os
 
 import reflex as rx
+
+
+def _respawn_failed_workers() -> None:
+    """Granian (the server ``reflex run --env prod`` starts) stops every worker when one dies, unless
+    told to respawn it; Reflex builds granian's server without that option. A worker killed by the
+    kernel or an operator must cost only its own connections, which reconnect to the others (issue #24,
+    tests_cluster/test_worker_killed.py), so a dead worker is started again."""
+    try:
+        from granian.server import Server
+    except ImportError:  # uvicorn instead of granian
+        return
+    init = Server.__init__
+    if getattr(init, "respawns", False):
+        return
+
+    @functools.wraps(init)
+    def respawning(self, *args, **kwargs):
+        kwargs.setdefault("respawn_failed_workers", True)
+        init(self, *args, **kwargs)
+
+    respawning.respawns = True
+    Server.__init__ = respawning
+
+
+_respawn_failed_workers()
 
 _port = int(os.environ.get("PORT", "3000"))
 _origin = os.environ.get("PORTAL_PUBLIC_ORIGIN") or None

@@ -12,6 +12,8 @@
 #   PORTAL_DATABASE_URL   (postgresql+psycopg://postgres@127.0.0.1:5432/portal; created when missing)
 #   REFLEX_REDIS_URL      (redis://127.0.0.1:6379/0)
 #   PORTAL_PUBLIC_ORIGIN  (http://localhost:$CLUSTER_PORT) the one origin browsers use
+#   CLUSTER_STANDBY_SCHEDULER (0)  1: a second scheduler that waits on the lock and takes over when the
+#                         first dies (within PORTAL_SCHEDULER_RETRY_SECONDS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -21,6 +23,9 @@ CLUSTER_PORT="${CLUSTER_PORT:-8080}"
 CLUSTER_WORKERS="${CLUSTER_WORKERS:-2}"
 CLUSTER_BACKEND_PORT="${CLUSTER_BACKEND_PORT:-3100}"
 CLUSTER_UPSTREAMS="${CLUSTER_UPSTREAMS:-127.0.0.1:$CLUSTER_BACKEND_PORT}"
+CLUSTER_STANDBY_SCHEDULER="${CLUSTER_STANDBY_SCHEDULER:-0}"
+SCHEDULERS="scheduler"
+[ "$CLUSTER_STANDBY_SCHEDULER" = 1 ] && SCHEDULERS="scheduler standby"
 export PORTAL_DATABASE_URL="${PORTAL_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/portal}"
 export REFLEX_REDIS_URL="${REFLEX_REDIS_URL:-redis://127.0.0.1:6379/0}"
 export PORTAL_PUBLIC_ORIGIN="${PORTAL_PUBLIC_ORIGIN:-http://localhost:$CLUSTER_PORT}"
@@ -89,10 +94,13 @@ up() {
   rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
   python -m portal.cli migrate
   python -m portal.cli seed-demo --if-empty
-  if ! alive scheduler; then
-    setsid python -m portal.jobs >>"$RUN/scheduler.log" 2>&1 &
-    echo $! >"$RUN/scheduler.pid"
-  fi
+  for name in $SCHEDULERS; do
+    if ! alive "$name"; then
+      setsid python -m portal.jobs >>"$RUN/$name.log" 2>&1 &
+      echo $! >"$RUN/$name.pid"
+      sleep 1  # the first one started takes the lock; the standby waits
+    fi
+  done
   if ! alive web; then
     PORT="$CLUSTER_BACKEND_PORT" GRANIAN_WORKERS="$CLUSTER_WORKERS" \
       REFLEX_API_URL="$PORTAL_PUBLIC_ORIGIN" REFLEX_DEPLOY_URL="$PORTAL_PUBLIC_ORIGIN" \
@@ -107,7 +115,7 @@ up() {
     nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf"
   fi
   wait_healthy
-  echo "门户地址: $PORTAL_PUBLIC_ORIGIN  (nginx :$CLUSTER_PORT → $CLUSTER_WORKERS 个进程 @ $CLUSTER_UPSTREAMS;PostgreSQL、Redis、调度器 1 个)"
+  echo "门户地址: $PORTAL_PUBLIC_ORIGIN  (nginx :$CLUSTER_PORT → $CLUSTER_WORKERS 个进程 @ $CLUSTER_UPSTREAMS;PostgreSQL、Redis、调度器 1 个$([ "$CLUSTER_STANDBY_SCHEDULER" = 1 ] && echo " + 备用 1 个"))"
 }
 
 stop_group() {
@@ -127,12 +135,13 @@ down() {
   fi
   stop_group web
   stop_group scheduler
+  stop_group standby
   echo "集群已停止"
 }
 
 status() {
   local code=0
-  for name in web scheduler; do
+  for name in web $SCHEDULERS; do
     if alive "$name"; then echo "$name: 运行中 (pid $(cat "$RUN/$name.pid"))"; else echo "$name: 未运行"; code=1; fi
   done
   if [ -f "$RUN/nginx/nginx.pid" ] && kill -0 "$(cat "$RUN/nginx/nginx.pid")" 2>/dev/null; then

@@ -2,74 +2,23 @@
 behind nginx. Opt-in (``PORTAL_TEST_CLUSTER=1`` with ``PORTAL_TEST_DATABASE_URL`` and
 ``PORTAL_TEST_REDIS_URL``; scripts/test.sh runs it last): it builds the portal and starts nginx.
 
-Checks: pages, the API and the websocket through nginx on one origin; both workers answer; a login over
-the socket through nginx; the throttle sees the client's address, not nginx's; health in detail for the
-local host with the scheduler's lease; metrics added up across processes; ``down`` stops everything."""
+The cluster is tests_cluster/conftest.py's. Checks: pages, the API and the websocket through nginx on
+one origin; both workers answer; a login over the socket through nginx; the throttle sees the
+client's address, not nginx's; health in detail for the local host with the scheduler's lease;
+metrics added up across processes; ``status`` names every piece."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 
 from portal.state.accounts.forms import LoginState
 from tests.e2e.test_hostile_client import RawClient
+from tests_cluster.conftest import ENABLED
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "")
-pytestmark = pytest.mark.skipif(
-    not (os.environ.get("PORTAL_TEST_CLUSTER") and PG_URL and REDIS_URL),
-    reason="PORTAL_TEST_CLUSTER=1 with PostgreSQL and Redis test URLs",
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    import redis
-
-    import tests.conftest as test_db
-
-    name = f"portal_cluster_{uuid.uuid4().hex[:6]}"
-    test_db.PG_URL = PG_URL
-    database_url = test_db.create_pg_database(name)
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-    env.update(
-        CLUSTER_PORT=str(port),
-        CLUSTER_BACKEND_PORT=str(_free_port()),
-        CLUSTER_RUN_DIR=str(tmp_path_factory.mktemp("cluster")),
-        PORTAL_DATABASE_URL=database_url,
-        REFLEX_REDIS_URL=REDIS_URL,
-        PORTAL_PUBLIC_ORIGIN=f"http://127.0.0.1:{port}",
-        PORTAL_PRIVATE_UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
-    )
-
-    def script(command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["bash", "scripts/cluster.sh", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500
-        )
-
-    started = script("up")
-    assert started.returncode == 0, started.stdout[-3000:] + started.stderr[-3000:]
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "database_url": database_url, "script": script}
-    finally:
-        script("down")
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        test_db.drop_pg_database(name)
+pytestmark = pytest.mark.skipif(not ENABLED, reason="PORTAL_TEST_CLUSTER=1 with PostgreSQL and Redis test URLs")
 
 
 def test_one_origin_through_nginx(cluster):
