@@ -273,7 +273,7 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
         sheets.LEDGERS["problems"], title="=SUM(1,2)台账", columns=("@SUM(1,2)", "+1+1", "-2+3", "=1+1"), footnote="注"
     )
     # The 提报 texts in cells of their own, the way a unit's name would start a cell.
-    monkeypatch.setattr(sheets, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
+    monkeypatch.setattr(writers, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
     xlsx, text = tmp_path / "h.xlsx", tmp_path / "h.csv"
     row = (["=1+2", "+3", "-4", "@5"], "=QS1", "-91370900", today())
     for path, write in ((xlsx, writers.write_xlsx), (text, writers.write_csv)):

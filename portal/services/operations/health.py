@@ -85,7 +85,9 @@ def _postgres_lease() -> dict:
     sql = text(
         "SELECT a.application_name, a.client_addr, a.backend_start FROM pg_locks l "
         "JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key"
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = :key "
+        # Advisory locks are per database: another portal on the same server holds its own lease.
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     with get_engine().connect() as connection:
         row = connection.execute(sql, {"key": SCHEDULER_LOCK_KEY}).first()
