@@ -97,3 +97,34 @@ def test_metric_route_labels_are_bounded():
     assert route_label("/_upload") == "/_upload"
     made_up = {route_label(f"/api/x{i}") for i in range(50)} | {route_label(f"/_x{i}") for i in range(50)}
     assert len(made_up) == 1
+
+
+def test_a_town_handler_reads_only_its_own_enterprises_suggestions_of_another_units_meeting(demo_accounts):
+    """A 镇街 sees a meeting one of its enterprises attended; the 意见建议 of another 镇街's enterprises at that
+    meeting are not its to read."""
+    from portal.core.clock import fixed, use_clock
+    from portal.models.enums import MeetingKind
+    from portal.services.enterprises import meetings
+    from tests.services.test_collection import THURSDAY
+    from tests.services.test_enterprise_directory import _enterprise_of
+    from tests.services.test_lifecycle import unit_id
+
+    qiye1, qiye2 = _enterprise_of("qiye1"), _enterprise_of("qiye2")  # 东街's and another 镇街's
+    zhujian = unit_id("市住房和城乡建设局")
+    form = meetings.MeetingForm(
+        kind=MeetingKind.TEA_PARTY,
+        title="重点企业政企茶话会",
+        held_on="2026-11-25",
+        enterprise_ids=[str(qiye1.id), str(qiye2.id)],
+        unit_ids=[str(zhujian)],
+        suggestions=[
+            meetings.Suggestion("希望简化厂房竣工验收流程。", str(qiye1.id), str(zhujian)),
+            meetings.Suggestion("外镇企业的融资困难情况。", str(qiye2.id), str(zhujian)),
+        ],
+    )
+    with use_clock(fixed(THURSDAY)):
+        meeting_id = meetings.record_meeting(actor=actor("zhongxin"), form=form)
+        _row, everything = meetings.meeting_problems(actor=actor("zhongxin"), meeting_id=meeting_id)
+        _row, own = meetings.meeting_problems(actor=actor("dongjie"), meeting_id=meeting_id)
+    assert len(everything) == 2
+    assert [p["enterprise_id"] for p in own] == [qiye1.id]
