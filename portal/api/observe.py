@@ -13,16 +13,22 @@ from portal.core.metrics import REQUEST_SECONDS, REQUESTS
 log = logging.getLogger("portal.http")
 
 
+# The portal's own API routes (``routes.*_API``) and Reflex's endpoints: nothing else gets a label of its own.
+_API_NAMES = {"health", "metrics", "files", "policy-files", "exports", "ledger-template", "bulletins", "session"}
+_REFLEX_NAMES = {"_event", "_upload", "_health", "_all_routes"}
+
+
 def route_label(path: str) -> str:
-    """A bounded label for ``path``: ``/api/<name>``, ``/_upload`` and the like, else ``page`` (the
-    built frontend). Ids never reach a label, so a client cannot grow the metrics."""
+    """A bounded label for ``path``: ``/api/<name>`` of a known route, ``/_upload`` and the like, ``other``
+    for any other ``/api`` or ``/_`` path, else ``page`` (the built frontend). Neither ids nor made-up
+    names reach a label, so a client cannot grow the metrics."""
     parts = [part for part in path.split("/") if part]
     if not parts:
         return "page"
-    if parts[0] == "api" and len(parts) > 1:
-        return "/api/" + parts[1][:40]
+    if parts[0] == "api":
+        return "/api/" + parts[1] if len(parts) > 1 and parts[1] in _API_NAMES else "other"
     if parts[0].startswith("_"):
-        return "/" + parts[0][:40]
+        return "/" + parts[0] if parts[0] in _REFLEX_NAMES else "other"
     return "page"
 
 

@@ -148,7 +148,7 @@ def test_new_record_on_the_spot_then_the_enterprise_registers_and_finds_its_dema
     registration = dict(
         credit_code=record.credit_code,
         contact_name="赵厂长",
-        contact_phone="13905381234",
+        contact_phone="13805380001",  # the phone staff recorded (a stranger's phone is refused)
         username="xinqiye",
         password="Tai-an#Machine2026",
         password_confirm="Tai-an#Machine2026",

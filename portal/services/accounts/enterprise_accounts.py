@@ -17,7 +17,7 @@ from portal.core.ids import parse_id
 from portal.core.settings import get_settings
 from portal.models.enums import INDUSTRIES, ROLE_LABELS, EnterpriseScale, Role, UnitKind
 from portal.models.records.accounts import UserPublic
-from portal.models.tables import AdmittedCreditCode, Enterprise, Unit, User
+from portal.models.tables import AdmittedCreditCode, Demand, Enterprise, Unit, User
 from portal.services.accounts.actor import Actor
 from portal.services.accounts.throttle import Limit, locked, record_failure, throttle_key
 from portal.services.base.errors import Forbidden, ServiceError, ValidationFailed
@@ -87,8 +87,28 @@ def _unclaimed_record(session: Session, code: str) -> Enterprise | None:
     return None if has_account else enterprise
 
 
+# Name and credit code are public: the staff's record (and the demands on it) goes only to someone who also
+# gives a phone staff recorded for the enterprise; anyone else brings the licence to the 推进中心 (认领).
+RECORD_PHONE_MISMATCH = "该企业已由推进中心登记,请填写登记时留下的联系电话;如已更换,请携营业执照联系推进中心认领账号"
+
+
+def _phone_on_record(session: Session, record: Enterprise, phone: str) -> bool:
+    """Whether ``phone`` is the record's contact phone or the contact phone of one of its demands."""
+    known = {record.contact_phone} | set(
+        session.exec(select(Demand.contact_phone).where(Demand.enterprise_id == record.id)).all()
+    )
+    return bool(phone) and phone in {security.normalise_phone(p) for p in known if p}
+
+
 def _registration_conflicts(
-    session: Session, errors: dict[str, str], *, name: str, code: str, username: str, record: Enterprise | None
+    session: Session,
+    errors: dict[str, str],
+    *,
+    name: str,
+    code: str,
+    username: str,
+    record: Enterprise | None,
+    phone: str = "",
 ) -> None:
     """Add the messages for a username, enterprise name or credit code that is already taken (a record
     without any account is not taken: it is linked, when the name matches it)."""
@@ -97,6 +117,8 @@ def _registration_conflicts(
     if record is not None:
         if "enterprise_name" not in errors and record.name != name:
             errors["enterprise_name"] = "企业名称与该统一社会信用代码在企业台账中登记的名称不一致,请核对营业执照"
+        elif "contact_phone" not in errors and not _phone_on_record(session, record, phone):
+            errors["contact_phone"] = RECORD_PHONE_MISMATCH
         return
     if "enterprise_name" not in errors and session.exec(select(Enterprise.id).where(Enterprise.name == name)).first():
         errors["enterprise_name"] = "该企业已注册,请联系本企业已有账号或推进中心"
@@ -153,7 +175,7 @@ def register_enterprise(*, form: EnterpriseRegistration, client_address: str = "
     with session_scope() as session:
         town_id = _town_id(session, form.town_unit_id, errors)
         record = None if "credit_code" in errors else _unclaimed_record(session, code)
-        _registration_conflicts(session, errors, name=name, code=code, username=username, record=record)
+        _registration_conflicts(session, errors, name=name, code=code, username=username, record=record, phone=phone)
         if errors:
             raise ValidationFailed(errors)
         if record is not None:

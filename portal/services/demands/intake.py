@@ -58,8 +58,11 @@ def _text_errors(form: DemandForm) -> dict[str, str]:
         errors["content"] = "诉求内容至少10个字,请把问题和诉求说清楚"
     elif len(content) > CONTENT_MAX:
         errors["content"] = "诉求内容不超过2000字"
-    if not clean_text(form.contact_name, limit=50):
+    contact_name = clean_text(form.contact_name, limit=50)
+    if not contact_name:
         errors["contact_name"] = "请填写联系人"
+    elif len(contact_name) > 50:
+        errors["contact_name"] = "联系人不超过50字"
     if err := security.phone_error(clean_text(form.contact_phone, limit=30)):
         errors["contact_phone"] = err
     return errors

@@ -217,4 +217,11 @@ def meeting_problems(*, actor: Actor, meeting_id) -> tuple[MeetingRow, list[Prob
         rows = session.exec(_query(session, actor).where(Meeting.id == meeting.id)).all()
         if not rows:
             raise NotFound("未找到该会议")
-        return _rows(session, rows)[0], problem_rows(session, meeting_id=meeting.id)
+        problems = problem_rows(session, meeting_id=meeting.id)
+        area = area_condition(session, actor)
+        if area is not None and meeting.unit_id != actor.unit_id:
+            # Another unit's meeting one of its enterprises attended: only those enterprises' 意见建议.
+            attending = {p["enterprise_id"] for p in problems}
+            mine = set(session.exec(select(Enterprise.id).where(Enterprise.id.in_(attending), area)).all())
+            problems = [p for p in problems if p["enterprise_id"] in mine]
+        return _rows(session, rows)[0], problems

@@ -99,6 +99,8 @@ def _checked_profile(session: Session, form: EnterpriseForm, errors: dict[str, s
         errors["scale"] = "请选择企业规模"
     if not values["contact_name"]:
         errors["contact_name"] = "请填写联系人"
+    elif len(values["contact_name"]) > 50:
+        errors["contact_name"] = "联系人不超过50字"
     if err := security.phone_error(values["contact_phone"]):
         errors["contact_phone"] = err
     if len(values["address"]) > 200:
