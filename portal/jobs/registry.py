@@ -16,7 +16,7 @@ from portal.core.metrics import JOB_RUNS, JOB_SECONDS
 from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
 from portal.services.demands import attachments, default_rating
-from portal.services.enterprises import consultation
+from portal.services.enterprises import consultation, tracking
 from portal.services.ledgers import exports
 from portal.services.operations import backup, job_runs
 from portal.services.supervision import figures, sweep, timed_work
@@ -57,6 +57,7 @@ def _housekeeping() -> dict:
         "throttles": throttle.purge_throttles(),
         "staged_files": attachments.purge_staged(),
         "ledger_exports": exports.purge_exports(),
+        "track_lookups": tracking.purge_track_lookups(),
     }
 
 

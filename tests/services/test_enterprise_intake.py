@@ -311,3 +311,21 @@ def test_track_wrong_pairs_say_only_not_found_and_are_throttled(demo_accounts):
     assert locked.value.message == tracking.THROTTLED
     with session_scope() as session:
         assert len(session.exec(select(TrackLookup)).all()) == 2 + 3 + 1 + 1 + 10 + 1  # every lookup logged
+
+
+def test_track_log_is_kept_half_a_year_then_purged(demo_accounts):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from portal.core.clock import now
+    from portal.core.db import session_scope
+    from portal.models.tables import TrackLookup
+    from portal.services.enterprises import tracking
+
+    with session_scope() as session:
+        session.add(TrackLookup(address="203.0.113.9", code="QS1", found=False, created_at=now() - timedelta(days=181)))
+        session.add(TrackLookup(address="203.0.113.9", code="QS2", found=False, created_at=now() - timedelta(days=10)))
+    assert tracking.purge_track_lookups() == 1
+    with session_scope() as session:
+        assert [row.code for row in session.exec(select(TrackLookup))] == ["QS2"]

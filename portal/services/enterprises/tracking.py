@@ -100,3 +100,16 @@ def track_demand(*, code: str, phone_tail: str, client_address: str = "") -> Tra
     if result is None:
         raise ServiceError(NOT_FOUND)
     return result
+
+
+LOOKUP_KEEP = timedelta(days=180)
+
+
+def purge_track_lookups(*, keep: timedelta = LOOKUP_KEEP) -> int:
+    """The 进度查询 log is kept half a year (enough to investigate a guessing campaign), then deleted: anonymous
+    requests must not grow a table for ever. Returns how many rows went."""
+    from sqlalchemy import delete
+
+    with session_scope() as session:
+        result = session.exec(delete(TrackLookup).where(TrackLookup.created_at < now() - keep))
+        return result.rowcount or 0
