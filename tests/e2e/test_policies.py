@@ -131,10 +131,11 @@ def test_centre_publishes_a_policy_and_the_matching_enterprise_hears_of_it(new_p
     expect(row.get_by_text("已发布")).to_be_visible()
 
     ent = new_page()
-    login(ent, "qiye1")  # 制造业, 小型
-    expect(ent.get_by_role("region", name="为您推荐的政策").get_by_text(re.compile("匹配:.*制造业"))).not_to_have_count(
-        0
-    )
+    login(ent, "qiye1")  # 制造业, 小型; lands on /my, whose 为您推荐 names what matched
+    expect(ent.get_by_role("region", name="为您推荐").get_by_text(re.compile("匹配:.*制造业"))).not_to_have_count(0)
+    expect(
+        ent.get_by_role("region", name="为您推荐").get_by_role("link", name="小型制造企业设备更新贴息办法")
+    ).to_be_visible()
     ent.goto("/my/notifications")
     ent.get_by_role("link", name="新政策:小型制造企业设备更新贴息办法").click()
     expect(ent.get_by_role("heading", name="小型制造企业设备更新贴息办法", level=1)).to_be_visible()

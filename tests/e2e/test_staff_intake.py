@@ -48,6 +48,7 @@ def test_hotline_demand_reaches_the_dispatch_queue_with_its_channel(new_page):
     # The enterprise sees it in 我的诉求 with its channel, and was told.
     owner = new_page()
     login(owner, "qiye1")
+    owner.goto("/my/demands")
     expect(owner.get_by_role("row").filter(has_text="热线来电施工许可协调")).to_contain_text("服务热线")
 
 
@@ -98,6 +99,7 @@ def test_new_record_later_registers_and_finds_its_demand(new_page, on_portal_db)
     visitor.get_by_role("button", name="注册").click()
     expect(visitor).to_have_url(path_is("/login"))
     login(visitor, "chuangkou01", "Window-Trade-Lark-38")
+    visitor.goto("/my/demands")
     expect(visitor.get_by_role("row").filter(has_text="窗口反映营业执照变更难")).to_contain_text("办不成事窗口")
     with on_portal_db():
         from portal.core.db import session_scope
