@@ -345,3 +345,46 @@ def test_public_summary_and_the_monthly_series(people):
     assert month["period"] == "2026年11月" and year["period"] == "2026年"
     assert year["received"] == month["received"]
     assert [p["month"] for p in series][-1] == "2026-11" and series[-1]["received"] == 3 and len(series) == 12
+
+
+def test_two_transactions_carding_one_unit_at_once_both_count(people, monkeypatch, request):
+    """Two orders of one unit carded at the same moment in two transactions: the second yellow makes a red.
+    Without the unit lock each transaction counted only its own card on PostgreSQL and no red came (#25)."""
+    if request.node.callspec.params.get("db") != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time; the race is PostgreSQL's")
+    from portal.services.base.notices import centre_unit_id
+    from portal.services.calendar.store import get_calendar
+
+    first = dispatched_order(people, title="并发亮牌诉求一")[0]
+    second = dispatched_order(people, title="并发亮牌诉求二")[0]
+    moment = datetime(2026, 10, 20, 9, 0, tzinfo=SH)
+    barrier, counted = threading.Barrier(2), sweep.active_yellow_count
+
+    def count_together(session, unit, month):
+        try:  # both transactions count at once — unless one is held at the unit lock
+            barrier.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass
+        return counted(session, unit, month)
+
+    monkeypatch.setattr(sweep, "active_yellow_count", count_together)
+    with session_scope() as session:
+        context = sweep._Context(moment, get_calendar(session), sweep.rules(session), centre_unit_id(session))
+        seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}
+    errors = []
+
+    def card(order_id):
+        try:
+            with use_clock(fixed(moment)), session_scope() as session:
+                sweep._check_order(session, order_id, seen[order_id], context)
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=card, args=(o.id,)) for o in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(cards()) == 2
+    assert len([n for n in notices("红牌") if n.unit_id == first.unit_id]) == 1

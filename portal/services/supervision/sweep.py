@@ -273,6 +273,12 @@ def _send_overdue(session, order, demand, context: _Context) -> bool:
     key = f"o{order.id}:r{order.round}:{CardColor.YELLOW}"
     if session.exec(select(Card.id).where(Card.unique_key == key)).first():
         return sent
+    # One unit's cards are added one transaction at a time: the ladder below counts the unit's standing yellows,
+    # and two transactions carding two orders of one unit at once would each miss the other's card and skip a
+    # red (PostgreSQL, READ COMMITTED: the count after the lock sees every card committed before it). SQLite
+    # serialises writers anyway and ignores the lock. FOR NO KEY UPDATE, not FOR UPDATE: this transaction's own
+    # notices already hold a KEY SHARE on the unit (their foreign key), which FOR UPDATE would deadlock against.
+    session.exec(select(Unit.id).where(Unit.id == order.unit_id).with_for_update(key_share=True))
     session.exec(  # keyed by this order, which only this transaction holds (see _notice)
         insert(Card).values(
             unit_id=order.unit_id,
