@@ -46,7 +46,7 @@ def test_a_visit_with_two_problems_yields_two_demands(new_page, portal_server):
     page.get_by_label("走访日期").fill(YESTERDAY)
     page.get_by_label("走访人员").fill("张三、李四")
     page.get_by_role("button", name="保存走访").click()
-    expect(page.get_by_text("请填写走访情况")).to_be_visible()  # nothing saved without 走访情况
+    expect(page.locator("#summary-error")).to_contain_text("请填写走访情况")  # beside the field; nothing saved
     page.get_by_label("走访情况").fill("了解企业生产经营情况。")
     page.get_by_label("发现问题 1").fill("厂房施工许可办理进度慢,希望加快办理。")
     page.get_by_label("发现问题 2").fill("招工难,希望组织专场招聘会帮助企业招工。")

@@ -75,7 +75,7 @@ def test_dispatcher_imports_a_ledger_sees_the_bad_row_then_imports_the_fixed_fil
     login(disp, "zhongxin")
     disp.goto("/staff/reports")
     with disp.expect_download() as download:
-        disp.get_by_role("button", name="下载模板").click()
+        disp.get_by_role("button", name="下载模板", exact=True).click()
     template = tmp_path / "问题台账.xlsx"
     download.value.save_as(template)
     good = ["泰山示例建设工程有限公司", "园区污水管网接入手续办理缓慢,影响新厂房投产。", "市住房和城乡建设局",
