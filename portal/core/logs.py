@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import sys
+import traceback
 from contextvars import ContextVar
 
 from portal.core.settings import get_settings
@@ -69,7 +70,26 @@ class _Redact(logging.Filter):
             record.msg, record.args = cleaned, None
         for key in [k for k in record.__dict__ if k not in _RESERVED and _SECRET_FIELDS.search(k.lower())]:
             delattr(record, key)
+        _database_error_without_values(record)
         return True
+
+
+def _database_error_without_values(record: logging.LogRecord) -> None:
+    """A database error's message carries the row (PostgreSQL's DETAIL: “Failing row contains (…)”, “Key
+    (username)=(…) already exists”): the traceback is kept, the message cut to its first line, which names
+    the constraint and not the values."""
+    from sqlalchemy.exc import DBAPIError
+
+    exc = record.exc_info[1] if record.exc_info else None
+    if not isinstance(exc, DBAPIError):
+        return
+    first_line = (str(exc.orig).splitlines() or [""])[0]
+    record.exc_text = (
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(record.exc_info[2]))
+        + f"{type(exc).__module__}.{type(exc).__name__}: ({type(exc.orig).__name__}) {first_line}"
+    )
+    record.exc_info = None
 
 
 def _json_formatter() -> logging.Formatter:

@@ -78,13 +78,31 @@ def test_contact_name_longer_than_the_column_is_refused(demo_accounts, way):
 def test_database_errors_do_not_carry_the_values_into_the_log(demo_accounts):
     """An unexpected database error is logged with its traceback; its message must not hold the row's
     values (demand text, phone numbers, password hashes)."""
+    import io
+    import logging
+
+    from portal.core import logs
+
     secret = "13805389999-机密诉求内容"
-    with pytest.raises(IntegrityError) as failed:
-        with get_engine().begin() as connection:
-            connection.execute(
-                text('INSERT INTO "user" (id, username) VALUES (:a, :b), (:a, :b)'), {"a": 999999, "b": secret}
-            )
-    assert secret not in str(failed.value)
+    logs.configure_logging(force=True)
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "_portal", False))
+    stream = io.StringIO()
+    handler.setStream(stream)
+    try:
+        with pytest.raises(IntegrityError):
+            try:
+                with get_engine().begin() as connection:
+                    connection.execute(
+                        text('INSERT INTO "user" (id, username) VALUES (:a, :b), (:a, :b)'), {"a": 999999, "b": secret}
+                    )
+            except IntegrityError:
+                logging.getLogger("portal.test").exception("event handler failed")
+                raise
+    finally:
+        logs.configure_logging(force=True)
+    written = stream.getvalue()
+    assert "event handler failed" in written and "IntegrityError" in written and "Traceback" in written
+    assert secret not in written
 
 
 def test_metric_route_labels_are_bounded():
