@@ -97,7 +97,12 @@ def _public_figures() -> rx.Component:
 def _newest_policies() -> rx.Component:
     return card(
         rx.heading("最新政策", size="4", as_="h2"),
-        rx.text("按发布日期从新到旧,显示最新 ", HomeState.policies.length(), " 条", size="1", color="var(--gray-11)"),
+        rx.text(
+            "按发布日期从新到旧",
+            rx.cond(HomeState.loaded, rx.fragment(",显示最新 ", HomeState.policies.length(), " 条"), ""),
+            size="1",
+            color="var(--gray-11)",
+        ),
         loading_or(
             HomeState.loaded,
             rx.cond(
