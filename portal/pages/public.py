@@ -64,7 +64,7 @@ def _period_figures(s) -> rx.Component:
             _tile("平均办理用时", s["avg_days"], "个工作日", s["period"]),
             _tile("差评整改率", s["rectify_rate"], "%", s["period"]),
             columns=rx.breakpoints(initial="2", md="5"),
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         width="100%",
@@ -97,7 +97,12 @@ def _public_figures() -> rx.Component:
 def _newest_policies() -> rx.Component:
     return card(
         rx.heading("最新政策", size="4", as_="h2"),
-        rx.text("按发布日期从新到旧,显示最新 ", HomeState.policies.length(), " 条", size="1", color="var(--gray-11)"),
+        rx.text(
+            "按发布日期从新到旧",
+            rx.cond(HomeState.loaded, rx.fragment(",显示最新 ", HomeState.policies.length(), " 条"), ""),
+            size="1",
+            color="var(--gray-11)",
+        ),
         loading_or(
             HomeState.loaded,
             rx.cond(
@@ -145,11 +150,13 @@ def index() -> rx.Component:
                 _entry("search", "进度查询", "输入诉求编号和联系电话后四位,无需登录即可查看办理进度", routes.TRACK),
                 _entry("book-open", "政策一站查", "惠企政策集中查询、解读和申兑指南", routes.POLICIES),
                 columns=rx.breakpoints(initial="1", sm="3"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             _public_figures(),
-            rx.grid(_newest_policies(), _promise(), columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
+            rx.grid(
+                _newest_policies(), _promise(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
+            ),
             spacing="5",
             width="100%",
         )
@@ -174,7 +181,7 @@ def not_found() -> rx.Component:
                         ),
                         rx.fragment(),
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                 ),
                 spacing="4",
@@ -240,14 +247,14 @@ def register() -> rx.Component:
                                 "企业规模", "scale", [(s.value, s.value) for s in EnterpriseScale], errors=errors
                             ),
                             columns=rx.breakpoints(initial="1", sm="3"),
-                            gap="3",
+                            spacing="3",
                             width="100%",
                         ),
                         rx.grid(
                             text_field("联系人", "contact_name", errors=errors, max_length=50),
                             text_field("联系电话", "contact_phone", errors=errors, max_length=20),
                             columns=rx.breakpoints(initial="1", sm="2"),
-                            gap="3",
+                            spacing="3",
                             width="100%",
                         ),
                         text_field("用户名", "username", errors=errors, max_length=30, hint="4–30位字母、数字或下划线"),
@@ -257,7 +264,7 @@ def register() -> rx.Component:
                             ),
                             text_field("确认密码", "password_confirm", type="password", errors=errors),
                             columns=rx.breakpoints(initial="1", sm="2"),
-                            gap="3",
+                            spacing="3",
                             width="100%",
                         ),
                         rx.button("注册", type="submit", width="100%", size="3"),

@@ -289,7 +289,7 @@ def test_track_wrong_pairs_say_only_not_found_and_are_throttled(demo_accounts):
         with pytest.raises(ServiceError) as refused:
             tracking.track_demand(code=code, phone_tail=tail, client_address="10.0.0.2")
         answers.append((type(refused.value), refused.value.message, getattr(refused.value, "errors", None)))
-    assert answers[0] == answers[1] == (ServiceError, "未找到", None)
+    assert answers[0] == answers[1] == (ServiceError, tracking.NOT_FOUND, None)
     with pytest.raises(ValidationFailed) as malformed:
         tracking.track_demand(code="x", phone_tail="12a", client_address="10.0.0.2")
     assert set(malformed.value.errors) == {"code", "phone_tail"}

@@ -33,7 +33,7 @@ def _found() -> rx.Component:
                 text_field("新用户名", "username", errors=C.errors, hint="4–30位字母、数字或下划线,以字母开头"),
                 text_field("核验材料", "evidence", errors=C.errors, placeholder="如:营业执照原件、法定代表人身份证"),
                 columns=rx.breakpoints(initial="1", sm="2"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             rx.button("确认认领", type="submit", margin_top="12px"),
@@ -73,7 +73,7 @@ def _claim_card() -> rx.Component:
             rx.flex(
                 text_field("统一社会信用代码", "credit_code", errors=C.errors, max_length=18),
                 rx.button("查询", type="submit", align_self="end"),
-                gap="3",
+                spacing="3",
                 align="end",
             ),
             on_submit=C.find,

@@ -72,7 +72,7 @@ def _form() -> rx.Component:
         ),
         rx.vstack(
             rx.text("协办单位", weight="medium", size="2"),
-            rx.flex(rx.foreach(C.units, _co_checkbox), wrap="wrap", gap="1", role="group", aria_label="协办单位"),
+            rx.flex(rx.foreach(C.units, _co_checkbox), wrap="wrap", spacing="1", role="group", aria_label="协办单位"),
             rx.cond(
                 C.errors.contains(PREFIX + "co_unit_ids"),
                 rx.text(C.errors[PREFIX + "co_unit_ids"], color="var(--red-11)", size="1", role="alert"),

@@ -173,7 +173,7 @@ def pilot_code_form() -> rx.Component:
                 textarea_field("依据", "pilot_reason", errors=A.errors, rows="2", max_length=500),
                 rx.button("准予", type="submit", align_self="end"),
                 columns=rx.breakpoints(initial="1", sm="3"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             on_submit=A.admit_pilot_code,

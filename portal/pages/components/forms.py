@@ -181,7 +181,7 @@ def select_field(
 
 def field_grid(*children: rx.Component) -> rx.Component:
     """A form's fields in one column on a phone, two on a tablet and three on a desktop."""
-    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2", md="3"), gap="3", width="100%")
+    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%")
 
 
 _SCORES = [(str(n), f"{n}分") for n in range(5, 0, -1)]

@@ -13,7 +13,7 @@ def promise_list(items: rx.Var) -> rx.Component:
             lambda p: rx.flex(
                 rx.el.dt(p["what"], font_weight="600", min_width="8em"),
                 rx.el.dd(p["limit"], margin="0"),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 padding_y="4px",
                 border_bottom="1px solid var(--gray-4)",

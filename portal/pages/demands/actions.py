@@ -133,12 +133,14 @@ def _dispatch_form() -> rx.Component:
             select_field("承办单位", "lead_unit_id", D.units, errors=D.errors, default_value=D.suggestion["lead"]),
             select_field("时限等级", "level", _LEVELS, errors=D.errors, default_value=D.suggestion["level"]),
             columns=rx.breakpoints(initial="1", sm="2"),
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         rx.vstack(
             rx.text("协办单位", weight="medium", size="2"),
-            rx.flex(rx.foreach(D.units, _co_unit_checkbox), wrap="wrap", gap="1", role="group", aria_label="协办单位"),
+            rx.flex(
+                rx.foreach(D.units, _co_unit_checkbox), wrap="wrap", spacing="1", role="group", aria_label="协办单位"
+            ),
             rx.cond(
                 D.errors.contains("co_unit_ids"),
                 rx.text(D.errors["co_unit_ids"], color="var(--red-11)", size="1"),
@@ -332,7 +334,7 @@ def handler_actions() -> rx.Component:
                     text_field("解决方式", "method", errors=D.errors, max_length=200),
                     select_field("是否解决", "solved", _YES_NO, errors=D.errors),
                     columns=rx.breakpoints(initial="1", sm="2"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 file_picker(D, "feedback_files"),

@@ -54,7 +54,7 @@ def _recent_row(row) -> rx.Component:
         rx.flex(
             rx.link(row["title"], href=href, weight="medium"),
             status_badge(row["status"]),
-            gap="2",
+            spacing="2",
             align="center",
             wrap="wrap",
         ),
@@ -76,7 +76,7 @@ def _recent() -> rx.Component:
         rx.flex(
             rx.link("查看全部诉求 →", href=routes.MY_DEMANDS, size="2"),
             rx.link("提交诉求", href=routes.MY_DEMAND_NEW, size="2"),
-            gap="4",
+            spacing="4",
             margin_top="8px",
         ),
     )
@@ -141,7 +141,7 @@ def enterprise_home() -> rx.Component:
             S.loaded,
             rx.vstack(
                 rx.cond(S.first_time, _guide(), rx.fragment()),
-                rx.grid(_recent(), _unread(), columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
+                rx.grid(_recent(), _unread(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
                 _recommended(),
                 rx.cond(
                     S.first_time,

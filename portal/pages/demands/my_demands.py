@@ -49,7 +49,7 @@ def _status_filter() -> rx.Component:
             )
             for value, label in statuses
         ],
-        gap="2",
+        spacing="2",
         wrap="wrap",
         margin_bottom="12px",
         role="group",
@@ -151,7 +151,7 @@ def new_demand() -> rx.Component:
                             placeholder="不确定(由推进中心分派)",
                         ),
                         columns=rx.breakpoints(initial="1", sm="3"),
-                        gap="3",
+                        spacing="3",
                         width="100%",
                     ),
                     text_field(
@@ -178,7 +178,7 @@ def new_demand() -> rx.Component:
                             "联系电话", "contact_phone", errors=errors, default_value=NewDemandState.contact_phone
                         ),
                         columns=rx.breakpoints(initial="1", sm="2"),
-                        gap="3",
+                        spacing="3",
                         width="100%",
                     ),
                     file_picker(NewDemandState, "demand_files"),

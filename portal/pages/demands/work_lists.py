@@ -237,7 +237,7 @@ def staff_search() -> rx.Component:
                     ),
                     rx.button("搜索", type="submit", align_self="end"),
                     columns=rx.breakpoints(initial="1", sm="2", md="4"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 on_submit=s.search,

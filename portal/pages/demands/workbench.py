@@ -51,7 +51,7 @@ def workbench() -> rx.Component:
         ),
         rx.flex(
             rx.foreach(WorkbenchState.counters, _counter),
-            gap="3",
+            spacing="3",
             wrap="wrap",
             margin_top="16px",
             role="group",

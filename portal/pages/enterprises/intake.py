@@ -33,7 +33,7 @@ def _enterprise_part() -> rx.Component:
                 rx.grid(
                     *new_enterprise_fields(S.errors, S.towns, "new_"),
                     columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 rx.text("新企业无需账号;企业日后以同一统一社会信用代码注册时自动关联。", size="1", color_scheme="gray"),
@@ -64,7 +64,7 @@ def _form() -> rx.Component:
                 text_field("联系人", "contact_name", errors=errors, max_length=50),
                 text_field("联系电话", "contact_phone", errors=errors, max_length=30),
                 columns=rx.breakpoints(initial="1", sm="2"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             rx.grid(
@@ -74,7 +74,7 @@ def _form() -> rx.Component:
                     "建议解决部门", "suggested_unit_id", S.units, errors=errors, placeholder="不确定(由推进中心分派)"
                 ),
                 columns=rx.breakpoints(initial="1", sm="3"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             text_field("标题", "title", errors=errors, max_length=50, placeholder="一句话概括诉求(50字以内)"),

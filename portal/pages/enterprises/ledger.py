@@ -36,7 +36,7 @@ def _search() -> rx.Component:
             select_field("所属行业", "industry", [(i, i) for i in INDUSTRIES], placeholder="全部"),
             rx.button("搜索", type="submit", align_self="end"),
             columns=rx.breakpoints(initial="1", sm="2", md="5"),
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         on_submit=L.search,
@@ -55,7 +55,7 @@ def _add_form() -> rx.Component:
                 text_field("联系电话", "contact_phone", errors=errors, max_length=30),
                 text_field("地址", "address", errors=errors, max_length=200),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                gap="3",
+                spacing="3",
                 width="100%",
             ),
             rx.hstack(
@@ -158,7 +158,7 @@ def _profile() -> rx.Component:
             kv("服务专员", rx.cond(f["service_user_name"] != "", f["service_user_name"], "未指定")),
         ),
         columns=rx.breakpoints(initial="1", md="2"),
-        gap="3",
+        spacing="3",
         width="100%",
     )
 
@@ -204,7 +204,7 @@ def _edit_form() -> rx.Component:
     return _section(
         "编辑档案",
         rx.form(
-            rx.grid(*_edit_fields(), columns=rx.breakpoints(initial="1", sm="2", md="3"), gap="3", width="100%"),
+            rx.grid(*_edit_fields(), columns=rx.breakpoints(initial="1", sm="2", md="3"), spacing="3", width="100%"),
             *[
                 textarea_field(label, key, errors=errors, default_value=f[key].to(str), max_length=2000)
                 for label, key in notes

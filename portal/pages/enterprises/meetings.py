@@ -26,7 +26,7 @@ def _units() -> rx.Component:
                 ),
             ),
             wrap="wrap",
-            gap="3",
+            spacing="3",
         ),
         rx.cond(
             M.errors.contains("unit_ids"),
@@ -54,7 +54,7 @@ def _suggestion(i) -> rx.Component:
             aria_label="意见建议 " + n + " 的解决部门",
         ),
         columns=rx.breakpoints(initial="1", md="3"),
-        gap="2",
+        spacing="2",
         width="100%",
     )
 

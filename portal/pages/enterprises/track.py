@@ -51,7 +51,7 @@ def track_page() -> rx.Component:
                     text_field("联系电话后四位", "phone_tail", errors=T.errors, max_length=4, placeholder="4位数字"),
                     rx.button("查询", type="submit", align_self="end", loading=T.busy),
                     columns=rx.breakpoints(initial="1", sm="3"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 on_submit=T.lookup,

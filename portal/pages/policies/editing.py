@@ -58,7 +58,7 @@ def _form() -> rx.Component:
                         "有效期止", "effective_to", errors=P.errors, default_value=P.form.get("effective_to", "")
                     ),
                     columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 _area("政策摘要", "summary", rows="2", max_length=1000),
@@ -76,7 +76,7 @@ def _form() -> rx.Component:
                     _field("区域标签", "regions", hint="镇街或园区名称"),
                     _field("事项标签", "topics", hint="如:融资信贷"),
                     columns=rx.breakpoints(initial="1", sm="2"),
-                    gap="3",
+                    spacing="3",
                     width="100%",
                 ),
                 file_picker(P, "policy_files", label="政策原件(发布后公开)"),

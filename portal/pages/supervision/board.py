@@ -50,7 +50,7 @@ def _board() -> rx.Component:
     return rx.grid(
         rx.foreach(S.units, _unit_tile),
         columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
-        gap="3",
+        spacing="3",
         width="100%",
         role="list",
         aria_label="承办单位亮牌情况",

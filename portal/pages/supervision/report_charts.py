@@ -32,7 +32,7 @@ def received_and_closed(points: rx.Var, key: str, heading: str, label: str, *, w
         label=label,
     )
     columns = "1" if wide else rx.breakpoints(initial="1", md="2")
-    return rx.grid(rx.box(chart, width="100%"), table, columns=columns, gap="4", width="100%")
+    return rx.grid(rx.box(chart, width="100%"), table, columns=columns, spacing="4", width="100%")
 
 
 def monthly_chart(points: rx.Var) -> rx.Component:

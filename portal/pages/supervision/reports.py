@@ -49,7 +49,7 @@ def _figures_row(row) -> rx.Component:
         rx.table.cell(row["close_rate"]),
         rx.table.cell(row["overdue"]),
         rx.table.cell(row["promised_days"]),
-        rx.table.cell(row["avg_days"], " / ", row["max_days"]),
+        rx.table.cell(rx.cond(row["closed"] > 0, rx.fragment(row["avg_days"], " / ", row["max_days"]), "—")),
         rx.table.cell(row["satisfaction_rate"]),
         rx.table.cell(row["bad_rate"]),
         rx.table.cell(row["rectify_rate"]),
@@ -71,7 +71,7 @@ def _period_form() -> rx.Component:
             date_field("区间至", "end", errors=R.errors),
             rx.button("统计", type="submit", align_self="end"),
             columns=rx.breakpoints(initial="1", sm="2", md="5"),
-            gap="3",
+            spacing="3",
             width="100%",
         ),
         rx.text(
@@ -101,7 +101,7 @@ def _bulletins() -> rx.Component:
                         on_click=R.open_bulletin(b["period"]),
                     ),
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
             ),
             empty("尚无通报:每月1日由系统自动生成上月通报。"),
@@ -139,13 +139,15 @@ def _charts() -> rx.Component:
     units = rx.recharts.bar_chart(
         rx.recharts.bar(data_key="按期办结率", fill="#0e67b9"),
         rx.recharts.bar(data_key="满意率", fill="#945808"),
-        rx.recharts.x_axis(data_key="unit", hide=True),
+        rx.recharts.x_axis(
+            data_key="unit", interval=0, angle=-40, height=96, tick={"fontSize": 11, "textAnchor": "end"}
+        ),
         rx.recharts.y_axis(domain=[0, 100]),
         rx.recharts.legend(),
         rx.recharts.graphing_tooltip(),
         data=R.unit_points,
         width="100%",
-        height=260,
+        height=330,
     )
     return card(
         rx.heading("近12个月受理与办结", size="4", as_="h2", margin_bottom="8px"),

@@ -2,7 +2,7 @@
 → its status and public timeline (the unit that acted, never a staff member's name, no staff-only event,
 no attachment).
 
-A wrong pair says 未找到 and nothing else: an unknown code and a wrong phone take the same path (one
+A wrong pair says 未找到 (and to check both) and nothing else: an unknown code and a wrong phone take the same path (one
 lookup by code, one constant-time comparison against the stored tail or a stand-in) and give the same
 message. Guessing is slowed per address like logins (from the 5th miss in an hour each further one holds
 the address 1, 2, 4 … ≤ 300 seconds) and capped per code (10 misses an hour lock that code's lookups for
@@ -27,7 +27,7 @@ from portal.services.base.errors import ServiceError, ValidationFailed
 from portal.services.base.text import clean_text
 from portal.services.demands import timeline
 
-NOT_FOUND = "未找到"
+NOT_FOUND = "未找到:请核对诉求编号和登记时留的联系电话后四位"
 THROTTLED = "查询过于频繁,请稍后再试"
 ADDRESS_LIMIT = Limit("track-addr", 5, timedelta(hours=1), max_delay=timedelta(seconds=300))
 CODE_LIMIT = Limit("track-code", 10, timedelta(hours=1))
