@@ -10,7 +10,7 @@ from portal.models.enums import INDUSTRIES, EnterpriseScale
 from portal.pages.components.forms import select_field, text_field
 from portal.pages.components.layout import BRAND, SITE_NAME, card, public_page
 from portal.pages.components.promise import promise_list
-from portal.pages.components.widgets import loading_or
+from portal.pages.components.widgets import loading_or, ruled_list
 from portal.state.accounts.forms import LoginState, RegisterState
 from portal.state.auth import AuthState
 from portal.state.home import HomeState
@@ -105,23 +105,14 @@ def _newest_policies() -> rx.Component:
         ),
         loading_or(
             HomeState.loaded,
-            rx.cond(
-                HomeState.policies.length() > 0,
-                rx.el.ul(
-                    rx.foreach(
-                        HomeState.policies,
-                        lambda p: rx.el.li(
-                            rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string(), weight="medium"),
-                            rx.text(p["issuer"], " · ", p["published_on"], size="1", color="var(--gray-11)"),
-                            padding_y="6px",
-                            border_bottom="1px solid var(--gray-4)",
-                        ),
-                    ),
-                    list_style="none",
-                    padding="0",
-                    margin="8px 0",
+            ruled_list(
+                HomeState.policies,
+                lambda p: (
+                    rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string(), weight="medium"),
+                    rx.text(p["issuer"], " · ", p["published_on"], size="1", color="var(--gray-11)"),
                 ),
-                rx.text("暂无已发布的政策。", size="2", padding_y="8px"),
+                empty_text="暂无已发布的政策。",
+                margin="8px 0",
             ),
         ),
         rx.link("进入政策一站查 →", href=routes.POLICIES, size="2"),

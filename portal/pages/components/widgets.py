@@ -90,6 +90,23 @@ def loading_or(loaded, content: rx.Component) -> rx.Component:
     )
 
 
+def ruled_list(items, entry, *, empty_text: str, margin: str = "0") -> rx.Component:
+    """A plain list of ``items``, a rule under each (``entry(item)`` gives an item's children), or
+    ``empty_text`` when there is none: the short lists of the home pages."""
+    return rx.cond(
+        items.length() > 0,
+        rx.el.ul(
+            rx.foreach(
+                items, lambda item: rx.el.li(*entry(item), padding_y="6px", border_bottom="1px solid var(--gray-4)")
+            ),
+            list_style="none",
+            padding="0",
+            margin=margin,
+        ),
+        rx.text(empty_text, size="2", padding_y="8px"),
+    )
+
+
 def list_caption(count, unit: str, order: str) -> rx.Component:
     """“共 N 条,按…” above a list: how many there are and in which order (issue #21)."""
     return rx.text("共 ", count, f" {unit},{order}", size="2", color="var(--gray-11)", margin_bottom="8px")

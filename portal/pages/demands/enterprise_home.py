@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.pages.components.layout import card, enterprise_page
 from portal.pages.components.promise import promise_list
-from portal.pages.components.widgets import loading_or, status_badge
+from portal.pages.components.widgets import loading_or, ruled_list, status_badge
 from portal.state.auth import AuthState
 from portal.state.demands.enterprise_home import EnterpriseHomeState as S
 
@@ -48,9 +48,9 @@ def _guide() -> rx.Component:
     )
 
 
-def _recent_row(row) -> rx.Component:
+def _recent_row(row) -> tuple[rx.Component, ...]:
     href = routes.MY_DEMANDS + "/" + row["id"].to_string()
-    return rx.el.li(
+    return (
         rx.flex(
             rx.link(row["title"], href=href, weight="medium"),
             status_badge(row["status"]),
@@ -59,8 +59,6 @@ def _recent_row(row) -> rx.Component:
             wrap="wrap",
         ),
         rx.text(row["code"], " · 提交于 ", row["created_at"], size="1", color="var(--gray-11)"),
-        padding_y="6px",
-        border_bottom="1px solid var(--gray-4)",
     )
 
 
@@ -68,11 +66,7 @@ def _recent() -> rx.Component:
     return _section(
         "最近诉求",
         rx.text.span("共 ", S.demand_total, " 件,按提交时间从新到旧,显示最近 ", S.recent.length(), " 件"),
-        rx.cond(
-            S.recent.length() > 0,
-            rx.el.ul(rx.foreach(S.recent, _recent_row), list_style="none", padding="0", margin="0"),
-            rx.text("暂无诉求。", size="2", padding_y="8px"),
-        ),
+        ruled_list(S.recent, _recent_row, empty_text="暂无诉求。"),
         rx.flex(
             rx.link("查看全部诉求 →", href=routes.MY_DEMANDS, size="2"),
             rx.link("提交诉求", href=routes.MY_DEMAND_NEW, size="2"),
@@ -86,23 +80,13 @@ def _unread() -> rx.Component:
     return _section(
         "未读消息",
         rx.text.span("共 ", AuthState.unread, " 条未读,按时间从新到旧"),
-        rx.cond(
-            S.unread_items.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    S.unread_items,
-                    lambda n: rx.el.li(
-                        rx.cond(n["link"] != "", rx.link(n["title"], href=n["link"]), rx.text(n["title"])),
-                        rx.text(n["at"], size="1", color="var(--gray-11)"),
-                        padding_y="6px",
-                        border_bottom="1px solid var(--gray-4)",
-                    ),
-                ),
-                list_style="none",
-                padding="0",
-                margin="0",
+        ruled_list(
+            S.unread_items,
+            lambda n: (
+                rx.cond(n["link"] != "", rx.link(n["title"], href=n["link"]), rx.text(n["title"])),
+                rx.text(n["at"], size="1", color="var(--gray-11)"),
             ),
-            rx.text("暂无未读消息。", size="2", padding_y="8px"),
+            empty_text="暂无未读消息。",
         ),
         rx.link("全部消息 →", href=routes.MY_NOTIFICATIONS, size="2", margin_top="8px"),
     )
@@ -112,23 +96,13 @@ def _recommended() -> rx.Component:
     return _section(
         "为您推荐",
         rx.text.span("与企业所属行业、规模、镇街相符的政策 ", S.recommendations.length(), " 条,匹配项多的在前"),
-        rx.cond(
-            S.recommendations.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    S.recommendations,
-                    lambda p: rx.el.li(
-                        rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string()),
-                        rx.text(p["reason"], size="1", color="var(--gray-11)"),
-                        padding_y="6px",
-                        border_bottom="1px solid var(--gray-4)",
-                    ),
-                ),
-                list_style="none",
-                padding="0",
-                margin="0",
+        ruled_list(
+            S.recommendations,
+            lambda p: (
+                rx.link(p["title"], href=routes.POLICIES + "/" + p["id"].to_string()),
+                rx.text(p["reason"], size="1", color="var(--gray-11)"),
             ),
-            rx.text("暂无匹配的政策,完善企业信息后推荐会更准确。", size="2", padding_y="8px"),
+            empty_text="暂无匹配的政策,完善企业信息后推荐会更准确。",
         ),
         rx.link("政策一站查 →", href=routes.POLICIES, size="2", margin_top="8px"),
     )
