@@ -126,6 +126,9 @@ DOMAINS = {
     "calendar",
     "admin",
     "operations",
+    "classes",
+    "delivery",
+    "open311",
 }
 SHARED_AT_TOP = {
     "services": set(),
