@@ -286,3 +286,29 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
     written = [cell for line in lines for cell in line if cell]
     assert not [cell for cell in written if cell.startswith(("=", "+", "-", "@"))], written
     assert lines[0] == ["'=SUM(1,2)台账"] and lines[1] == ["'=cmd|' /C calc'!A0", "'@提报时间"]
+
+
+def test_an_export_forked_from_the_warm_fork_server_writes_its_file(scenario):
+    """The portal's way of running an export: a child forked from the worker's fork server (which imported
+    the export code once), reading the database the parent uses now."""
+    import csv as csv_module
+
+    from portal.services.ledgers import export_runner
+
+    leader = actor("lingdao")
+    record = ledger_exports.request_export(actor=leader, ledger="problems", file_format="csv", filters=ExportFilters())
+    export_runner.warm()
+    child = export_runner.start(record["id"])
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    done = ledger_exports.export_status(actor=leader, export_id=record["id"])
+    assert done["status"] == "已完成" and done["done"] >= 1
+    path, _name = ledger_exports.export_for_download(actor=leader, export_id=record["id"])
+    with path.open(encoding="utf-8-sig") as handle:
+        lines = list(csv_module.reader(handle))
+    assert lines[0] == ["企业发展、项目建设问题台账"]
+    assert sum(1 for line in lines if line and line[0].isdigit()) == done["done"]
+
+    again = export_runner.start(record["id"])  # already done: the child refuses, nothing written twice
+    again.join(timeout=60)
+    assert again.exitcode == 1

@@ -1,5 +1,5 @@
 """导出台账 on /staff/reports: choose a ledger, period, unit, 镇街 and status; the file is written by a
-child process (``portal.cli run-export``) while the page shows its progress, then downloaded from
+child process (forked by ``services/ledgers/export_runner``) while the page shows its progress, then downloaded from
 /api/exports/{id} (only by the person who asked). Dispatchers and leaders export everything; a handler
 its own unit's. One export at a time per account and a global cap on children (``export_queue``): the
 request waits as 排队 until a page's poll starts it."""
@@ -7,8 +7,6 @@ request waits as 排队 until a page's poll starts it."""
 from __future__ import annotations
 
 import asyncio
-import sys
-from asyncio.subprocess import DEVNULL
 
 import reflex as rx
 
@@ -17,7 +15,7 @@ from portal.models.enums import Role
 from portal.models.records.common import UnitOption
 from portal.services.base.errors import ServiceError
 from portal.services.demands import form_options
-from portal.services.ledgers import export_queue
+from portal.services.ledgers import export_queue, export_runner
 from portal.services.ledgers import exports as ledger_exports
 from portal.services.ledgers.sheets import ExportFilters
 from portal.state.base import PageState, text_of
@@ -27,9 +25,14 @@ POLL_SECONDS = 0.5
 _WATCHERS: set[asyncio.Task] = set()  # held so that they are not collected while they wait
 
 
-async def _watch(child: asyncio.subprocess.Process, export_id: int) -> None:
+def _keep(task: asyncio.Task) -> None:
+    _WATCHERS.add(task)
+    task.add_done_callback(_WATCHERS.discard)
+
+
+async def _watch(child, export_id: int) -> None:
     """When the child ends, an export it left unfinished (killed, out of memory) is marked 失败."""
-    await child.wait()
+    await asyncio.to_thread(child.join)
     await asyncio.to_thread(ledger_exports.mark_abandoned, export_id=export_id)
 
 
@@ -39,15 +42,11 @@ async def start_claimed_exports() -> None:
     for export_id in await asyncio.to_thread(export_queue.claim_next):
         # A child process, not a thread: a 30-second .xlsx would hold the GIL the event loop needs.
         try:
-            child = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "portal.cli", "run-export", str(export_id), stdout=DEVNULL, stderr=DEVNULL
-            )
+            child = await asyncio.to_thread(export_runner.start, export_id)
         except OSError:  # no process to be had: the export fails rather than holding its slot
             await asyncio.to_thread(ledger_exports.mark_abandoned, export_id=export_id)
             continue
-        watcher = asyncio.create_task(_watch(child, export_id))
-        _WATCHERS.add(watcher)
-        watcher.add_done_callback(_WATCHERS.discard)
+        _keep(asyncio.create_task(_watch(child, export_id)))
 
 
 def _progress(status: dict) -> str:
@@ -77,6 +76,7 @@ class LedgerExportState(PageState):
         self.units = form_options.form_options()["units"]
         self.towns = form_options.town_options()
         self.exports = ledger_exports.my_exports(actor=actor)
+        _keep(asyncio.create_task(asyncio.to_thread(export_runner.warm)))  # the fork server, in the background
         await start_claimed_exports()
 
     def _still_mine(self, owner_id: int) -> bool:
