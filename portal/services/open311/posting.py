@@ -34,14 +34,7 @@ from portal.models.tables import ApiRequest, Demand, Enterprise, Topic
 from portal.services.base.errors import Forbidden, ServiceError, ValidationFailed
 from portal.services.base.notices import notify_enterprise
 from portal.services.base.text import clean_text
-from portal.services.demands.intake import (
-    CONTENT_MAX,
-    TITLE_MAX,
-    DemandForm,
-    NewDemand,
-    open_demand,
-    validate_demand_form,
-)
+from portal.services.demands import intake
 from portal.services.open311.keys import KeyHolder
 
 # The portal's field → the API parameter a caller fixes (ValidationFailed is re-keyed to these).
@@ -112,10 +105,10 @@ def _topic(session: Session, holder: KeyHolder, raw: str) -> Topic:
     return topic
 
 
-def _form(params: dict[str, str], topic: Topic) -> DemandForm:
+def _form(params: dict[str, str], topic: Topic) -> intake.DemandForm:
     description = params.get("description", "")
-    title = params.get("attribute[title]", "") or clean_text(description, limit=CONTENT_MAX)[:30]
-    return DemandForm(
+    title = params.get("attribute[title]", "") or clean_text(description, limit=intake.CONTENT_MAX)[:30]
+    return intake.DemandForm(
         kind=params.get("attribute[kind]", "") or DemandKind.HELP,
         topic_id=topic.id,
         title=title,
@@ -145,19 +138,19 @@ def post_request(session: Session, *, holder: KeyHolder, params: dict[str, str],
     topic = _topic(session, holder, params.get("service_code", ""))
     enterprise = _enterprise(session, holder, params)
     form = _form(params, topic)
-    errors = validate_demand_form(session, form)
+    errors = intake.validate_demand_form(session, form)
     if errors:
         first = sorted(errors, key=lambda field: field != "content")  # the description's message first
         raise ValidationFailed({PARAMETER_OF.get(k, k): errors[k] for k in first})
-    title = clean_text(form.title, limit=TITLE_MAX)
-    demand = open_demand(
+    title = clean_text(form.title, limit=intake.TITLE_MAX)
+    demand = intake.open_demand(
         session,
-        NewDemand(
+        intake.NewDemand(
             enterprise_id=enterprise.id,
             kind=form.kind,
             topic_id=topic.id,
             title=title,
-            content=clean_text(form.content, limit=CONTENT_MAX),
+            content=clean_text(form.content, limit=intake.CONTENT_MAX),
             contact_name=clean_text(form.contact_name, limit=50),
             contact_phone=security.normalise_phone(clean_text(form.contact_phone, limit=30)),
             event_detail=f"{form.kind}·{title}",
