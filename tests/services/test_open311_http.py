@@ -126,3 +126,16 @@ def test_the_rate_limits_answer_429(client, monkeypatch):
     monkeypatch.setattr(calls, "ANONYMOUS_RATE", 2)
     anonymous = [client.get(f"{BASE}/services.json").status_code for _ in range(3)]
     assert anonymous == [200, 200, 429]
+
+
+def test_every_route_is_described_in_the_openapi_file():
+    from pathlib import Path
+
+    from portal import routes
+    from portal.api.open311 import open311_routes
+
+    text = (Path(__file__).parents[2] / "docs" / "open311.yaml").read_text(encoding="utf-8")
+    assert text.startswith("openapi: 3.1.0")
+    for route in open311_routes():
+        path = route.path.removeprefix(routes.OPEN311_API).replace("{fmt}", "{format}")
+        assert f"\n  {path.replace('{code}', '{service_request_id}')}:\n" in text, path
