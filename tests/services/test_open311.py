@@ -98,6 +98,10 @@ def test_a_hotline_posts_a_request_and_reads_its_updates(demo_accounts):
     assert updates[0]["notes"] and updates[0]["agency"] == "12345热线系统"
     anonymous = calls.read_updates(code=posted.service_request_id, holder=None)
     assert all(u["notes"] is None for u in anonymous)
+    # Another system's key reads what anyone reads: not the text the hotline sent.
+    other = holder(make_key(name="园区平台")[1])
+    assert all(u["notes"] is None for u in calls.read_updates(code=posted.service_request_id, holder=other))
+    assert calls.read_request(code=posted.service_request_id, holder=other)[0]["description"] is None
     [own] = calls.read_request(code=posted.service_request_id, holder=system)
     assert own["description"].startswith("我公司新建厂房") and own["status"] == "open"
     assert own["agency_responsible"] == "市自然资源和规划局"
