@@ -235,3 +235,28 @@ def test_the_rate_is_counted_per_key_per_minute(demo_accounts):
     with pytest.raises(calls.RateLimited) as limited:
         holder(key)
     assert 1 <= limited.value.retry_after <= 61
+
+
+def test_the_same_idempotency_key_sent_twice_at_once_opens_one_demand(demo_accounts):
+    import threading
+
+    system = holder(make_key()[1])
+    before = count(Demand)
+    barrier, answers, failures = threading.Barrier(4), [], []
+
+    def send() -> None:
+        barrier.wait()
+        try:
+            answers.append(calls.post(holder=system, params=params(), idempotency_key="retry-storm-1"))
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            failures.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures and len(answers) == 4
+    assert len({a.service_request_id for a in answers}) == 1
+    assert sum(not a.replayed for a in answers) == 1
+    assert count(Demand) == before + 1
