@@ -37,6 +37,7 @@ from portal.services.base.text import clean_text
 KEY_PREFIX = "qs311_"
 SHOWN_PREFIX = len(KEY_PREFIX) + 6  # what the list shows of a key: "qs311_" and six characters
 MAX_KEYS = 50  # active keys at once: a cap on what an admin's mistake can hand out
+LISTED = 200  # keys on the page: every active one and the newest revoked ones
 RATE_MIN, RATE_MAX, RATE_DEFAULT = 1, 6000, 60
 ANONYMOUS_RATE = 60  # GET without a key: calls per minute per client address
 AUDIT_SECTION = "开放接口"
@@ -151,11 +152,13 @@ def _scope(session: Session, row: ApiKey) -> str:
 
 
 def list_keys(*, actor: Actor) -> list[ApiKeyRow]:
-    """Every key, active ones first, newest first."""
+    """The keys, active ones first (at most ``MAX_KEYS``), then the newest revoked ones; ``LISTED`` at most."""
     require_role(actor, Role.ADMIN)
     with session_scope() as session:
         rows = session.exec(
-            select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())
+            select(ApiKey)
+            .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())
+            .limit(LISTED)
         ).all()
         return [
             ApiKeyRow(
