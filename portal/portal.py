@@ -21,6 +21,7 @@ from portal.pages.enterprises import intake, ledger, track
 from portal.pages.enterprises import meetings as meeting_pages
 from portal.pages.enterprises import plans as plan_pages
 from portal.pages.enterprises import visits as visit_pages
+from portal.pages.open311 import keys as api_key_pages
 from portal.pages.policies import editing, library
 from portal.pages.supervision import board, reports
 from portal.state.accounts.claims import EnterpriseClaimState
@@ -53,6 +54,7 @@ from portal.state.home import HomeState
 from portal.state.ledgers.export import LedgerExportState
 from portal.state.ledgers.imports import LedgerImportState
 from portal.state.notifications import NotificationsState
+from portal.state.open311.keys import ApiKeysState
 from portal.state.policies.editing import PolicyAdminState
 from portal.state.policies.library import PolicyDetailState, PolicySearchState
 from portal.state.supervision.board import SupervisionState
@@ -127,6 +129,7 @@ PAGES: list[PageEntry] = [
             AuditLogState.load,
         ),
     ),
+    PageEntry(r.ADMIN_API_KEYS, "接口密钥", api_key_pages.api_keys_page, (ApiKeysState.load,)),
 ]
 
 app = rx.App(

@@ -41,6 +41,7 @@ STAFF_PLANS = "/staff/plans"  # 需求计划台账
 STAFF_NOTIFICATIONS = "/staff/notifications"
 STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
+ADMIN_API_KEYS = "/admin/api-keys"  # 接口密钥 of the systems using the Open311-style API
 NOT_FOUND = "404"  # Reflex's slug for the page every unknown address shows
 
 HEALTH_API = "/api/health"
@@ -49,6 +50,7 @@ FILES_API = "/api/files"
 LEDGER_TEMPLATE_API = "/api/ledger-template"  # the empty 问题台账 to fill in (staff)
 BULLETINS_API = "/api/bulletins"  # a stored 一月一通报 as .xlsx (dispatchers and leaders)
 EXPORTS_API = "/api/exports"  # a finished 导出台账 file, for the person who asked only
+OPEN311_API = "/api/open311/v2"  # the Open311 GeoReport v2-style API (docs/open311.yaml)
 POLICY_FILES_API = "/api/policy-files"  # a policy's original documents (public once the policy is)
 # Plain HTTP, so the session cookie can be HttpOnly (README § 安全): a login ticket is exchanged for the
 # cookie, and 退出 clears it.

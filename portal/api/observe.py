@@ -14,7 +14,10 @@ log = logging.getLogger("portal.http")
 
 
 # The portal's own API routes (``routes.*_API``) and Reflex's endpoints: nothing else gets a label of its own.
-_API_NAMES = {"health", "metrics", "files", "policy-files", "exports", "ledger-template", "bulletins", "session"}
+_API_NAMES = {
+    *("health", "metrics", "files", "policy-files", "exports", "ledger-template", "bulletins", "session"),
+    "open311",
+}
 _REFLEX_NAMES = {"_event", "_upload", "_health", "_all_routes"}
 
 

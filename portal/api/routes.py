@@ -180,6 +180,7 @@ def limit_upload_size(app):
 
 def build_api() -> Starlette:
     from portal.api import operations, session_routes
+    from portal.api.open311 import open311_routes
 
     return Starlette(
         routes=[
@@ -193,5 +194,6 @@ def build_api() -> Starlette:
             Route(routes.SESSION_START_API, session_routes.start),
             # GET too, only to answer it with 405 (a link or an image anywhere must not log anyone out).
             Route(routes.SESSION_END_API, session_routes.end, methods=["GET", "POST"]),
+            *open311_routes(),
         ]
     )

@@ -31,3 +31,10 @@ def file_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{round(size / 1024)} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def iso_instant(moment: datetime | None) -> str | None:
+    """``2026-11-25T14:30:05+08:00``: an instant for other systems (ISO 8601 in the portal's zone); None for none."""
+    if moment is None:
+        return None
+    return moment.astimezone(local_zone()).isoformat(timespec="seconds")

@@ -80,6 +80,7 @@ class Channel(StrEnum):
     FALLBACK_WINDOW = "办不成事窗口"
     TEA_PARTY = "政企茶话会"
     LEDGER_IMPORT = "台账导入"
+    API = "接口"  # another system (the 12345 hotline …) through the Open311-style API (services/open311)
 
 
 # Channels staff may choose on 代企业登记诉求 (/staff/intake); visits and meetings use theirs.
@@ -102,7 +103,7 @@ class PlanHorizon(StrEnum):
 
 
 # The channels a 镇街's filled 问题台账 may say its rows came from (导入台账 asks which).
-IMPORT_CHANNELS = tuple(c.value for c in Channel if c != Channel.ONLINE)
+IMPORT_CHANNELS = tuple(c.value for c in Channel if c not in (Channel.ONLINE, Channel.API))
 
 
 class TopicClass(StrEnum):

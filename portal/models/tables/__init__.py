@@ -34,6 +34,7 @@ from portal.models.tables.demands import (
     Verification,
     WorkOrder,
 )
+from portal.models.tables.open311 import ApiKey, ApiRequest
 from portal.models.tables.organisation import (
     AdmittedCreditCode,
     AuditEntry,
@@ -62,6 +63,8 @@ from portal.models.tables.oversight import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ApiRequest",
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",

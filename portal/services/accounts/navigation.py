@@ -32,6 +32,7 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_PLANS, "需求计划台账", "calendar-range", (D, H, L)),
     (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
     (r.ADMIN, "系统管理", "settings", (A,)),
+    (r.ADMIN_API_KEYS, "接口密钥", "key-square", (A,)),
 ]
 
 _ENTERPRISE_NAV: list[tuple[str, str, str]] = [
