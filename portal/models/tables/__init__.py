@@ -34,6 +34,7 @@ from portal.models.tables.demands import (
     Verification,
     WorkOrder,
 )
+from portal.models.tables.follows import DemandFollow
 from portal.models.tables.organisation import (
     AdmittedCreditCode,
     AuditEntry,
@@ -77,6 +78,7 @@ __all__ = [
     "Card",
     "Demand",
     "DemandCodeSequence",
+    "DemandFollow",
     "DemandPolicy",
     "DispatchRule",
     "Enterprise",
