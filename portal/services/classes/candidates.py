@@ -92,7 +92,7 @@ def _pg_frequencies(session: Session, tokens: list[str]) -> dict[str, int]:
                 sql_text(
                     "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
                     "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
-                    "WHERE s.tablename = 'demand' AND s.attname = 'search_tsv'"
+                    "WHERE s.schemaname = current_schema() AND s.tablename = 'demand' AND s.attname = 'search_tsv'"
                 )
             ).first()
             elems, freqs, rows = (row[0] or [], row[1] or [], max(0.0, row[2] or 0)) if row else ([], [], 0.0)

@@ -43,10 +43,11 @@ class Suggestions(NamedTuple):
 
 
 def similar_demands(
-    *, actor: Actor, topic_id, title, content, town_id=None, limit: int = MAX_SUGGESTIONS
+    *, actor: Actor, topic_id, title, content, town_id=None, enterprise_id=None, limit: int = MAX_SUGGESTIONS
 ) -> Suggestions:
-    """The demands like the one being written, best first (same 镇街 before others). ``town_id`` is the
-    镇街 of the enterprise the staff are registering for; an enterprise's own 镇街 is its profile's."""
+    """The demands like the one being written, best first (same 镇街 before others). Staff registering for
+    an enterprise name it (``enterprise_id``: its 镇街 is used) or its 镇街 (``town_id``, a new enterprise);
+    an enterprise's own 镇街 is its profile's. The 镇街 only orders the list: it reveals nothing."""
     require_role(actor, *ROLES)
     topic = parse_id(topic_id)
     tokens = ordered_tokens(f"{clean_text(title, limit=50)} {clean_text(content, limit=2000)}")
@@ -54,7 +55,7 @@ def similar_demands(
         return Suggestions([], [])
     limit = max(1, min(limit if isinstance(limit, int) else MAX_SUGGESTIONS, MAX_SUGGESTIONS))
     with session_scope() as session:
-        town = _viewer_town(session, actor, town_id)
+        town = _viewer_town(session, actor, town_id, enterprise_id)
         ranked = rank(frozenset(tokens), candidates(session, tokens=tokens, topic_id=topic, moment=now()), town)
         ranked = ranked[:limit]
         return Suggestions(_records(session, actor, ranked, town), [c.id for _, c in ranked])
@@ -68,11 +69,12 @@ def rank(query: frozenset[str], found: list[Candidate], town: int | None) -> lis
     return kept
 
 
-def _viewer_town(session: Session, actor: Actor, town_id) -> int | None:
-    if actor.role == Role.ENTERPRISE:
-        enterprise = session.get(Enterprise, actor.enterprise_id or -1)
+def _viewer_town(session: Session, actor: Actor, town_id, enterprise_id) -> int | None:
+    named = actor.enterprise_id if actor.role == Role.ENTERPRISE else parse_id(enterprise_id)
+    if named:
+        enterprise = session.get(Enterprise, named)
         return enterprise.town_unit_id if enterprise else None
-    return parse_id(town_id)
+    return None if actor.role == Role.ENTERPRISE else parse_id(town_id)
 
 
 def _records(session: Session, actor: Actor, ranked: list[tuple[float, Candidate]], town) -> list[SimilarDemand]:
