@@ -30,7 +30,13 @@ FUNCTION_CHARACTERS = frozenset(
 
 def distinctive(tokens) -> frozenset[str]:
     """Of full-text tokens (``cjk_bigrams``), those that tell one problem from another."""
-    return frozenset(t for t in tokens if t not in COMMON_BIGRAMS and not FUNCTION_CHARACTERS.intersection(t))
+    # A token is a CJK bigram, a lone CJK character or an ASCII word (no function character): its first and
+    # last characters are all a bigram has. Two set lookups, not a set built per token: this runs over every
+    # candidate's tokens on each lookup.
+    return (
+        frozenset(t for t in tokens if t[0] not in FUNCTION_CHARACTERS and t[-1] not in FUNCTION_CHARACTERS)
+        - COMMON_BIGRAMS
+    )
 
 
 def text_tokens(text: str) -> frozenset[str]:
