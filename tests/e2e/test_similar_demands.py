@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from portal.state.demands.form import NewDemandState
 from tests.e2e.conftest import login
+from tests.e2e.test_accessibility import axe_violations, describe
 from tests.e2e.test_hostile_client import RawClient, _login_token
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +40,7 @@ def test_an_enterprise_sees_a_similar_demand_and_follows_it_instead(new_page):
     for secret in SECRETS:
         expect(panel).not_to_contain_text(secret)
     expect(page.get_by_role("button", name="提交诉求")).to_be_enabled()  # never blocks
+    assert describe("/my/demands/new (类似诉求)", axe_violations(page)) == []
     item.get_by_role("button", name="关注").click()
     expect(item.get_by_text("已关注", exact=True)).to_be_visible()
     expect(page.get_by_label("标题")).to_have_value(TITLE)  # the form stays as typed
@@ -50,6 +52,7 @@ def test_an_enterprise_sees_a_similar_demand_and_follows_it_instead(new_page):
     expect(followed).to_contain_text("办理中")
     for secret in SECRETS:
         expect(followed).not_to_contain_text(secret)
+    assert describe("/my/demands (我关注的诉求)", axe_violations(page)) == []
     expect(page).to_have_url(re.compile(r"/my/demands/?$"))
 
 
