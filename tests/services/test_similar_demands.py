@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import select
 
 from portal.core.clock import now
@@ -17,7 +17,7 @@ from portal.core.db import session_scope
 from portal.models.records.similar import FollowedDemand, SimilarDemand
 from portal.models.tables import Demand, DemandFollow, Enterprise, Notification, TimelineEvent, WorkOrder
 from portal.services.base.errors import Forbidden, NotFound, ServiceError
-from portal.services.classes import follows, suggestions
+from portal.services.classes import candidates, follows, suggestions
 from portal.services.classes.similarity import similarity
 from portal.services.demands import dispatching, handling, intake
 from tests.services.test_lifecycle import actor, form, topic_id, unit_id
@@ -95,6 +95,29 @@ def test_threshold_topic_status_and_age(demo_accounts):
             update(Demand).where(Demand.id == recent).values(status="已办结", closed_at=now() - timedelta(days=10))
         )
     assert look("qiye1").demand_ids == [recent]
+
+
+@pytest.mark.parametrize("budget", [10_000, 1])
+def test_on_a_large_table_the_rarest_words_are_looked_up(demo_accounts, monkeypatch, budget):
+    """The path a table past ``SMALL_TABLE`` takes (document frequencies from fts5vocab / pg_stats): within
+    the budget, the rarest words; past it (budget 1: every word is in two demands), the demands holding the
+    two rarest words, the newest postings only."""
+    older, newer = submit("qiye2"), submit("qiye2")
+    for i in range(3):  # demands sharing only everyday words of the topic
+        submit("qiye2", title=f"规划咨询{i}", content="关于土地规划的一般性咨询,请告知办理流程和材料。")
+    with session_scope() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:
+            session.exec(text("ANALYZE demand"))
+    monkeypatch.setattr(candidates, "SMALL_TABLE", 0)
+    monkeypatch.setattr(candidates, "POSTING_BUDGET", budget)
+    candidates._pg_cache.clear()
+    with session_scope() as session:
+        groups = candidates.choose_tokens(session, candidates.ordered_tokens(TYPED["title"] + TYPED["content"]))
+    assert groups and all(len(g) == (1 if budget > 1 else 2) for g in groups)
+    # SQLite reads only the newest ``POSTING_BUDGET`` postings; PostgreSQL's GIN bitmap holds them all.
+    assert look("qiye1").demand_ids[:2] == ([newer, older] if budget > 1 or postgres else [newer])
+    candidates._pg_cache.clear()
 
 
 @pytest.mark.parametrize(
