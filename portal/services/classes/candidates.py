@@ -48,8 +48,9 @@ class Candidate:
 
 def ordered_tokens(text: str) -> list[str]:
     """The distinctive tokens of ``text`` in the order they are written, each once."""
-    keep = distinctive(cjk_bigrams(text).split())
-    return [t for t in dict.fromkeys(cjk_bigrams(text).split()) if t in keep]
+    tokens = cjk_bigrams(text).split()
+    keep = distinctive(tokens)
+    return [t for t in dict.fromkeys(tokens) if t in keep]
 
 
 def choose_tokens(session: Session, tokens: list[str]) -> list[list[str]]:
