@@ -35,6 +35,7 @@ from portal.state.admin.staff_accounts import StaffAccountsState
 from portal.state.admin.units import UnitsAdminState
 from portal.state.auth import AuthState
 from portal.state.calendar.admin import CalendarAdminState
+from portal.state.classes.follows import FollowedDemandsState
 from portal.state.demands.centre_queues import CentreQueuesState
 from portal.state.demands.detail import DemandDetailState
 from portal.state.demands.enterprise_home import EnterpriseHomeState
@@ -82,7 +83,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.REGISTER, "企业注册", public.register, (RegisterState.load,)),
     PageEntry(r.MY, "企业首页", enterprise_home.enterprise_home, (EnterpriseHomeState.load,)),
     PageEntry(r.TRACK, "进度查询", track.track_page, (TrackState.load,)),
-    PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load,)),
+    PageEntry(r.MY_DEMANDS, "我的诉求", my_demands.my_demands, (MyDemandsState.load, FollowedDemandsState.load)),
     PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
     PageEntry(r.MY_NOTIFICATIONS, "消息", work_lists.my_notifications, (NotificationsState.load,)),

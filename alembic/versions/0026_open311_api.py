@@ -3,7 +3,7 @@ to 镇街 and topics, with a rate) and ``api_request`` (each demand a key posted
 GeoReport token). The channel word 接口 needs no change of its own (``demand.channel`` is free text).
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0023
 Create Date: 2026-11-30
 """
 

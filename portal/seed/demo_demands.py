@@ -11,6 +11,7 @@ from portal.core.clock import fixed, now, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import Demand, Topic, Unit, User, WorkOrder
 from portal.services.accounts.actor import Actor
+from portal.services.classes import follows
 from portal.services.demands import dispatching, handling, intake, rating
 from portal.services.supervision import timed_work
 
@@ -131,6 +132,9 @@ class _Stories:
             )
         with self.at(0.2):
             d = self.submit(self.ent1, "新建车间施工许可办理", "项目建设")
+            # 关注 (issue #26): qiye2 was writing about the same delay, followed this one instead, and hears of
+            # its 派单 (我关注的诉求 on its /my/demands, a 关注进展 notice).
+            follows.follow_demand(actor=self.ent2, demand_id=d)
             self.dispatch(d, "市住房和城乡建设局", "一般", co=("市自然资源和规划局",))
         with self.at(3):
             d = self.submit(self.ent2, "项目用地规划条件调整", "用地规划")

@@ -34,6 +34,7 @@ from portal.models.tables.demands import (
     Verification,
     WorkOrder,
 )
+from portal.models.tables.follows import DemandFollow
 from portal.models.tables.open311 import ApiKey, ApiRequest
 from portal.models.tables.organisation import (
     AdmittedCreditCode,
@@ -80,6 +81,7 @@ __all__ = [
     "Card",
     "Demand",
     "DemandCodeSequence",
+    "DemandFollow",
     "DemandPolicy",
     "DispatchRule",
     "Enterprise",

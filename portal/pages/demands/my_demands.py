@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.enums import DemandKind, DemandStatus
+from portal.pages.classes.similar import SUGGESTION_BOX, followed_section, similar_panel, typed_title
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, enterprise_page
 from portal.pages.components.widgets import (
@@ -82,6 +83,7 @@ def my_demands() -> rx.Component:
             pager(MyDemandsState),
         ),
         rx.link(rx.button("提交诉求", size="3"), href=routes.MY_DEMAND_NEW, margin_top="12px"),
+        followed_section(),
         rx.cond(
             MyDemandsState.recommendations.length() > 0,
             card(
@@ -123,11 +125,7 @@ def _policy_suggestions() -> rx.Component:
                 ),
             ),
             role="status",
-            background="var(--amber-2)",
-            border="1px solid var(--amber-7)",
-            border_radius="8px",
-            padding="10px",
-            width="100%",
+            **SUGGESTION_BOX,
         ),
         rx.fragment(),
     )
@@ -142,7 +140,13 @@ def new_demand() -> rx.Component:
                 rx.vstack(
                     rx.grid(
                         _kind_field(errors),
-                        select_field("诉求事项", "topic_id", NewDemandState.topics, errors=errors),
+                        select_field(
+                            "诉求事项",
+                            "topic_id",
+                            NewDemandState.topics,
+                            errors=errors,
+                            on_change=lambda v: NewDemandState.note_typed("topic_id", v),
+                        ),
                         select_field(
                             "建议解决部门",
                             "suggested_unit_id",
@@ -154,14 +158,7 @@ def new_demand() -> rx.Component:
                         spacing="3",
                         width="100%",
                     ),
-                    text_field(
-                        "标题",
-                        "title",
-                        errors=errors,
-                        max_length=50,
-                        placeholder="一句话概括诉求(50字以内)",
-                        on_blur=NewDemandState.suggest_policies,
-                    ),
+                    typed_title(NewDemandState, errors, also=NewDemandState.suggest_policies),
                     textarea_field(
                         "诉求内容",
                         "content",
@@ -169,9 +166,10 @@ def new_demand() -> rx.Component:
                         max_length=2000,
                         rows="8",
                         placeholder="请写明遇到的问题、已办理的情况和具体诉求(10–2000字)",
-                        on_blur=NewDemandState.suggest_policies,
+                        on_blur=lambda v: [NewDemandState.suggest_policies(v), NewDemandState.note_typed("content", v)],
                     ),
                     _policy_suggestions(),
+                    similar_panel(NewDemandState, may_follow=True),
                     rx.grid(
                         text_field("联系人", "contact_name", errors=errors, default_value=NewDemandState.contact_name),
                         text_field(

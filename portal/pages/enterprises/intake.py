@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.enums import INDUSTRIES, STAFF_INTAKE_CHANNELS, DemandKind, EnterpriseScale
+from portal.pages.classes.similar import similar_panel, typed_title
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import file_picker, loading_or
@@ -69,7 +70,9 @@ def _form() -> rx.Component:
             ),
             rx.grid(
                 select_field("诉求类型", "kind", [(k.value, k.value) for k in DemandKind], errors=errors),
-                select_field("诉求事项", "topic_id", S.topics, errors=errors),
+                select_field(
+                    "诉求事项", "topic_id", S.topics, errors=errors, on_change=lambda v: S.note_typed("topic_id", v)
+                ),
                 select_field(
                     "建议解决部门", "suggested_unit_id", S.units, errors=errors, placeholder="不确定(由推进中心分派)"
                 ),
@@ -77,8 +80,16 @@ def _form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            text_field("标题", "title", errors=errors, max_length=50, placeholder="一句话概括诉求(50字以内)"),
-            textarea_field("诉求内容", "content", errors=errors, max_length=2000, rows="6"),
+            typed_title(S, errors),
+            textarea_field(
+                "诉求内容",
+                "content",
+                errors=errors,
+                max_length=2000,
+                rows="6",
+                on_blur=lambda v: S.note_typed("content", v),
+            ),
+            similar_panel(S, may_follow=False),
             file_picker(S, "intake_files"),
             rx.button("登记诉求", type="submit", size="3"),
             spacing="4",

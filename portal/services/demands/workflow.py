@@ -24,6 +24,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import actor_label, get_row, require_role
 from portal.services.base.errors import Conflict, NotFound, ServiceError
 from portal.services.calendar.store import get_calendar
+from portal.services.classes.follows import notify_followers
 from portal.services.demands import timeline
 
 DEFAULT_LIMITS = {
@@ -150,7 +151,7 @@ def record_event(
     staff-only until someone decides otherwise) hides the event; True shows ``detail``; a string shows
     that wording instead, for events the enterprise should know of without the staff's words."""
     public_detail = None if public is False else (detail if public is True else public)
-    timeline.append(
+    event = timeline.append(
         session,
         demand_id=demand.id,
         actor_id=actor.user_id if actor else None,
@@ -161,6 +162,8 @@ def record_event(
         data=data or {},
         created_at=moment or now(),
     )
+    if public_detail is not None:
+        notify_followers(session, demand, event)  # 关注 (issue #26): the step's name, never its words
 
 
 def next_demand_code(session: Session, moment: datetime) -> str:

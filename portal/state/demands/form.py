@@ -14,12 +14,13 @@ from portal.services.base.errors import ServiceError
 from portal.services.demands import form_options, intake
 from portal.services.policies import library
 from portal.state.base import NOT_ALLOWED, PageState, text_of
+from portal.state.classes.similar import SimilarDemandsMixin
 from portal.state.uploads import StagedUploadsMixin
 
 FORM_FIELDS = ("kind", "topic_id", "title", "content", "contact_name", "contact_phone", "suggested_unit_id")
 
 
-class NewDemandState(StagedUploadsMixin, PageState):
+class NewDemandState(SimilarDemandsMixin, StagedUploadsMixin, PageState):
     topics: list[TopicOption] = []
     units: list[UnitOption] = []
     contact_name: str = ""
@@ -30,10 +31,14 @@ class NewDemandState(StagedUploadsMixin, PageState):
     def _uploader_roles(self) -> tuple[str, ...]:
         return (Role.ENTERPRISE,)
 
+    def _similar_roles(self) -> tuple[str, ...]:
+        return (Role.ENTERPRISE,)
+
     @rx.event
     def load(self):
         """on_load: the form's options and the contact prefilled from the enterprise's profile."""
         actor = self._actor_with_role(Role.ENTERPRISE)
+        self._clear_similar()
         if actor is None:
             self._clear_staged()
             self.reset()

@@ -15,6 +15,7 @@ from portal.services.demands import form_options
 from portal.services.demands.intake import DemandForm
 from portal.services.enterprises import intake, registry
 from portal.state.base import NOT_ALLOWED, PageState, text_of
+from portal.state.classes.similar import SimilarDemandsMixin
 from portal.state.enterprises.picker import EnterprisePickerMixin
 from portal.state.uploads import StagedUploadsMixin
 
@@ -23,7 +24,7 @@ NEW_FIELDS = ("name", "credit_code", "town_unit_id", "industry", "scale")
 ROLES = (Role.DISPATCHER, Role.HANDLER)
 
 
-class IntakeState(EnterprisePickerMixin, StagedUploadsMixin, PageState):
+class IntakeState(SimilarDemandsMixin, EnterprisePickerMixin, StagedUploadsMixin, PageState):
     topics: list[TopicOption] = []
     units: list[UnitOption] = []
     towns: list[UnitOption] = []
@@ -38,11 +39,18 @@ class IntakeState(EnterprisePickerMixin, StagedUploadsMixin, PageState):
     def _picker_roles(self) -> tuple[str, ...]:
         return ROLES
 
+    def _similar_roles(self) -> tuple[str, ...]:
+        return ROLES
+
+    def _similar_enterprise(self) -> int | None:
+        return None if self.new_enterprise else (self._chosen_id or None)
+
     @rx.event
     def load(self):
         """on_load: the options, and whether this viewer may register (镇街 and 兜底办 handlers, the 推进中心)."""
         self._clear_staged()
         self._clear_choice()
+        self._clear_similar()
         self.errors, self.new_enterprise = {}, False
         actor = self._actor_with_role(*ROLES)
         self.allowed = actor is not None and registry.may_register(actor=actor)
@@ -81,6 +89,7 @@ class IntakeState(EnterprisePickerMixin, StagedUploadsMixin, PageState):
             return self._fail(exc)
         self._clear_staged()
         self._clear_choice()
+        self._clear_similar()
         self.errors, self.new_enterprise, self.form_key = {}, False, self.form_key + 1
         target = (
             routes.staff_demand(demand_id) if actor.role == Role.DISPATCHER else routes.staff_enterprise(enterprise_id)
