@@ -17,7 +17,7 @@ from alembic import op
 from portal.models.types import UTCDateTime
 
 revision: str = "0026"
-down_revision: Union[str, None] = "0022"
+down_revision: Union[str, None] = "0023"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
