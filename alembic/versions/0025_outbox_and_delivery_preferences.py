@@ -31,8 +31,8 @@ def _text(length: int):
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email", _text(100), server_default="", nullable=False))
+    # Plain ADD COLUMN with a default (as 0018): recreating user would drop a table everything references.
+    op.add_column("user", sa.Column("email", _text(100), server_default="", nullable=False))
     op.create_table(
         "outbox_message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,5 +78,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_message_user_id"))
         batch_op.drop_index("ix_outbox_due")
     op.drop_table("outbox_message")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("email")
+    op.drop_column("user", "email")

@@ -21,7 +21,7 @@ from portal.services.base import notices
 from portal.services.base.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from portal.services.base.outbox import CATEGORY_OF
 from portal.services.delivery import admin, gateways, preferences, sending, texts
-from portal.services.demands import dispatching, handling, intake
+from portal.services.demands import dispatching, intake
 from tests.services.outbox_helpers import clear_channels, smtp_server, use_channels
 from tests.services.test_lifecycle import SH, actor, form, unit_id
 
