@@ -53,7 +53,7 @@ def send_emails(messages: list[Outgoing], settings: ChannelSettings) -> dict[int
                 smtp.login(settings.smtp_user, settings.smtp_password)
             for message in messages:
                 try:
-                    smtp.send_message(_email(message, settings))
+                    smtp.sendmail(settings.smtp_sender, [message.address], _email(message, settings))
                     results[message.id] = None
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
                     results[message.id] = error_line(exc, settings.secrets())
