@@ -7,6 +7,8 @@ PORT="${PORT:-3000}"
 # The embedded setup is a demo: published demo accounts and the 演示环境 banner. A production install
 # sets PORTAL_DEMO_MODE=0 (or runs without this script) and creates its admin with `portal.cli create-admin`.
 export PORTAL_DEMO_MODE="${PORTAL_DEMO_MODE:-1}"
+# Text messages of the demo go to files in data/sms (issue #27); e-mail is off until PORTAL_SMTP_HOST is set.
+if [ "$PORTAL_DEMO_MODE" = "1" ]; then export PORTAL_SMS_ADAPTER="${PORTAL_SMS_ADAPTER:-file}"; fi
 # Metrics of the web workers and the scheduler, added up at /api/metrics (prometheus_client multiprocess mode).
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${PORTAL_DATA_DIR:-$PWD/data}/metrics}"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"

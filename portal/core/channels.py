@@ -27,6 +27,7 @@ class ChannelSettings:
     smtp_starttls: bool
     smtp_sender: str
     smtp_timeout: int
+    smtp_connections: int
     sms_adapter: str  # "" (off), "file" or "http"
     sms_dir: Path
     sms_url: str
@@ -66,6 +67,7 @@ def get_channel_settings() -> ChannelSettings:
         smtp_starttls=_bool("PORTAL_SMTP_STARTTLS", True),
         smtp_sender=_env("PORTAL_SMTP_FROM") or f"noreply@{host or 'localhost'}",
         smtp_timeout=_int("PORTAL_SMTP_TIMEOUT", 20),
+        smtp_connections=max(1, _int("PORTAL_SMTP_CONNECTIONS", 4)),
         sms_adapter=adapter if adapter in SMS_ADAPTERS else "",
         sms_dir=Path(_env("PORTAL_SMS_DIR") or base.data_dir / "sms"),
         sms_url=_env("PORTAL_SMS_URL"),

@@ -80,6 +80,14 @@ STAFF: list[tuple[str, str, str, str | None]] = [
     ("lingdao", Role.LEADER, "分管领导", None),
 ]
 
+# Where the demo staff get 邮件 and 短信 notices (issue #27; `make run` writes text messages to data/sms).
+STAFF_CONTACTS: dict[str, tuple[str, str]] = {
+    "zhongxin": ("zhongxin@example.gov.cn", "13905380001"),
+    "ziguiju": ("ziguiju@example.gov.cn", "13905380002"),
+    "zhujianju": ("zhujianju@example.gov.cn", "13905380003"),
+    "dongjie": ("dongjie@example.gov.cn", "13905380004"),
+}
+
 # username, enterprise, credit code, industry, scale, town, contact, phone
 ENTERPRISES: list[tuple[str, str, str, str, str, str, str, str]] = [
     ("qiye1", "泰安示例科技有限公司", "91370900MA3C7K2L07", "制造业", "小型", "东街街道", "王经理", "13805380001"),
@@ -243,6 +251,8 @@ def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
                         display_name=name,
                         password_hash=security.hash_password(DEMO_PASSWORD),
                         unit_id=units[unit_name].id if unit_name else None,
+                        email=STAFF_CONTACTS.get(username, ("", ""))[0],
+                        phone=STAFF_CONTACTS.get(username, ("", ""))[1],
                     )
                 )
         enterprises = {e.name: e for e in session.exec(select(Enterprise))}

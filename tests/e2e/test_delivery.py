@@ -93,3 +93,50 @@ def test_the_admin_sees_a_failed_message_and_sends_it_again(new_page, on_portal_
     with on_portal_db(), session_scope() as session:
         row = session.exec(select(OutboxMessage).where(OutboxMessage.notice_key == "e2e-outbox-1")).one()
         assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+
+
+def test_a_hostile_client_resends_nothing_and_clears_no_contact(portal_server, on_portal_db):
+    """Raw socket events: an enterprise and a handler call 重新发送 on a failed message (refused), and a
+    form without its fields (not an emptied one) clears nobody's e-mail or phone."""
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.enums import DeliveryStatus
+    from portal.models.tables import OutboxMessage, User
+    from portal.state.delivery.outbox import OutboxAdminState
+    from portal.state.delivery.preferences import DeliveryPreferencesState
+    from tests.e2e.test_hostile_client import RawClient, _login_token
+
+    with on_portal_db(), session_scope() as session:
+        user = session.exec(select(User).where(User.username == "lingdao")).one()
+        session.add(
+            OutboxMessage(
+                notice_key="hostile-1",
+                user_id=user.id,
+                channel="邮件",
+                kind="预警",
+                title="预警:敌意测试",
+                status=DeliveryStatus.FAILED,
+                attempts=5,
+                next_attempt_at=user.created_at,
+                last_error="SMTPDataError: (451, b'x')",
+            )
+        )
+        session.flush()
+        failed_id = session.exec(select(OutboxMessage.id).where(OutboxMessage.notice_key == "hostile-1")).one()
+    prefs, outbox = DeliveryPreferencesState.get_full_name(), OutboxAdminState.get_full_name()
+    for username in ("qiye1", "zhujianju"):
+        client = RawClient(portal_server.url)
+        client.use_session(_login_token(portal_server.database_url, username))
+        try:
+            client.send(f"{outbox}.resend", {"message_id": failed_id}, path="/admin/outbox")
+            client.send(f"{outbox}.resend", {"message_id": str(failed_id)}, path="/admin/outbox")
+            client.send(f"{prefs}.save", {"form": {"email_on": "on"}}, path="/staff/profile")
+            client.send(f"{prefs}.save", {"form": {"email": ["x"], "phone": 1, "quiet_start": "", "quiet_end": ""}})
+        finally:
+            client.close()
+    with on_portal_db(), session_scope() as session:
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.notice_key == "hostile-1")).one()
+        assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 5)
+        phones = dict(session.exec(select(User.username, User.phone).where(User.username.in_(["qiye1", "zhujianju"]))))
+        assert phones["qiye1"] == "13805380001" and phones["zhujianju"]  # unchanged (zhujianju's from the demo)

@@ -204,7 +204,7 @@ def test_quiet_hours_hold_text_messages_not_e_mail(people, tmp_path):
 
 def test_two_senders_at_once_deliver_each_message_once(people, tmp_path):
     with smtp_server() as (inbox, port):
-        use_channels(port, None, PORTAL_OUTBOX_BATCH="7")
+        use_channels(port, None, PORTAL_OUTBOX_BATCH="50")  # 50: two SMTP connections per batch
         with use_clock(fixed(NOON)), session_scope() as session:
             for i in range(60):
                 notices.notify(

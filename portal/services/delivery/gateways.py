@@ -8,6 +8,7 @@ import json
 import smtplib
 import ssl
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,8 +43,21 @@ def error_line(exc: BaseException, secrets: Iterable[str] = ()) -> str:
 
 
 def send_emails(messages: list[Outgoing], settings: ChannelSettings) -> dict[int, str | None]:
+    """A batch over at most ``smtp_connections`` SMTP connections at once (each reused for its share: the
+    dialogue is mostly waiting for the server's replies), at least 25 messages per connection."""
+    count = max(1, min(settings.smtp_connections, len(messages) // 25))
+    if count == 1:
+        return _send_over_one(messages, settings)
+    results: dict[int, str | None] = {}
+    with ThreadPoolExecutor(count, thread_name_prefix="smtp") as pool:
+        for part in pool.map(lambda share: _send_over_one(share, settings), [messages[i::count] for i in range(count)]):
+            results.update(part)
+    return results
+
+
+def _send_over_one(messages: list[Outgoing], settings: ChannelSettings) -> dict[int, str | None]:
     """Every message over one SMTP connection. A refused recipient fails only its message; a connection that
-    breaks fails the rest of the batch."""
+    breaks fails the rest."""
     results: dict[int, str | None] = {}
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout) as smtp:

@@ -14,6 +14,8 @@ from portal.state.base import PageState, checked, text_of
 
 SAVED = "通知设置已保存"
 CATEGORY_FIELD = "category_"
+FIELDS = ("email", "phone", "quiet_start", "quiet_end")
+INCOMPLETE = "表单内容不完整,请刷新页面后重试"
 
 
 class DeliveryPreferencesState(PageState):
@@ -47,6 +49,8 @@ class DeliveryPreferencesState(PageState):
     @rx.event
     def save(self, form: dict):
         """保存通知设置: the service checks and normalises every field; the categories are read by name."""
+        if not isinstance(form, dict) or not all(isinstance(form.get(f), str) for f in FIELDS):
+            return rx.toast.error(INCOMPLETE)  # a missing field is not an emptied one: nothing is cleared
         chosen = [name for name in CATEGORIES if checked(form, CATEGORY_FIELD + name)]
         return self._act(
             lambda actor: save_preferences(
