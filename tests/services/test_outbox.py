@@ -275,6 +275,7 @@ def test_an_unreachable_server_and_a_removed_address(people):
         assert sending.deliver_outbox() == {"claimed": 1, "failed": 1}
     (mail,) = messages()
     assert "s3cret" not in mail.last_error and "s3cret" not in repr(get_channel_settings())
+    assert not any("s3cret" in str(c) for c in admin.channel_states(actor=people["admin"]))
     admin.resend(actor=people["admin"], message_id=mail.id)
     save(people["ziguiju"], email="")
     assert sending.deliver_outbox() == {"claimed": 1, "unreachable": 1}  # due again from the resend on
@@ -314,3 +315,16 @@ def test_the_http_gateway_posts_the_template_and_reports_refusals(people):
     with pytest.raises(httpx.HTTPStatusError) as caught:
         gateway.send("13905380002", "x")
     assert "tok-123" not in gateways.error_line(caught.value, get_channel_settings().secrets())
+
+
+def test_the_sweep_queues_its_notices_and_a_grown_notice_rewrites_what_waits(people, tmp_path):
+    from tests.services.test_supervision import DISPATCHED, dispatched_order, sweep_at
+
+    use_channels(2525, tmp_path)
+    order, _co = dispatched_order(people, co="市住房和城乡建设局")
+    assert sweep_at(datetime(2026, 10, 9, 9, 0, tzinfo=SH))["签收超时"] == 2
+    zhongxin = people["zhongxin"].user_id  # the demo centre account has an e-mail and a mobile
+    (centre_mail,) = messages(user_id=zhongxin, kind="签收超时", channel="邮件")
+    assert "市自然资源和规划局、市住房和城乡建设局未签收" in centre_mail.title  # rewritten while waiting
+    assert {"新工单", "签收超时"} <= {m.kind for m in messages(user_id=people["ziguiju"].user_id)}
+    assert DISPATCHED < centre_mail.created_at and order.unit_id == unit_id("市自然资源和规划局")
