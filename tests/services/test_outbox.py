@@ -328,3 +328,22 @@ def test_the_sweep_queues_its_notices_and_a_grown_notice_rewrites_what_waits(peo
     assert "市自然资源和规划局、市住房和城乡建设局未签收" in centre_mail.title  # rewritten while waiting
     assert {"新工单", "签收超时"} <= {m.kind for m in messages(user_id=people["ziguiju"].user_id)}
     assert DISPATCHED < centre_mail.created_at and order.unit_id == unit_id("市自然资源和规划局")
+
+
+def test_an_enterprise_hears_of_its_answer_by_its_own_channels_only(people, tmp_path):
+    with smtp_server() as (inbox, port):
+        use_channels(port, tmp_path)
+        with use_clock(fixed(NOON)):
+            demand_id = intake.submit_demand(actor=people["qiye1"], form=form(kind="咨询"))
+            dispatching.instant_answer(
+                actor=people["zhongxin"], demand_id=demand_id, answer="可按市级技改资金办法申报。"
+            )
+            assert {(m.kind, m.channel) for m in messages(user_id=people["qiye1"].user_id)} == {
+                ("请评价", "邮件"),
+                ("请评价", "短信"),
+            }
+            assert sending.deliver_outbox()["sent"] == 2
+    ((to, mail),) = inbox.messages
+    assert to == ["wang@qiye1.example.cn"] and f"/my/demands/{demand_id}" in inbox.texts()[0]
+    assert "可按市级技改资金办法申报" in inbox.texts()[0]  # its own answer, written for it
+    assert "自规局" not in inbox.texts()[0] and "ziguiju" not in inbox.texts()[0]
