@@ -347,3 +347,17 @@ def test_an_enterprise_hears_of_its_answer_by_its_own_channels_only(people, tmp_
     assert to == ["wang@qiye1.example.cn"] and f"/my/demands/{demand_id}" in inbox.texts()[0]
     assert "可按市级技改资金办法申报" in inbox.texts()[0]  # its own answer, written for it
     assert "自规局" not in inbox.texts()[0] and "ziguiju" not in inbox.texts()[0]
+
+
+def test_an_adapter_that_breaks_unexpectedly_fails_its_messages_for_a_retry(people, tmp_path, monkeypatch):
+    use_channels(None, tmp_path)
+    dispatch(people)
+
+    def broken(messages, settings):
+        raise RuntimeError("gateway bug")
+
+    monkeypatch.setitem(sending.SENDERS, sending.DeliveryChannel.SMS, broken)
+    with use_clock(fixed(NOON)):
+        assert sending.deliver_outbox() == {"claimed": 1, "retry": 1}
+    (sms,) = messages()
+    assert (sms.status, sms.claim, sms.last_error) == (S.PENDING, "", "RuntimeError: gateway bug")

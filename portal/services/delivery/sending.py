@@ -9,6 +9,7 @@ leaves rows 发送中; after the lease they are claimed again (a message may the
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections import Counter, defaultdict
@@ -26,6 +27,7 @@ from portal.services.delivery import gateways
 from portal.services.delivery.gateways import Outgoing
 from portal.services.delivery.preferences import quiet_until
 
+log = logging.getLogger("portal.delivery")
 S = DeliveryStatus
 LEASE = timedelta(minutes=5)
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)  # after the 1st, 2nd … failure
@@ -151,8 +153,13 @@ def deliver_batch(settings: ChannelSettings | None = None) -> Counter:
         return Counter()
     outgoing, waiting, unreachable = _sort(claimed, moment)
     results: dict[int, str | None] = {}
-    for channel, messages in outgoing.items():
-        results.update(SENDERS[DeliveryChannel(channel)](messages, settings))
+    try:
+        for channel, messages in outgoing.items():
+            results.update(SENDERS[DeliveryChannel(channel)](messages, settings))
+    except Exception as exc:  # noqa: BLE001 - an adapter's surprise is each unsent message's failure, retried
+        log.exception("outbox batch failed")
+        line = gateways.error_line(exc, settings.secrets())
+        results.update({m.id: line for batch in outgoing.values() for m in batch if m.id not in results})
     return _record(token, moment, claimed, results, settings, waiting, unreachable) + Counter(claimed=len(claimed))
 
 
