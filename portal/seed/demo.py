@@ -234,6 +234,23 @@ def _policies(session: Session, today: date) -> None:
             session.add(PolicyTag(policy_id=policy.id, kind=kind, value=value))
 
 
+def _add_staff(session, units: dict, users: set[str]) -> None:
+    for username, role, name, unit_name in STAFF:
+        if username not in users:
+            email, phone = STAFF_CONTACTS.get(username, ("", ""))
+            session.add(
+                User(
+                    username=username,
+                    role=role,
+                    display_name=name,
+                    password_hash=security.hash_password(DEMO_PASSWORD),
+                    unit_id=units[unit_name].id if unit_name else None,
+                    email=email,
+                    phone=phone,
+                )
+            )
+
+
 def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     """Load (or complete) the demo world. Returns counts of what exists afterwards."""
     from portal.core.calendar import local_date
@@ -242,19 +259,7 @@ def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     with session_scope() as session:
         units = seed_reference_data(session)
         users = {u.username for u in session.exec(select(User))}
-        for username, role, name, unit_name in STAFF:
-            if username not in users:
-                session.add(
-                    User(
-                        username=username,
-                        role=role,
-                        display_name=name,
-                        password_hash=security.hash_password(DEMO_PASSWORD),
-                        unit_id=units[unit_name].id if unit_name else None,
-                        email=STAFF_CONTACTS.get(username, ("", ""))[0],
-                        phone=STAFF_CONTACTS.get(username, ("", ""))[1],
-                    )
-                )
+        _add_staff(session, units, users)
         enterprises = {e.name: e for e in session.exec(select(Enterprise))}
         for username, name, code, industry, scale, town, contact, phone in ENTERPRISES:
             enterprise = enterprises.get(name)
