@@ -361,3 +361,16 @@ def test_an_adapter_that_breaks_unexpectedly_fails_its_messages_for_a_retry(peop
         assert sending.deliver_outbox() == {"claimed": 1, "retry": 1}
     (sms,) = messages()
     assert (sms.status, sms.claim, sms.last_error) == (S.PENDING, "", "RuntimeError: gateway bug")
+
+
+def test_an_e_mail_goes_on_the_wire_with_crlf_only():
+    wire = texts.email_message(
+        sender="noreply@portal.example.cn",
+        to="a@example.cn",
+        name="经办人",
+        title="预警:" + "很长的标题" * 20,
+        body="正文",
+        link="/staff",
+        base_url="https://q.cn",
+    )
+    assert wire.count(b"\n") == wire.count(b"\r\n") and b"Auto-Submitted: auto-generated" in wire

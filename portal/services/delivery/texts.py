@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from email.header import Header
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formatdate, make_msgid
 
 SMS_LIMIT = 70
 SMS_SIGNATURE = "【接诉即办】"
 PORTAL_NAME = "企业诉求接诉即办服务平台"
+_WIRE = compat32.clone(linesep="\r\n")  # SMTP wants CRLF; servers guarding against smuggling refuse bare LF
 
 
 def absolute_link(base_url: str, link: str) -> str:
@@ -50,4 +52,4 @@ def email_message(*, sender: str, to: str, name: str, title: str, body: str, lin
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message["Auto-Submitted"] = "auto-generated"
-    return message.as_bytes()
+    return message.as_bytes(policy=_WIRE)
