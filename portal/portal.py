@@ -16,6 +16,8 @@ from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
 from portal.pages.components.layout import SITE_NAME
+from portal.pages.delivery import outbox as outbox_pages
+from portal.pages.delivery import preferences as preference_pages
 from portal.pages.demands import detail, enterprise_home, my_demands, rectifications, work_lists, workbench
 from portal.pages.enterprises import intake, ledger, track
 from portal.pages.enterprises import meetings as meeting_pages
@@ -36,6 +38,8 @@ from portal.state.admin.units import UnitsAdminState
 from portal.state.auth import AuthState
 from portal.state.calendar.admin import CalendarAdminState
 from portal.state.classes.follows import FollowedDemandsState
+from portal.state.delivery.outbox import OutboxAdminState
+from portal.state.delivery.preferences import DeliveryPreferencesState
 from portal.state.demands.centre_queues import CentreQueuesState
 from portal.state.demands.detail import DemandDetailState
 from portal.state.demands.enterprise_home import EnterpriseHomeState
@@ -87,7 +91,7 @@ PAGES: list[PageEntry] = [
     PageEntry(r.MY_DEMAND_NEW, "提交诉求", my_demands.new_demand, (NewDemandState.load,)),
     PageEntry(r.MY_DEMAND_DETAIL, "诉求详情", detail.my_demand_detail, (DemandDetailState.load,)),
     PageEntry(r.MY_NOTIFICATIONS, "消息", work_lists.my_notifications, (NotificationsState.load,)),
-    PageEntry(r.MY_PROFILE, "企业信息", profile.profile, (ProfileState.load,)),
+    PageEntry(r.MY_PROFILE, "企业信息", profile.profile, (ProfileState.load, DeliveryPreferencesState.load)),
     PageEntry(r.MY_PASSWORD, "修改密码", password.my_password, (PasswordState.load,)),
     PageEntry(r.STAFF, "工作台", workbench.workbench, (WorkbenchState.load,)),
     PageEntry(r.STAFF_DISPATCH, "受理派单", work_lists.dispatch_queue, (DispatchQueueState.load,)),
@@ -115,6 +119,8 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_MEETINGS, "座谈会", meeting_pages.meetings_page, (MeetingsState.load,)),
     PageEntry(r.STAFF_PLANS, "需求计划台账", plan_pages.plans_page, (PlansState.load,)),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),
+    PageEntry(r.STAFF_PROFILE, "通知设置", preference_pages.staff_profile, (DeliveryPreferencesState.load,)),
+    PageEntry(r.ADMIN_OUTBOX, "消息发送", outbox_pages.outbox_page, (OutboxAdminState.load,)),
     PageEntry(r.NOT_FOUND, "页面不存在", public.not_found),  # Reflex shows it for every unknown address
     PageEntry(
         r.ADMIN,

@@ -42,6 +42,8 @@ STAFF_NOTIFICATIONS = "/staff/notifications"
 STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
 ADMIN_API_KEYS = "/admin/api-keys"  # 接口密钥 of the systems using the Open311-style API
+STAFF_PROFILE = "/staff/profile"  # 通知设置: e-mail, mobile, which notices reach a staff member where (issue #27)
+ADMIN_OUTBOX = "/admin/outbox"  # 消息发送: the outbox by channel and status, failures, 重新发送 (issue #27)
 NOT_FOUND = "404"  # Reflex's slug for the page every unknown address shows
 
 HEALTH_API = "/api/health"

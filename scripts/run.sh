@@ -12,6 +12,9 @@ export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${PORTAL_DATA_DIR:-
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 python -m portal.cli migrate
 python -m portal.cli seed-demo --if-empty
+# Text messages of the demo go to files in data/sms (issue #27; set after seeding, so the demo's history
+# sends nothing); e-mail is off until PORTAL_SMTP_HOST is set.
+if [ "$PORTAL_DEMO_MODE" = "1" ]; then export PORTAL_SMS_ADAPTER="${PORTAL_SMS_ADAPTER:-file}"; fi
 python -m portal.jobs &
 jobs_pid=$!
 trap 'kill $jobs_pid 2>/dev/null || true' EXIT INT TERM

@@ -3,7 +3,7 @@ to 镇街 and topics, with a rate) and ``api_request`` (each demand a key posted
 GeoReport token). The channel word 接口 needs no change of its own (``demand.channel`` is free text).
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-11-30
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from portal.models.types import UTCDateTime
 
 revision: str = "0026"
-down_revision: Union[str, None] = "0023"
+down_revision: Union[str, None] = "0025"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

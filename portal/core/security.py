@@ -107,6 +107,27 @@ def phone_error(raw: str) -> str | None:
     return "联系电话应为11位手机号或带区号的固定电话(如0538-8221234)"
 
 
+def is_mobile(raw: str) -> bool:
+    """Whether a phone number can receive a text message (a mainland mobile number)."""
+    return bool(_MOBILE.match(normalise_phone(raw)))
+
+
+# An address a mail server will take: one @, a dotted domain, no spaces or quotes (not the whole RFC 5322).
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}$")
+
+
+def normalise_email(raw: str) -> str:
+    return (raw or "").strip().lower()
+
+
+def email_error(raw: str) -> str | None:
+    """``None`` for a usable address or an empty one (e-mail is optional)."""
+    email = normalise_email(raw)
+    if email and (len(email) > 100 or not _EMAIL.match(email)):
+        return "电子邮箱格式不正确,例如 name@example.com"
+    return None
+
+
 def username_error(raw: str) -> str | None:
     if not raw:
         return "请填写用户名"

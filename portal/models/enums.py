@@ -227,3 +227,19 @@ class DemandAction(StrEnum):
     REQUEST_EXTENSION = "申请延期"
     CO_OPINION = "提交协办意见"
     REVIEW_FORM = "上传审核反馈表"
+
+
+class DeliveryChannel(StrEnum):
+    """Where a notice goes besides the in-app inbox (站内信, always on) (issue #27)."""
+
+    EMAIL = "邮件"
+    SMS = "短信"
+
+
+class DeliveryStatus(StrEnum):
+    """An outbox message: waiting (also between retries), claimed by a sender, sent, or given up."""
+
+    PENDING = "待发送"
+    SENDING = "发送中"
+    SENT = "已发送"
+    FAILED = "失败"

@@ -80,6 +80,14 @@ STAFF: list[tuple[str, str, str, str | None]] = [
     ("lingdao", Role.LEADER, "分管领导", None),
 ]
 
+# Where the demo staff get 邮件 and 短信 notices (issue #27; `make run` writes text messages to data/sms).
+STAFF_CONTACTS: dict[str, tuple[str, str]] = {
+    "zhongxin": ("zhongxin@example.gov.cn", "13905380001"),
+    "ziguiju": ("ziguiju@example.gov.cn", "13905380002"),
+    "zhujianju": ("zhujianju@example.gov.cn", "13905380003"),
+    "dongjie": ("dongjie@example.gov.cn", "13905380004"),
+}
+
 # username, enterprise, credit code, industry, scale, town, contact, phone
 ENTERPRISES: list[tuple[str, str, str, str, str, str, str, str]] = [
     ("qiye1", "泰安示例科技有限公司", "91370900MA3C7K2L07", "制造业", "小型", "东街街道", "王经理", "13805380001"),
@@ -226,6 +234,23 @@ def _policies(session: Session, today: date) -> None:
             session.add(PolicyTag(policy_id=policy.id, kind=kind, value=value))
 
 
+def _add_staff(session, units: dict, users: set[str]) -> None:
+    for username, role, name, unit_name in STAFF:
+        if username not in users:
+            email, phone = STAFF_CONTACTS.get(username, ("", ""))
+            session.add(
+                User(
+                    username=username,
+                    role=role,
+                    display_name=name,
+                    password_hash=security.hash_password(DEMO_PASSWORD),
+                    unit_id=units[unit_name].id if unit_name else None,
+                    email=email,
+                    phone=phone,
+                )
+            )
+
+
 def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     """Load (or complete) the demo world. Returns counts of what exists afterwards."""
     from portal.core.calendar import local_date
@@ -234,17 +259,7 @@ def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     with session_scope() as session:
         units = seed_reference_data(session)
         users = {u.username for u in session.exec(select(User))}
-        for username, role, name, unit_name in STAFF:
-            if username not in users:
-                session.add(
-                    User(
-                        username=username,
-                        role=role,
-                        display_name=name,
-                        password_hash=security.hash_password(DEMO_PASSWORD),
-                        unit_id=units[unit_name].id if unit_name else None,
-                    )
-                )
+        _add_staff(session, units, users)
         enterprises = {e.name: e for e in session.exec(select(Enterprise))}
         for username, name, code, industry, scale, town, contact, phone in ENTERPRISES:
             enterprise = enterprises.get(name)

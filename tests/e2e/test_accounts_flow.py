@@ -104,6 +104,9 @@ def test_logout_ends_the_session_and_the_old_token_is_dead(new_page, browser, po
     page = new_page()
     login(page, "zhujianju")
     expect(page).to_have_url(path_is("/staff"))
+    # The served page is static HTML until React takes over: wait for what only the live page shows (the
+    # viewer's name), or the click on 退出 may land before any handler is attached and be lost.
+    expect(page.get_by_role("main").get_by_text("住建局经办人")).to_be_visible()
     cookie = next(c for c in page.context.cookies() if c["name"] == "qs_session")
     token = cookie["value"]
     assert len(token) >= 40 and cookie["httpOnly"] and cookie["sameSite"] == "Strict"

@@ -20,6 +20,7 @@ from portal.models.tables.collection import (
     TrackLookup,
     Visit,
 )
+from portal.models.tables.delivery import DeliveryPreference, OutboxMessage
 from portal.models.tables.demands import (
     Attachment,
     Demand,
@@ -108,4 +109,6 @@ __all__ = [
     "Verification",
     "Visit",
     "WorkOrder",
+    "DeliveryPreference",
+    "OutboxMessage",
 ]

@@ -68,6 +68,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20, index=True)
     display_name: str = Field(max_length=50)
     phone: str = Field(default="", max_length=30)
+    # Where 邮件 notices go (issue #27, migration 0025); "" for none. Lower case, checked on entry.
+    email: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
     enterprise_id: Optional[int] = Field(default=None, foreign_key="enterprise.id", index=True)
     is_active: bool = Field(default=True)

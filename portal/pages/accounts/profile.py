@@ -6,6 +6,7 @@ import reflex as rx
 
 from portal.pages.components.layout import card, enterprise_page
 from portal.pages.components.widgets import kv
+from portal.pages.delivery.preferences import preferences_card
 from portal.state.accounts.profile import ProfileState
 
 
@@ -21,4 +22,5 @@ def profile() -> rx.Component:
                 margin_top="12px",
             ),
         ),
+        preferences_card(),
     )

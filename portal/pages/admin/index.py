@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from portal import routes
 from portal.pages.admin.catalogue import catalogue_card
 from portal.pages.admin.units import units_card
 from portal.pages.admin.users import users_card
@@ -133,6 +134,11 @@ def admin_page() -> rx.Component:
     return staff_page(
         "系统管理",
         rx.vstack(
+            card(  # issue #27
+                rx.heading("消息发送", size="4", as_="h2", margin_bottom="8px"),
+                rx.text("邮件、短信的发送渠道、发送情况和失败的消息:", size="2"),
+                rx.link("查看消息发送", href=routes.ADMIN_OUTBOX, size="2"),
+            ),
             card(
                 rx.heading("节假日", size="4", margin_bottom="12px"),
                 rx.vstack(rx.foreach(CalendarAdminState.years, _year_card), width="100%"),

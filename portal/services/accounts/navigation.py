@@ -31,8 +31,10 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_MEETINGS, "座谈会", "messages-square", (D, H, L)),
     (r.STAFF_PLANS, "需求计划台账", "calendar-range", (D, H, L)),
     (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
+    (r.STAFF_PROFILE, "通知设置", "bell-ring", STAFF),
     (r.ADMIN, "系统管理", "settings", (A,)),
     (r.ADMIN_API_KEYS, "接口密钥", "key-square", (A,)),
+    (r.ADMIN_OUTBOX, "消息发送", "send", (A,)),
 ]
 
 _ENTERPRISE_NAV: list[tuple[str, str, str]] = [

@@ -17,6 +17,7 @@ from portal.models.enums import Role, UnitKind
 from portal.models.records.common import NotificationRow
 from portal.models.tables import Demand, Notification, Unit, User
 from portal.services.accounts.actor import Actor
+from portal.services.base import outbox
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
 
@@ -48,6 +49,10 @@ def notify(
             created_at=now(),
         )
     )
+    # issue #27: e-mail and SMS for the kinds that matter outside the portal, in this same transaction
+    outbox.enqueue(
+        session, key=key[:120], kind=kind, title=title, body=body, link=link, user_id=user_id, unit_id=unit_id
+    )
 
 
 def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:
@@ -62,6 +67,7 @@ def renotify(session: Session, *, key: str, kind: str, title: str, body: str, li
         except IntegrityError:
             pass
     session.exec(update(Notification).where(Notification.unique_key == key[:120]).values(**words))
+    outbox.rewrite_pending(session, key=key[:120], title=title, body=body)  # issue #27
 
 
 def _about(demand: Demand, kind: str, title: str, body: str) -> dict:

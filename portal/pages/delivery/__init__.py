@@ -1,0 +1,1 @@
+"""Pages of notices outside the portal (issue #27)."""

@@ -1,0 +1,1 @@
+"""States of notices outside the portal (issue #27)."""
