@@ -8,6 +8,7 @@ may be an object of its own) are read, anything else is 415."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree
 
@@ -28,6 +29,9 @@ XML_NAMES = {
 }
 FORM = "application/x-www-form-urlencoded"
 JSON_TYPE = "application/json"
+# Characters XML 1.0 cannot hold (ElementTree writes them as they are, and no parser reads the document):
+# a control character in a path or a parameter is echoed in an error's description.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class BodyRefused(Exception):
@@ -94,7 +98,7 @@ def _element(parent: ElementTree.Element, name: str, value) -> None:
         for key, inner in value.items():
             _element(child, key, inner)
     elif value is not None:
-        child.text = _text(value)
+        child.text = _NOT_XML.sub("\ufffd", _text(value))
 
 
 def render(kind: str, items: list[dict], fmt: str, status: int = 200, headers: dict | None = None) -> Response:

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from portal.core.settings import _bool, _int, get_settings
 
@@ -30,7 +31,7 @@ class ChannelSettings:
     smtp_connections: int
     sms_adapter: str  # "" (off), "file" or "http"
     sms_dir: Path
-    sms_url: str
+    sms_url: str = field(repr=False)  # a provider may take its key in the query or as the URL's password
     sms_token: str = field(repr=False)
     sms_template: str
     batch_size: int
@@ -45,8 +46,10 @@ class ChannelSettings:
         return self.sms_adapter == "file" or (self.sms_adapter == "http" and bool(self.sms_url))
 
     def secrets(self) -> tuple[str, ...]:
-        """What an error message must never show."""
-        return tuple(s for s in (self.smtp_password, self.sms_token) if s)
+        """What an error message must never show (httpx names the URL it was refused at)."""
+        url = urlsplit(self.sms_url) if self.sms_url else None
+        in_url = (url.query, url.password or "") if url else ()
+        return tuple(s for s in (self.smtp_password, self.sms_token, *in_url) if s)
 
 
 def _env(name: str, default: str = "") -> str:
