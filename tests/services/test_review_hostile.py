@@ -7,13 +7,20 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from portal.api.routes import build_api
 from portal.core.channels import get_channel_settings
+from portal.core.db import session_scope
+from portal.models.tables import Enterprise
+from portal.services.classes import suggestions
+from portal.services.classes.candidates import Candidate
 from portal.services.delivery import gateways, texts
 from tests.services.outbox_helpers import clear_channels, use_channels
+from tests.services.test_lifecycle import actor
 from tests.services.test_open311 import make_key, params
+from tests.services.test_similar_demands import TYPED, look, submit
 
 BASE = "/api/open311/v2"
 
@@ -70,3 +77,25 @@ def test_no_header_can_be_injected_through_a_title_or_a_name():
     )
     headers = raw.split(b"\r\n\r\n", 1)[0]
     assert b"Bcc" not in headers.replace(b"Bcc=3A", b"") and b"\nBcc:" not in raw
+
+
+def test_an_enterprise_never_learns_the_town_of_another_enterprises_demand(demo_accounts):
+    """类似诉求 may show another enterprise's demand by 事项, status and public progress only: its 镇街 came
+    through the 同镇街 badge and through the order (the viewer's 镇街 first)."""
+    theirs = submit("qiye2", content=TYPED["content"])
+    with session_scope() as session:
+        mine = session.get(Enterprise, actor("qiye1").enterprise_id)
+        session.exec(
+            update(Enterprise)
+            .where(Enterprise.id == actor("qiye2").enterprise_id)
+            .values(town_unit_id=mine.town_unit_id)
+        )
+    (record,) = look("qiye1").records
+    assert record["mine"] is False and record["same_town"] is False
+    # The order: the viewer's own demands first, then the most alike, whatever 镇街 each is in.
+    near = Candidate(id=1, enterprise_id=7, town_unit_id=3, status="待受理", tokens=frozenset("ab"))
+    far = Candidate(id=2, enterprise_id=8, town_unit_id=4, status="待受理", tokens=frozenset("abc"))
+    own = Candidate(id=3, enterprise_id=9, town_unit_id=3, status="待受理", tokens=frozenset("a"))
+    ranked = suggestions.rank(frozenset("abc"), [near, far, own], town=None, own_enterprise=9)
+    assert [c.id for _, c in ranked] == [3, 2, 1]
+    assert theirs

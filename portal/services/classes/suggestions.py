@@ -47,7 +47,8 @@ def similar_demands(
 ) -> Suggestions:
     """The demands like the one being written, best first (same 镇街 before others). Staff registering for
     an enterprise name it (``enterprise_id``: its 镇街 is used) or its 镇街 (``town_id``, a new enterprise);
-    an enterprise's own 镇街 is its profile's. The 镇街 only orders the list: it reveals nothing."""
+    an enterprise sees its own demands first, then the most alike: another enterprise's 镇街 is not its to
+    learn, neither by a badge nor by the order (staff may open any enterprise's file)."""
     require_role(actor, *ROLES)
     topic = parse_id(topic_id)
     tokens = ordered_tokens(f"{clean_text(title, limit=50)} {clean_text(content, limit=2000)}")
@@ -56,25 +57,35 @@ def similar_demands(
     limit = max(1, min(limit if isinstance(limit, int) else MAX_SUGGESTIONS, MAX_SUGGESTIONS))
     with session_scope() as session:
         town = _viewer_town(session, actor, town_id, enterprise_id)
-        ranked = rank(frozenset(tokens), candidates(session, tokens=tokens, topic_id=topic, moment=now()), town)
+        found = candidates(session, tokens=tokens, topic_id=topic, moment=now())
+        ranked = rank(frozenset(tokens), found, town, own_enterprise=actor.enterprise_id)
         ranked = ranked[:limit]
         return Suggestions(_records(session, actor, ranked, town), [c.id for _, c in ranked])
 
 
-def rank(query: frozenset[str], found: list[Candidate], town: int | None) -> list[tuple[float, Candidate]]:
-    """Those at or above ``THRESHOLD``: the viewer's 镇街 first, then the most alike, then the newest."""
+def rank(
+    query: frozenset[str], found: list[Candidate], town: int | None, own_enterprise: int | None = None
+) -> list[tuple[float, Candidate]]:
+    """Those at or above ``THRESHOLD``: the viewer's 镇街 first (an enterprise: its own demands first), then the
+    most alike, then the newest."""
     scored = [(token_similarity(query, c.tokens), c) for c in found]
     kept = [(score, c) for score, c in scored if score >= THRESHOLD]
-    kept.sort(key=lambda sc: (town is None or sc[1].town_unit_id != town, -sc[0], -sc[1].id))
+
+    def first(c: Candidate) -> bool:
+        return c.enterprise_id == own_enterprise if own_enterprise else town is not None and c.town_unit_id == town
+
+    kept.sort(key=lambda sc: (not first(sc[1]), -sc[0], -sc[1].id))
     return kept
 
 
 def _viewer_town(session: Session, actor: Actor, town_id, enterprise_id) -> int | None:
-    named = actor.enterprise_id if actor.role == Role.ENTERPRISE else parse_id(enterprise_id)
+    if actor.role == Role.ENTERPRISE:
+        return None  # its own demands come first instead (``rank``): another's 镇街 is never shown
+    named = parse_id(enterprise_id)
     if named:
         enterprise = session.get(Enterprise, named)
         return enterprise.town_unit_id if enterprise else None
-    return None if actor.role == Role.ENTERPRISE else parse_id(town_id)
+    return parse_id(town_id)
 
 
 def _records(session: Session, actor: Actor, ranked: list[tuple[float, Candidate]], town) -> list[SimilarDemand]:
@@ -91,12 +102,12 @@ def _records(session: Session, actor: Actor, ranked: list[tuple[float, Candidate
                 )
             ).all()
         )
-    records = []
+    records, enterprise = [], actor.role == Role.ENTERPRISE
     for position, (score, candidate) in enumerate(ranked):
         demand = demands[candidate.id]
         mine = visible(session, actor, demand)
         step, step_at = progress.get(demand.id, ("已提交", format_instant(demand.created_at)))
-        link = routes.my_demand(demand.id) if actor.role == Role.ENTERPRISE else routes.staff_demand(demand.id)
+        link = routes.my_demand(demand.id) if enterprise else routes.staff_demand(demand.id)
         records.append(
             SimilarDemand(
                 key=str(position),
@@ -108,7 +119,7 @@ def _records(session: Session, actor: Actor, ranked: list[tuple[float, Candidate
                 status=demand.status,
                 progress=step,
                 progress_at=step_at,
-                same_town=town is not None and candidate.town_unit_id == town,
+                same_town=mine if enterprise else town is not None and candidate.town_unit_id == town,
                 likeness="高度相似" if score >= HIGH_LIKENESS else "相似",
                 followed=demand.id in followed,
             )
