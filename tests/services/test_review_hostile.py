@@ -3,6 +3,7 @@ and closed, or an attack that must keep failing. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from xml.etree import ElementTree
 
 import httpx
@@ -13,10 +14,14 @@ from starlette.testclient import TestClient
 from portal.api.routes import build_api
 from portal.core.channels import get_channel_settings
 from portal.core.db import session_scope
-from portal.models.tables import Enterprise
+from portal.models.tables import Demand, Enterprise, User
 from portal.services.classes import suggestions
 from portal.services.classes.candidates import Candidate
 from portal.services.delivery import gateways, texts
+from portal.services.demands import detail
+from portal.services.demands.workflow import record_event
+from portal.services.enterprises import tracking
+from portal.services.open311 import calls
 from tests.services.outbox_helpers import clear_channels, use_channels
 from tests.services.test_lifecycle import actor
 from tests.services.test_open311 import make_key, params
@@ -99,3 +104,26 @@ def test_an_enterprise_never_learns_the_town_of_another_enterprises_demand(demo_
     ranked = suggestions.rank(frozenset("abc"), [near, far, own], town=None, own_enterprise=9)
     assert [c.id for _, c in ranked] == [3, 2, 1]
     assert theirs
+
+
+def test_a_public_step_by_staff_without_a_unit_never_names_the_person(demo_accounts):
+    """An admin's change to the 工作日历 writes a public 期限调整 on each moved demand
+    (``calendar/deadline_recount``) as the admin, who has no unit: its label is the person's name, and the
+    Open311 updates (anyone), 进度查询 and the enterprise's own page showed it as the “unit”."""
+    with session_scope() as session:
+        session.exec(update(User).where(User.username == "admin").values(display_name="赵德明"))
+    demand_id = submit("qiye1")
+    with session_scope() as session:
+        demand = session.get(Demand, demand_id)
+        record_event(session, demand, actor("admin"), "期限调整", "因法定节假日安排调整", public="因法定节假日安排调整")
+        code, phone = demand.code, demand.contact_phone
+    shown = [
+        calls.read_updates(code=code, holder=None),
+        tracking.track_demand(code=code, phone_tail=phone[-4:], client_address="10.9.9.9")["events"],
+        detail.demand_detail(actor=actor("qiye1"), demand_id=demand_id)["timeline"],
+    ]
+    for rows in shown:
+        assert rows[-1]["description" if "description" in rows[-1] else "action"] == "期限调整"
+        assert "赵德明" not in json.dumps(rows, ensure_ascii=False)
+    # A step by a system (a key, a job) keeps its name: no person is behind it.
+    assert calls.read_updates(code=code, holder=None)[0]["agency"] == "企业"

@@ -111,7 +111,7 @@ def _timeline(session: Session, actor: Actor, demand: Demand) -> list[TimelineRo
         TimelineRow(
             seq=e.seq,
             at=format_instant(e.created_at),
-            who=e.actor_label.split("·")[0] if enterprise else e.actor_label,
+            who=timeline.public_actor(e) if enterprise else e.actor_label,
             action=e.action,
             detail=e.public_detail if enterprise else e.detail,
         )

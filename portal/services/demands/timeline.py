@@ -19,6 +19,17 @@ from portal.models.tables import TimelineEvent
 
 PUBLIC = "public"
 STAFF = "staff"
+STAFF_WITHOUT_UNIT = "工作人员"
+
+
+def public_actor(event: TimelineEvent) -> str:
+    """Who acted, as anyone outside the staff reads it: the unit (or enterprise) before “·”; a system (no
+    user: 系统, a key's system) by its name; a staff member with no unit (an admin changing the 工作日历, a
+    leader), whose label is the person's name, as 工作人员."""
+    label = event.actor_label or ""
+    if "·" in label or event.actor_id is None:
+        return label.split("·")[0]
+    return STAFF_WITHOUT_UNIT
 
 
 def chain_body(event: TimelineEvent) -> bytes:

@@ -50,10 +50,7 @@ def _events(session, demand: Demand) -> list[TrackEvent]:
     # Who acted by unit (or enterprise) only, in the public wording: as the enterprise itself reads it.
     return [
         TrackEvent(
-            at=format_instant(e.created_at),
-            who=e.actor_label.split("·")[0],
-            action=e.action,
-            detail=e.public_detail or "",
+            at=format_instant(e.created_at), who=timeline.public_actor(e), action=e.action, detail=e.public_detail or ""
         )
         for e in rows
     ]

@@ -197,7 +197,7 @@ def updates(session: Session, demand: Demand, holder: KeyHolder | None) -> list[
             "service_request_id": demand.code,
             "updated_datetime": iso_instant(event.created_at),
             "description": event.action,
-            "agency": "企业" if role == Role.ENTERPRISE else event.actor_label.split("·")[0],
+            "agency": "企业" if role == Role.ENTERPRISE else timeline.public_actor(event),
             "notes": (event.public_detail or None) if own else None,
         }
         for event, role in rows
