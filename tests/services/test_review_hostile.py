@@ -45,6 +45,23 @@ def test_an_xml_answer_stays_well_formed_whatever_the_path_holds(client, path):
     assert root.tag == "errors" and root.find("error/code").text == "404"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/requests/QS%00.json",
+        "/requests/%00/updates.json",
+        "/tokens/a%00b.json",
+        "/requests.json?service_request_id=QS%00",
+    ],
+)
+def test_a_nul_byte_in_a_code_or_token_is_an_answer_not_a_server_error(client, path):
+    """PostgreSQL refuses a NUL in a text parameter (DataError): the lookup failed with a 500, and a keyed
+    call went uncounted and unaudited."""
+    response = client.get(BASE + path)
+    assert response.status_code in (200, 404)
+    assert response.json() == [] or response.json()[0]["code"] == 404
+
+
 def test_a_posted_control_character_never_breaks_the_xml_of_an_error(client):
     _key_id, key = make_key()
     body = {**params(description="\x0b\x0c" * 3), "api_key": key}

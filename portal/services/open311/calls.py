@@ -106,7 +106,8 @@ def read_token(*, token: str, holder: KeyHolder | None) -> list[dict]:
     from portal.models.tables import ApiRequest, Demand
 
     with session_scope() as session:
-        row = session.exec(select(ApiRequest).where(ApiRequest.token == (token or "")[:40])).first() if token else None
+        shaped = isinstance(token, str) and georeport.TOKEN_SHAPE.match(token)
+        row = session.exec(select(ApiRequest).where(ApiRequest.token == token)).first() if shaped else None
         if row is None:
             raise NotFound("没有该 token 对应的请求")
         return [{"service_request_id": session.get(Demand, row.demand_id).code, "token": row.token}]

@@ -12,6 +12,7 @@ its events too (``own``): it sent them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -30,6 +31,10 @@ CLOSED = (S.CLOSED, S.REJECTED, S.WITHDRAWN)
 DEFAULT_DAYS = 90  # GeoReport: without dates, the last 90 days
 PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, DEPTH_MAX = 50, 100, 10_000
 IDS_MAX = 50
+# What a demand's code and a GeoReport token are made of: anything else names none (and a NUL byte would
+# be refused by PostgreSQL as a query parameter: a 500 instead of a 404).
+CODE_SHAPE = re.compile(r"^[A-Z0-9]{1,30}$")
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class BadQuery(ValueError):
@@ -95,7 +100,8 @@ def parse_query(session: Session, params: dict[str, str]) -> Query:
     if page * size > DEPTH_MAX:
         raise BadQuery(f"最多翻阅前{DEPTH_MAX}条,请用 start_date / end_date 缩小范围")
     if codes := _list(params.get("service_request_id", ""), "service_request_id"):
-        return Query(codes=tuple(c.upper()[:30] for c in codes), page=page, page_size=size)
+        codes = [c.upper() for c in codes]
+        return Query(codes=tuple(c for c in codes if CODE_SHAPE.match(c)) or ("",), page=page, page_size=size)
     statuses = _list(params.get("status", ""), "status")
     if any(s not in ("open", "closed") for s in statuses):
         raise BadQuery("status 只能是 open 或 closed")
@@ -137,8 +143,8 @@ def requests(session: Session, query: Query, holder: KeyHolder | None) -> list[d
 
 
 def demand_by_code(session: Session, code: str) -> Demand | None:
-    code = (code or "").strip().upper()[:30]
-    return session.exec(select(Demand).where(Demand.code == code)).first() if code else None
+    code = (code or "").strip().upper()
+    return session.exec(select(Demand).where(Demand.code == code)).first() if CODE_SHAPE.match(code) else None
 
 
 def own_ids(session: Session, holder: KeyHolder | None, demand_ids: list[int]) -> set[int]:
