@@ -17,7 +17,7 @@ from tests.e2e.test_hostile_client import RawClient, _login_token
 pytestmark = pytest.mark.e2e
 
 
-def _targets(on_portal_db) -> dict[str, int]:
+def _targets(on_portal_db, username: str) -> dict[str, int]:
     """A real key, a real failed message (to the admin) and qiye2's real follow (the demo's)."""
     from portal.core.clock import now
     from portal.core.db import session_scope
@@ -31,7 +31,7 @@ def _targets(on_portal_db) -> dict[str, int]:
         qiye2 = session.exec(select(User).where(User.username == "qiye2")).one()
         follow = session.exec(select(DemandFollow.id).where(DemandFollow.enterprise_id == qiye2.enterprise_id)).first()
         message = OutboxMessage(
-            notice_key="review-probe",
+            notice_key=f"review-probe-{username}",
             user_id=admin.id,
             channel="邮件",
             kind="预警",
@@ -81,7 +81,7 @@ JUNK_FORMS = [
 
 @pytest.mark.parametrize("username", ["qiye1", "zhongxin", "zhujianju"])
 def test_the_new_handlers_refuse_foreign_ids_other_roles_and_junk(portal_server, on_portal_db, username):
-    ids = _targets(on_portal_db)
+    ids = _targets(on_portal_db, username)
     before = _footprint(portal_server.database_url)
     log_before = portal_server.log_path.read_text(errors="replace").count("Traceback")
     calls = [
