@@ -62,6 +62,27 @@ def test_a_nul_byte_in_a_code_or_token_is_an_answer_not_a_server_error(client, p
     assert response.json() == [] or response.json()[0]["code"] == 404
 
 
+@pytest.mark.parametrize(
+    "field",
+    [
+        "description",
+        "first_name",
+        "phone",
+        "service_code",
+        "attribute[kind]",
+        "attribute[title]",
+        "attribute[enterprise_name]",
+        "attribute[credit_code]",
+        "email",
+    ],
+)
+def test_a_nul_byte_in_any_posted_field_is_answered(client, field):
+    _key_id, key = make_key()
+    body = {**params(), field: params().get(field, "x") + "\x00", "api_key": key}
+    response = client.post(f"{BASE}/requests.json", data=body)
+    assert response.status_code in (201, 400), response.text
+
+
 def test_a_posted_control_character_never_breaks_the_xml_of_an_error(client):
     _key_id, key = make_key()
     body = {**params(description="\x0b\x0c" * 3), "api_key": key}
