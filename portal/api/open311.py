@@ -151,7 +151,8 @@ async def updates(request: Request) -> Response:
 
 
 async def token(request: Request) -> Response:
-    """GeoReport's ``tokens/{token}``: the request a token names, for the key that posted it only."""
+    """GeoReport's ``tokens/{token}``: the request a token names, to whoever holds the token (only the key that
+    posted it was given it; the code it returns is public in ``requests`` anyway)."""
     value = request.path_params.get("token", "")
 
     def work(holder: KeyHolder | None) -> Outcome:

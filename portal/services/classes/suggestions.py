@@ -48,7 +48,7 @@ def similar_demands(
     """The demands like the one being written, best first (same 镇街 before others). Staff registering for
     an enterprise name it (``enterprise_id``: its 镇街 is used) or its 镇街 (``town_id``, a new enterprise);
     an enterprise sees its own demands first, then the most alike: another enterprise's 镇街 is not its to
-    learn, neither by a badge nor by the order (staff may open any enterprise's file)."""
+    learn, neither by a badge nor by the order (staff rank by the 镇街 they register in)."""
     require_role(actor, *ROLES)
     topic = parse_id(topic_id)
     tokens = ordered_tokens(f"{clean_text(title, limit=50)} {clean_text(content, limit=2000)}")
