@@ -165,3 +165,14 @@ def test_a_public_step_by_staff_without_a_unit_never_names_the_person(demo_accou
         assert "赵德明" not in json.dumps(rows, ensure_ascii=False)
     # A step by a system (a key, a job) keeps its name: no person is behind it.
     assert calls.read_updates(code=code, holder=None)[0]["agency"] == "企业"
+
+
+def test_a_made_up_key_does_not_escape_the_anonymous_rate(client, monkeypatch):
+    """Any X-Api-Key skipped the per-address rate: a client sending made-up keys was answered (401) without
+    limit, each answer a key lookup."""
+    monkeypatch.setattr(calls, "ANONYMOUS_RATE", 2)
+    answers = [
+        client.get(f"{BASE}/services.json", headers={"X-Api-Key": f"qs311_made-up-{n}"}).status_code for n in range(3)
+    ]
+    assert answers == [401, 401, 429]
+    assert client.post(f"{BASE}/requests.json", data=params()).status_code == 429  # no key: the same budget

@@ -17,7 +17,7 @@ from portal.core.db import session_scope
 from portal.services.base.access import transactional
 from portal.services.base.errors import Conflict, NotFound
 from portal.services.open311 import georeport, posting
-from portal.services.open311.keys import ANONYMOUS_RATE, KeyHolder, audit_call, count_call, holder_of, spend
+from portal.services.open311.keys import ANONYMOUS_RATE, KeyHolder, KeyRefused, audit_call, count_call, holder_of, spend
 
 
 class RateLimited(Exception):
@@ -28,9 +28,16 @@ class RateLimited(Exception):
 
 @transactional
 def admit(*, key: str | None, address: str, needs_key: bool) -> KeyHolder | None:
-    """The key's holder (None: an anonymous read). ``KeyRefused`` (401/403), ``RateLimited`` (429)."""
+    """The key's holder (None: an anonymous read). ``KeyRefused`` (401/403), ``RateLimited`` (429). A missing
+    or made-up key spends the address's anonymous budget (else any made-up key escaped the rate)."""
+    refused: KeyRefused | None = None
     with session_scope() as session:
-        holder = holder_of(session, key) if (key or needs_key) else None
+        try:
+            holder = holder_of(session, key) if (key or needs_key) else None
+        except KeyRefused as exc:
+            if exc.key_id is not None:  # revoked: counted on its own row by the caller
+                raise
+            refused, holder = exc, None
         moment = now()
         if holder is None:
             wait = spend(session, "addr:" + (address or "")[:64], ANONYMOUS_RATE, moment)
@@ -38,6 +45,8 @@ def admit(*, key: str | None, address: str, needs_key: bool) -> KeyHolder | None
             wait = spend(session, f"key:{holder.id}", holder.rate_per_minute, moment)
     if wait is not None:
         raise RateLimited(wait, holder)
+    if refused is not None:
+        raise refused
     return holder
 
 
