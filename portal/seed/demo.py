@@ -283,6 +283,9 @@ def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
         from portal.seed.demo_demands import seed_demo_demands
 
         seed_demo_demands()
+        from portal.seed.demo_classes import seed_demo_classes
+
+        seed_demo_classes()
     with session_scope() as session:
         counts["demands"] = len(session.exec(select(Demand.id)).all())
     return counts

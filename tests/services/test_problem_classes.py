@@ -307,3 +307,29 @@ def test_monthly_theme_tasks_progress_and_public_page(world):
     assert public["tasks"][0]["milestones"][0]["note"] == "已排查12条线路"
     text = repr(public)
     assert "泰安示例" not in text and "东街示例制造" not in text and "生产线" not in text
+
+
+def test_two_schedulers_group_a_window_once_and_the_run_is_recorded(world):
+    from portal.jobs.registry import JOBS, run_job
+    from portal.models.tables import JobRun, ProblemClass
+
+    results = []
+
+    def run():
+        with use_clock(fixed(NOW)):
+            results.append(grouping.group_new_demands())
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r is None for r in results) == [False, True]
+    with session_scope() as session:
+        assert session.exec(select(func.count()).select_from(ProblemClass)).one() == 1
+    [(job_id, interval, work, _)] = [job for job in JOBS if job[0] == "group_demands"]
+    with use_clock(fixed(NOW + timedelta(days=1))):
+        run_job(job_id, interval, work)
+    with session_scope() as session:
+        row = session.exec(select(JobRun).where(JobRun.job_id == "group_demands")).one()
+    assert row.last_error == "" and "new_demands=0" in row.last_summary

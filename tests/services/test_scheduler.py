@@ -28,4 +28,5 @@ def test_jobs_are_registered_with_safe_defaults(db):
         "consult_reminders",
         "monthly_bulletin",
         "purge_housekeeping",
+        "group_demands",
     }

@@ -5,8 +5,8 @@ A run takes a set of *new* demands (not yet in any group) and compares each only
 (topic, 镇街) bucket of the last 90 days, read through ``ix_demand_topic_created``: the cost follows the new
 demands and their buckets, never the whole table. Alike demands are linked; a linked set that touches a
 demand already in a group joins that group (a confirmed class gains members the dispatcher may remove, an
-ignored group swallows its look-alikes quietly); a set of at least ``MIN_GROUP`` demands otherwise becomes
-a new 候选 group.
+ignored group swallows its look-alikes quietly); a set of at least ``MIN_GROUP`` demands from at least
+``MIN_ENTERPRISES`` enterprises otherwise becomes a new 候选 group.
 
 Two ways in: the nightly job (``group_new_demands``: the demands created since the last run, the window
 claimed by a compare-and-set on ``grouping_cursor`` in the same transaction as the groups it writes, so two
@@ -30,6 +30,7 @@ from portal.models.records.classes import GroupingSummary
 from portal.models.tables import Demand, Enterprise, GroupingCursor, ProblemClass, ProblemClassMember
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role, transactional
+from portal.services.base.errors import Conflict
 from portal.services.classes.similarity import text_tokens, token_similarity
 
 WINDOW = timedelta(days=90)  # how far back a new demand looks for its look-alikes
@@ -37,7 +38,8 @@ RESCAN_WINDOW = timedelta(days=30)  # 重新分析, and the job's first run
 RESCAN_LIMIT = 2000  # the most demands one 重新分析 groups
 SETTLE = timedelta(minutes=5)  # the job leaves the last minutes to the next run (transactions still open)
 THRESHOLD = 0.5  # token_similarity at which two demands are alike
-MIN_GROUP = 3  # demands that make a new candidate group
+MIN_GROUP = 3  # demands that make a new candidate group …
+MIN_ENTERPRISES = 2  # … from at least this many enterprises (one enterprise repeating itself is not a class)
 EXCLUDED = (DemandStatus.REJECTED, DemandStatus.WITHDRAWN)
 REMOVED = -1  # a demand the dispatcher took out of its group: neither grouped again nor a way into a group
 
@@ -45,6 +47,7 @@ REMOVED = -1  # a demand the dispatcher took out of its group: neither grouped a
 @dataclass
 class _Item:
     id: int
+    enterprise_id: int
     bucket: tuple[int, int | None]
     created_at: datetime
     tokens: frozenset[str]
@@ -61,17 +64,18 @@ def _items(session: Session, query) -> list[_Item]:
     return [
         _Item(
             id=i,
+            enterprise_id=enterprise,
             bucket=(topic, town),
             created_at=at,
             tokens=text_tokens(f"{title} {content}"),
             class_id=REMOVED if removed else cls,
         )
-        for i, topic, at, title, content, town, cls, removed in rows
+        for i, enterprise, topic, at, title, content, town, cls, removed in rows
     ]
 
 
 def _columns():
-    return select(Demand.id, Demand.topic_id, Demand.created_at, Demand.title, Demand.content)
+    return select(Demand.id, Demand.enterprise_id, Demand.topic_id, Demand.created_at, Demand.title, Demand.content)
 
 
 def _history(session: Session, new: list[_Item]) -> dict[tuple, list[_Item]]:
@@ -141,15 +145,15 @@ def _write(session: Session, new: list[_Item], buckets, source: str) -> tuple[in
     sets: dict[int, list[int]] = defaultdict(list)
     for member in list(links.parent):
         sets[links.root(member)].append(member)
-    bucket_of = {i.id: i.bucket for items in buckets.values() for i in items} | {i.id: i.bucket for i in new}
+    known = {i.id: i for items in buckets.values() for i in items} | {i.id: i for i in new}
     groups = joined = 0
     moment = now()
     for root, members in sets.items():
         if root in links.best:
             class_id = links.best[root][1]
             joined += len(members)
-        elif len(members) >= MIN_GROUP:
-            topic, town = bucket_of[root]
+        elif len(members) >= MIN_GROUP and len({known[m].enterprise_id for m in members}) >= MIN_ENTERPRISES:
+            topic, town = known[root].bucket
             group = ProblemClass(status=ClassStatus.CANDIDATE, topic_id=topic, town_unit_id=town, source=source)
             session.add(group)
             session.flush()
@@ -174,8 +178,15 @@ def group_new_demands(*, up_to: datetime | None = None) -> GroupingSummary | Non
     """The nightly job: group the demands created since the last run. The window (last ``up_to``, new
     ``up_to``] is claimed with a compare-and-set on the cursor in the same transaction as the groups, so a
     second scheduler, or a run racing this one, groups nothing (returns None)."""
+    try:
+        return _group_window(up_to or (now() - SETTLE))
+    except Conflict:
+        return None  # a racing run claimed the window (or a dispatcher's 加入 took a demand): the next run goes on
+
+
+@transactional
+def _group_window(up_to: datetime) -> GroupingSummary | None:
     started = time.monotonic()
-    up_to = up_to or (now() - SETTLE)
     with session_scope() as session:
         cursor = session.get(GroupingCursor, 1)
         if cursor is None:
