@@ -37,7 +37,7 @@ from portal.state.admin.units import UnitsAdminState
 from portal.state.auth import AuthState
 from portal.state.calendar.admin import CalendarAdminState
 from portal.state.classes.monthly import MonthlyAdminState, MonthlyPublicState
-from portal.state.classes.problem_classes import ClassDetailState, ClassesState
+from portal.state.classes.problem_classes import ClassCountsState, ClassDetailState, ClassesState
 from portal.state.demands.centre_queues import CentreQueuesState
 from portal.state.demands.detail import DemandDetailState
 from portal.state.demands.enterprise_home import EnterpriseHomeState
@@ -105,7 +105,7 @@ PAGES: list[PageEntry] = [
         r.STAFF_REPORTS,
         "统计通报",
         reports.reports_page,
-        (ReportsState.load, LedgerExportState.load, LedgerImportState.load),
+        (ReportsState.load, LedgerExportState.load, LedgerImportState.load, ClassCountsState.load),
     ),
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", ledger.enterprises_page, (EnterpriseListState.load,)),

@@ -10,7 +10,7 @@ from portal.models.enums import ClassStatus
 from portal.pages.components.forms import select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, kv, list_caption, loading_or, status_badge, tabbed
-from portal.state.classes.problem_classes import TABS, ClassDetailState, ClassesState
+from portal.state.classes.problem_classes import TABS, ClassCountsState, ClassDetailState, ClassesState
 
 C, D = ClassesState, ClassDetailState
 
@@ -41,6 +41,31 @@ def _list() -> rx.Component:
             ),
         ),
         empty("暂无分组"),
+    )
+
+
+def class_counts_card() -> rx.Component:
+    """统计通报: counts by 一类问题."""
+    k = ClassCountsState
+    return card(
+        rx.heading("一类问题统计", size="4", as_="h2"),
+        loading_or(
+            k.loaded,
+            rx.cond(
+                k.rows.length() > 0,
+                rx.box(
+                    list_caption(k.rows.length(), "类", "按诉求数从多到少"),
+                    data_table(
+                        ["名称", "诉求事项", "镇街", "诉求数", "未办结", "已办结", "牵头单位", "提交时间"],
+                        k.rows,
+                        _row,
+                        label="一类问题统计表",
+                    ),
+                ),
+                empty("暂无已确认的一类问题"),
+            ),
+        ),
+        margin_top="16px",
     )
 
 

@@ -15,6 +15,7 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.errors import ServiceError
 from portal.services.classes import grouping, problem_classes
 from portal.services.demands import form_options
+from portal.state.auth import AuthState
 from portal.state.base import NOT_ALLOWED, PageState, text_of
 
 READERS = problem_classes.READERS
@@ -73,6 +74,21 @@ class ClassesState(PageState):
         yield rx.toast.success(
             f"已分析{summary['new_demands']}条诉求:新增候选组{summary['groups']}个,加入已有分组{summary['joined']}条"
         )
+
+
+class ClassCountsState(AuthState):
+    """统计通报's 一类问题 figures: each confirmed class with its members, open and closed (dispatchers, leaders)."""
+
+    rows: list[ClassRow] = []
+    loaded: bool = False
+
+    @rx.event
+    def load(self):
+        self.loaded, self.rows = False, []
+        actor = self._actor_with_role(Role.DISPATCHER, Role.LEADER)
+        if actor is not None:
+            self.rows = problem_classes.list_classes(actor=actor, status=ClassStatus.CONFIRMED)
+        self.loaded = True
 
 
 class ClassDetailState(PageState):
