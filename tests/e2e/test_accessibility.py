@@ -83,7 +83,10 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
             "policy": session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).first(),
             "my": richest(Demand.enterprise_id == enterprise_id),
             "staff": richest(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id))),
-            "class": session.exec(select(ProblemClass.id).where(ProblemClass.status == "候选")).first(),
+            # the demo's candidate group (with the confirm form), or any group once a test confirmed it
+            "class": session.exec(
+                select(ProblemClass.id).order_by(ProblemClass.status != "候选", ProblemClass.id)
+            ).first(),
         }
 
 

@@ -67,7 +67,6 @@ class ThemeCandidate(TypedDict):
     class_id: int
     name: str
     size: int
-    open: int
 
 
 class PublicMilestone(TypedDict):

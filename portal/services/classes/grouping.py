@@ -195,12 +195,14 @@ def _group_window(up_to: datetime) -> GroupingSummary | None:
             session.flush()  # a racing first run fails here (primary key)
         else:
             since = cursor.up_to
+            if since >= up_to:
+                return None  # nothing new since the last run (or a clock behind it)
             claimed = session.exec(
                 update(GroupingCursor)
                 .where(GroupingCursor.id == 1, GroupingCursor.up_to == since)
                 .values(up_to=up_to, updated_at=now())
             )
-            if claimed.rowcount != 1 or since >= up_to:
+            if claimed.rowcount != 1:
                 return None
         new = _items(session, _ungrouped(_columns().where(Demand.created_at > since, Demand.created_at <= up_to)))
         groups, joined = _write(session, new, _history(session, new), "夜间分析")

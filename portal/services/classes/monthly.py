@@ -67,7 +67,7 @@ def theme_candidates(*, actor: Actor) -> list[ThemeCandidate]:
             .order_by(size.desc(), ProblemClass.id.desc())
             .limit(TOP_CLASSES)
         ).all()
-    return [ThemeCandidate(class_id=i, name=name, size=n, open=n) for i, name, n in rows]
+    return [ThemeCandidate(class_id=i, name=name, size=n) for i, name, n in rows]
 
 
 def _month(raw) -> str | None:
