@@ -154,16 +154,17 @@ class ClassDetailState(PageState):
         return self._do(lambda a: problem_classes.add_member(actor=a, class_id=self._class_id, code=code), "已加入")
 
     @rx.event
-    def send(self):
-        """发送答复: the answer to every member that has not received it."""
-        counts: dict = {}
-
-        def call(actor: Actor) -> None:
-            counts.update(problem_classes.send_answer(actor=actor, class_id=self._class_id))
-
-        result = self._act(call, "答复已发送", Role.DISPATCHER, after=self._refresh)
-        if not counts:
-            return result
+    async def send(self):
+        """发送答复: the answer to every member that has not received it (one transaction each, off the loop)."""
+        actor = self._actor_with_role(Role.DISPATCHER)
+        if actor is None:
+            return rx.toast.error(NOT_ALLOWED)
+        try:
+            counts = await asyncio.to_thread(problem_classes.send_answer, actor=actor, class_id=self._class_id)
+        except ServiceError as exc:
+            return self._fail(exc)
+        self.errors = {}
+        self._refresh(actor)
         words = f"已向{counts['sent']}件诉求发送答复,{counts['already']}件此前已收到"
         if counts["failed"]:
             return rx.toast.warning(words + f",{counts['failed']}件正在办理中未能发送,请稍后再次发送")
