@@ -56,7 +56,10 @@ _TASK_HEADERS = ["任务", "责任单位", "完成时限", "完成进度", "状�
 
 def _problems(theme) -> rx.Component:
     return rx.el.ol(
-        rx.foreach(theme["problems"], lambda p: rx.el.li(rx.text(p["text"], size="2"))), margin="0", padding_left="20px"
+        rx.foreach(theme["problems"], lambda p: rx.el.li(rx.text(p["text"], size="2"))),
+        margin="0",
+        padding_left="24px",
+        list_style_type="decimal",
     )
 
 
@@ -188,7 +191,8 @@ def _new_theme() -> rx.Component:
             A.candidates.length() > 0,
             rx.el.ol(
                 rx.foreach(A.candidates, lambda c: rx.el.li(rx.text(c["name"], "(", c["size"].to_string(), "件)"))),
-                padding_left="20px",
+                padding_left="24px",
+                list_style_type="decimal",
             ),
             empty("暂无已确认的一类问题"),
         ),
@@ -225,7 +229,10 @@ def monthly_admin_page() -> rx.Component:
                 rx.cond(
                     A.themes.length() > 0,
                     rx.vstack(
-                        list_caption(A.themes.length(), "个月", "按月份从新到旧"), rx.foreach(A.themes, _staff_theme)
+                        list_caption(A.themes.length(), "个月", "按月份从新到旧"),
+                        rx.foreach(A.themes, _staff_theme),
+                        width="100%",
+                        min_width="0",
                     ),
                     empty("暂无每月一题"),
                 ),
