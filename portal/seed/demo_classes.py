@@ -136,6 +136,7 @@ def _month(stories: _Stories, class_id: int) -> None:
         (first, "市人力资源和社会保障局", "举办高新区专场招聘会", 20),
         (first, "高新技术产业开发区", "摸排园区企业用工缺口", 7),
         (second, "市人力资源和社会保障局", "开展园区技能人才订单式培训", 40),
+        (first, "东街街道", "组织辖区企业参加专场招聘会", 20),  # dongjie reports its progress on /staff/monthly
     ]
     ids = [
         monthly.add_task(

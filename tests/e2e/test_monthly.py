@@ -39,3 +39,21 @@ def test_a_progress_update_shows_in_public(new_page):
     visitor = new_page()
     visitor.goto("/monthly")
     expect(visitor.get_by_text("已与两所职业院校签订培训协议", exact=False)).to_be_visible()
+
+
+def test_a_unit_reports_progress_on_its_own_task_only(new_page):
+    page = new_page()
+    login(page, "dongjie")
+    page.goto("/staff/monthly")
+    expect(page.get_by_role("button", name="更新进度")).to_have_count(1)  # the other units' tasks are read-only
+    expect(page.get_by_role("button", name="新增任务")).to_have_count(0)
+    row = page.get_by_role("row").filter(has_text="组织辖区企业参加专场招聘会")
+    row.get_by_label("完成进度(%)").fill("120")
+    row.get_by_label("进展情况").fill("已通知辖区企业")
+    row.get_by_role("button", name="更新进度").click()
+    expect(page.get_by_text("请填写0至100之间的整数").first).to_be_visible()
+    row.get_by_label("完成进度(%)").fill("50")
+    row.get_by_label("进展情况").fill("已通知辖区28家企业报名")
+    row.get_by_role("button", name="更新进度").click()
+    expect(page.get_by_text("进度已更新").first).to_be_visible()
+    expect(row.get_by_text("50%", exact=True)).to_be_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.models.enums import Role
+from portal.models.enums import Role, UnitKind
 from portal.models.records.classes import PublicTheme, ThemeCandidate
 from portal.models.records.common import UnitOption
 from portal.services.accounts.actor import Actor
@@ -39,7 +39,7 @@ class MonthlyAdminState(PageState):
         actor = self._actor_with_role(*monthly.READERS)
         self.may_plan = actor is not None and actor.role == Role.DISPATCHER
         self.candidates = monthly.theme_candidates(actor=actor) if self.may_plan else []
-        self.units = [u for u in form_options.unit_options() if u["kind"] != "推进中心"] if self.may_plan else []
+        self.units = [u for u in form_options.unit_options() if u["kind"] != UnitKind.CENTER] if self.may_plan else []
         if actor is not None:
             self._refresh(actor)
         self.loaded = True

@@ -8,7 +8,7 @@ import asyncio
 import reflex as rx
 
 from portal.core.ids import parse_id
-from portal.models.enums import ClassStatus, Role
+from portal.models.enums import ClassStatus, Role, UnitKind
 from portal.models.records.classes import ClassDetail, ClassRow, MemberRow
 from portal.models.records.common import UnitOption
 from portal.services.accounts.actor import Actor
@@ -116,7 +116,7 @@ class ClassDetailState(PageState):
         self._class_id = parse_id(path.rstrip("/").rsplit("/", 1)[-1]) or 0
         actor = self._actor_with_role(*READERS)
         self.may_act = actor is not None and actor.role == Role.DISPATCHER
-        self.units = form_options.unit_options() if self.may_act else []
+        self.units = [u for u in form_options.unit_options() if u["kind"] != UnitKind.CENTER] if self.may_act else []
         if actor is None:
             self.not_found, self.loaded = True, True
             return
