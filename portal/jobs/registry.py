@@ -15,6 +15,7 @@ from portal.core.clock import now
 from portal.core.metrics import JOB_RUNS, JOB_SECONDS
 from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
+from portal.services.classes import grouping
 from portal.services.delivery import sending
 from portal.services.demands import attachments, default_rating
 from portal.services.enterprises import consultation, tracking
@@ -87,6 +88,12 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
     ("monthly_bulletin", 86400, lambda: {"rows": figures.take_monthly_bulletin()}, {"trigger": CronTrigger(hour=1)}),
     ("purge_housekeeping", 3600, _housekeeping, {"trigger": "interval", "hours": 1}),
     ("deliver_outbox", 60, sending.deliver_outbox, {"trigger": "interval", "minutes": 1}),  # issue #27
+    (
+        "group_demands",
+        86400,
+        lambda: dict(grouping.group_new_demands() or {"claimed_elsewhere": 1}),
+        {"trigger": CronTrigger(hour=1, minute=30)},
+    ),
 ]
 
 

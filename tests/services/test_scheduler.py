@@ -29,4 +29,5 @@ def test_jobs_are_registered_with_safe_defaults(db):
         "monthly_bulletin",
         "purge_housekeeping",
         "deliver_outbox",
+        "group_demands",
     }

@@ -11,6 +11,15 @@ The tables live in modules by area; importing this package registers all of them
 
 from __future__ import annotations
 
+from portal.models.tables.classes import (
+    GroupingCursor,
+    MonthlyMilestone,
+    MonthlyProblem,
+    MonthlyTask,
+    MonthlyTheme,
+    ProblemClass,
+    ProblemClassMember,
+)
 from portal.models.tables.collection import (
     CollectedProblem,
     ConsultReminder,
@@ -67,6 +76,13 @@ from portal.models.tables.oversight import (
 __all__ = [
     "ApiKey",
     "ApiRequest",
+    "GroupingCursor",
+    "MonthlyMilestone",
+    "MonthlyProblem",
+    "MonthlyTask",
+    "MonthlyTheme",
+    "ProblemClass",
+    "ProblemClassMember",
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",

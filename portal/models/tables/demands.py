@@ -32,6 +32,8 @@ class Demand(SQLModel, table=True):
         Index("ix_demand_created", "created_at", "id"),
         # The revisit sweep: demands still 待评价 past their rating window.
         Index("ix_demand_status_rate_due", "status", "rate_due_at"),
+        # The nightly grouping (一类问题): one topic's demands of the last 90 days.
+        Index("ix_demand_topic_created", "topic_id", "created_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
