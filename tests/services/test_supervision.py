@@ -15,7 +15,7 @@ from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Card, Notification, SupervisionNotice, TimelineEvent, WorkOrder
 from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
 from portal.services.demands import dispatching, handling, intake, rating
-from portal.services.supervision import board, figures, sweep, timed_work
+from portal.services.supervision import board, figures, sweep, timed_work, urging
 from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
 
 # Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a 调休 working day. 一般 = 5 working days:
@@ -121,23 +121,30 @@ def test_running_twice_or_concurrently_duplicates_nothing(people):
 
 
 def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
-    first = dispatched_order(people, title="第一件诉求")[0]
-    second = dispatched_order(people, title="第二件诉求")[0]
+    """The three orders are one batch in one transaction; the second fails after writing its notice, card and
+    timeline event: its savepoint takes all of them back, the others stand, and the next run retries it."""
+    first, failing, third = (dispatched_order(people, title=f"批次诉求{i}")[0] for i in range(3))
     original = sweep._SEND["超期"]
 
     def broken(session, order, *args):
-        if order.id == first.id:
+        sent = original(session, order, *args)
+        if order.id == failing.id:
             raise RuntimeError("simulated failure")
-        return original(session, order, *args)
+        return sent
 
     monkeypatch.setitem(sweep._SEND, "超期", broken)
-    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 1, "failed": 1}
-    assert [c.work_order_id for c in cards()] == [second.id]
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 2, "failed": 1}
+    assert [c.work_order_id for c in cards()] == [first.id, third.id]
+    assert sorted(n.work_order_id for n in notices("超期催办")) == [first.id, third.id]
     with session_scope() as session:  # the failed order keeps its moment and is tried again
-        assert session.get(WorkOrder, first.id).next_check_at is not None
+        assert session.get(WorkOrder, failing.id).next_check_at is not None
+        assert session.get(WorkOrder, first.id).next_check_at is None
+        events = session.exec(select(TimelineEvent.demand_id).where(TimelineEvent.action == "亮黄牌")).all()
+        assert sorted(events) == [first.demand_id, third.demand_id]
     monkeypatch.setitem(sweep._SEND, "超期", original)
     assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
-    assert sorted(c.work_order_id for c in cards()) == sorted([first.id, second.id])
+    assert sorted(c.work_order_id for c in cards()) == [first.id, failing.id, third.id]
+    assert len(notices("超期催办")) == 3 and len(notices("红牌")) == 2  # the ladder counted all three (2 → red)
 
 
 def test_card_ladder_red_then_interview_and_revocation(people):
@@ -155,12 +162,12 @@ def test_card_ladder_red_then_interview_and_revocation(people):
 
     card_id = cards()[0].id
     with pytest.raises(ValidationFailed):
-        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
+        urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
     with pytest.raises(Forbidden):
-        sweep.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
-    sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        urging.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
+    urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with pytest.raises(Conflict):
-        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
         row = next(u for u in board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
     assert (row["yellow"], row["red"], row["interviews"]) == (3, 1, 0)
@@ -171,13 +178,13 @@ def test_card_ladder_red_then_interview_and_revocation(people):
 def test_urge_reaches_the_unit_and_the_timeline(people):
     (order,) = dispatched_order(people)
     with pytest.raises(Forbidden):
-        sweep.urge(actor=people["ziguiju"], order_id=order.id)
+        urging.urge(actor=people["ziguiju"], order_id=order.id)
     with pytest.raises(ValidationFailed):
-        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
+        urging.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
     with use_clock(fixed(datetime(2026, 10, 9, 10, 0, tzinfo=SH))):  # Friday
-        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
+        urging.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
     with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
-        sweep.urge(actor=people["zhongxin"], order_id=order.id)  # another working day, another notice
+        urging.urge(actor=people["zhongxin"], order_id=order.id)  # another working day, another notice
     assert [n.kind for n in notices()] == ["催办", "催办"]
     with session_scope() as session:
         inbox = session.exec(
@@ -187,7 +194,7 @@ def test_urge_reaches_the_unit_and_the_timeline(people):
         event = session.exec(select(TimelineEvent).where(TimelineEvent.action == "催办")).first()
         assert event.visibility == "staff"
     with pytest.raises(Exception):  # noqa: B017 - a foreign or junk id is refused, nothing written
-        sweep.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
+        urging.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
     assert len(notices()) == 2
 
 
@@ -210,24 +217,24 @@ def test_urge_at_most_once_per_order_per_working_day(people):
     wednesday = datetime(2026, 10, 14, 9, 0, tzinfo=SH)  # both orders fell due on Tue 13 Oct
     with use_clock(fixed(wednesday)):
         assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
         before = _written()
     with use_clock(fixed(wednesday + timedelta(hours=8))):
         with pytest.raises(Conflict) as refused:
-            sweep.urge(actor=centre, order_id=order.id, message="再催一次")
+            urging.urge(actor=centre, order_id=order.id, message="再催一次")
         assert refused.value.message == "该工单本工作日已催办,每个工作日限催办一次,请下一个工作日再催办"
         assert _written() == before
-        sweep.urge(actor=centre, order_id=other.id)  # another order may be urged
+        urging.urge(actor=centre, order_id=other.id)  # another order may be urged
         flags = {r["order_id"]: r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"])}
         assert flags == {order.id: True, other.id: True}
     with use_clock(fixed(datetime(2026, 10, 17, 10, 0, tzinfo=SH))):  # Saturday: counts for Monday 19 Oct
         assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
     with use_clock(fixed(datetime(2026, 10, 19, 9, 0, tzinfo=SH))):
         with pytest.raises(Conflict):
-            sweep.urge(actor=centre, order_id=order.id)
+            urging.urge(actor=centre, order_id=order.id)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
     assert [n.kind for n in notices("催办")] == ["催办"] * 4
 
 
@@ -240,10 +247,10 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
         ids.append(demand_id)
     original = timed_work._open_revisit
 
-    def collide_on_second(session, demand_id, moment):
-        if demand_id == ids[1]:
+    def collide_on_second(session, demand, moment):
+        if demand.id == ids[1]:
             raise Conflict()
-        return original(session, demand_id, moment)
+        return original(session, demand, moment)
 
     monkeypatch.setattr(timed_work, "_open_revisit", collide_on_second)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
@@ -305,7 +312,7 @@ def test_figures_of_a_scenario_worked_by_hand(people):
     with use_clock(fixed(datetime(2026, 12, 1, 1, 0, tzinfo=SH))):
         stored = figures.take_monthly_bulletin()
         assert stored == len(rows) and figures.take_monthly_bulletin() == 0
-    sweep.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
+    urging.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
     frozen = figures.bulletin(actor=people["lingdao"], period="2026-11")
     assert next(r for r in frozen if r["unit"] == "市自然资源和规划局")["yellow"] == 1
     assert figures.bulletins(actor=people["zhongxin"])[0]["period"] == "2026-11"
@@ -369,14 +376,15 @@ def test_two_transactions_carding_one_unit_at_once_both_count(people, monkeypatc
 
     monkeypatch.setattr(sweep, "active_yellow_count", count_together)
     with session_scope() as session:
-        context = sweep._Context(moment, get_calendar(session), sweep.rules(session), centre_unit_id(session))
-        seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}
+        calendar, thresholds, centre = get_calendar(session), sweep.rules(session), centre_unit_id(session)
+        seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}  # each a batch of one
     errors = []
 
     def card(order_id):
         try:
             with use_clock(fixed(moment)), session_scope() as session:
-                sweep._check_order(session, order_id, seen[order_id], context)
+                context = sweep._Context(moment, calendar, thresholds, centre)
+                sweep.check_claimed(session, {order_id: seen[order_id]}, context, set())
         except Exception as exc:  # noqa: BLE001 - asserted below
             errors.append(exc)
 

@@ -8,7 +8,6 @@ import logging
 from datetime import date
 
 from sqlalchemy import case, func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from portal import routes
@@ -19,46 +18,56 @@ from portal.core.formatting import local_zone
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import Demand, Notification, Policy, RevisitTask, Unit, WorkOrder
-from portal.services.base.errors import Conflict
 from portal.services.base.notices import notify
 from portal.services.calendar.store import get_calendar
-from portal.services.demands.workflow import advance_demand, record_event
+from portal.services.demands.workflow import record_event
 
 log = logging.getLogger("portal.sweeps")
 BATCH = 500
 DIGEST_HOUR = 8
 
 
+# A demand whose round has its task already waits for the phone call, not for another task: leaving it out
+# keeps the batch for the demands still without one (with 500 calls pending, none new was ever opened).
+_has_task = select(RevisitTask.id).where(RevisitTask.demand_id == Demand.id, RevisitTask.round == Demand.round).exists()
+
+
 def open_due_revisits() -> int:
-    """Demands still 待评价 after the rating window get a 回访 task (once per round). Each demand is its
-    own transaction, claimed through the demand's version: a collision or a concurrent rating skips that
-    demand only, and only tasks actually made are counted."""
+    """Demands still 待评价 after the rating window get a 回访 task (once per round), a batch at a time in one
+    transaction. The batch is claimed with one conditional UPDATE … RETURNING of the demands' versions (an
+    enterprise rating meanwhile loses its version gate and tries again, or the rating came first and the
+    demand is no longer claimed); each demand is then done in a savepoint of its own, so one failure undoes
+    only that demand, which stays due for the next run. Only tasks actually made are counted."""
     moment, created = now(), 0
+    waiting = (Demand.status == S.FEEDBACK, Demand.rate_due_at < moment, ~_has_task)
     with session_scope() as session:
         due = session.exec(
-            select(Demand.id).where(Demand.status == S.FEEDBACK, Demand.rate_due_at < moment).limit(BATCH)
+            select(Demand.id).where(*waiting).order_by(Demand.id).limit(BATCH).with_for_update(skip_locked=True)
         ).all()
-    for demand_id in due:
-        try:
-            with session_scope() as session:
-                created += _open_revisit(session, demand_id, moment)
-        except (IntegrityError, Conflict):
-            continue  # another sweeper made it, or the enterprise rated meanwhile
-        except Exception:
-            log.exception("opening the revisit of demand %s failed", demand_id)
+        if not due:
+            return 0
+        claimed = session.exec(
+            update(Demand)
+            .where(Demand.id.in_(due), *waiting)
+            .values(version=Demand.version + 1, updated_at=moment)
+            .returning(Demand.id)
+        ).all()
+        demands = session.exec(select(Demand).where(Demand.id.in_([i for (i,) in claimed])).order_by(Demand.id)).all()
+        tasks = set(
+            session.exec(select(RevisitTask.demand_id, RevisitTask.round).where(RevisitTask.demand_id.in_(due)))
+        )
+        for demand in demands:
+            if (demand.id, demand.round) in tasks:
+                continue
+            try:
+                with session.begin_nested():
+                    created += _open_revisit(session, demand, moment)
+            except Exception:  # one demand's failure must not undo the others
+                log.exception("opening the revisit of demand %s failed", demand.id)
     return created
 
 
-def _open_revisit(session, demand_id: int, moment) -> int:
-    demand = session.get(Demand, demand_id)
-    if demand is None or demand.status != S.FEEDBACK or not demand.rate_due_at or demand.rate_due_at >= moment:
-        return 0
-    exists = session.exec(
-        select(RevisitTask.id).where(RevisitTask.demand_id == demand.id, RevisitTask.round == demand.round)
-    ).first()
-    if exists:
-        return 0
-    advance_demand(session, demand, moment=moment)  # the claim: fails if anyone else touched the demand
+def _open_revisit(session, demand: Demand, moment) -> int:
     session.add(RevisitTask(demand_id=demand.id, round=demand.round, created_at=moment))
     session.flush()
     record_event(session, demand, None, "转电话回访", "企业逾期未评价,转推进中心电话回访", {}, moment, public=True)
