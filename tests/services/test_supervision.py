@@ -16,6 +16,7 @@ from portal.models.tables import AuditEntry, Card, Notification, SupervisionNoti
 from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
 from portal.services.demands import dispatching, handling, intake, rating
 from portal.services.supervision import board, figures, sweep, timed_work, urging
+from portal.services.supervision import cards as cards_ladder
 from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
 
 # Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a 调休 working day. 一般 = 5 working days:
@@ -153,7 +154,7 @@ def test_card_ladder_red_then_interview_and_revocation(people):
     sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH))
     unit = unit_id("市自然资源和规划局")
     with session_scope() as session:
-        assert sweep.active_yellow_count(session, unit, "2026-10") == 4
+        assert cards_ladder.standing_yellows(session, ["2026-10"], unit) == {(unit, "2026-10"): 4}
     assert len([n for n in notices("红牌") if n.unit_id == unit]) == 2  # at the 2nd and the 4th yellow
     assert len([n for n in notices("约谈") if n.unit_id == unit]) == 1  # at the 2nd red
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
@@ -365,16 +366,16 @@ def test_two_transactions_carding_one_unit_at_once_both_count(people, monkeypatc
     first = dispatched_order(people, title="并发亮牌诉求一")[0]
     second = dispatched_order(people, title="并发亮牌诉求二")[0]
     moment = datetime(2026, 10, 20, 9, 0, tzinfo=SH)
-    barrier, counted = threading.Barrier(2), sweep.active_yellow_count
+    barrier, counted = threading.Barrier(2), sweep.standing_yellows
 
-    def count_together(session, unit, month):
+    def count_together(session, months):
         try:  # both transactions count at once — unless one is held at the unit lock
             barrier.wait(timeout=3)
         except threading.BrokenBarrierError:
             pass
-        return counted(session, unit, month)
+        return counted(session, months)
 
-    monkeypatch.setattr(sweep, "active_yellow_count", count_together)
+    monkeypatch.setattr(sweep, "standing_yellows", count_together)
     with session_scope() as session:
         calendar, thresholds, centre = get_calendar(session), sweep.rules(session), centre_unit_id(session)
         seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}  # each a batch of one

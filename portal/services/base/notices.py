@@ -21,6 +21,22 @@ from portal.services.accounts.actor import Actor
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
 
 
+def inbox_row(
+    *, key: str, kind: str, title: str, body: str = "", link: str = "", user_id: int | None = None, unit_id=None
+) -> dict:
+    """The ``notification`` row of one notice, its texts cut to their columns."""
+    return dict(
+        user_id=user_id,
+        unit_id=unit_id,
+        kind=kind,
+        title=title[:100],
+        body=body[:1000],
+        link=link,
+        unique_key=key[:120],
+        created_at=now(),
+    )
+
+
 def notify(
     session: Session,
     *,
@@ -33,21 +49,21 @@ def notify(
     unit_id: int | None = None,
 ) -> None:
     """Idempotent by ``key``: sending the same notice twice stores it once. A plain INSERT, not an ORM
-    object: the scheduler sends hundreds in a catch-up run and nothing reads them back in the session."""
+    object: nothing reads it back in the session."""
     if session.exec(select(Notification.id).where(Notification.unique_key == key[:120])).first():
         return
-    session.exec(
-        insert(Notification).values(
-            user_id=user_id,
-            unit_id=unit_id,
-            kind=kind,
-            title=title[:100],
-            body=body[:1000],
-            link=link,
-            unique_key=key[:120],
-            created_at=now(),
-        )
-    )
+    row = inbox_row(key=key, kind=kind, title=title, body=body, link=link, user_id=user_id, unit_id=unit_id)
+    session.exec(insert(Notification).values(**row))
+
+
+def notify_many(session: Session, rows: list[dict]) -> None:
+    """Many ``inbox_row``s at once (the scheduler's batches): one query for the keys already sent, one INSERT
+    of the others; idempotent by key like ``notify``."""
+    keys = [row["unique_key"] for row in rows]
+    sent = set(session.exec(select(Notification.unique_key).where(Notification.unique_key.in_(keys))).all())
+    fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
+    if fresh:
+        session.exec(insert(Notification), params=fresh)
 
 
 def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:
