@@ -60,8 +60,12 @@ from portal.models.tables.oversight import (
     RuleSetting,
     SupervisionNotice,
 )
+from portal.models.tables.rollup import FigureDay, FigureDirty, RatingDay
 
 __all__ = [
+    "FigureDay",
+    "FigureDirty",
+    "RatingDay",
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",
