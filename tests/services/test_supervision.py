@@ -148,6 +148,28 @@ def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
     assert len(notices("超期催办")) == 3 and len(notices("红牌")) == 2  # the ladder counted all three (2 → red)
 
 
+def test_a_batch_whose_write_fails_is_done_again_one_order_at_a_time(people, monkeypatch):
+    """The batch's bulk write fails (as if another writer had taken a timeline seq): everything it wrote is
+    undone and its orders are checked again one by one, each written in its own savepoint — nothing twice."""
+    for i in range(3):
+        dispatched_order(people, title=f"重做批次诉求{i}")
+    written, calls = sweep._writes.write, []
+
+    def fail_the_first_bulk_write(session, writes):
+        calls.append(len(writes.cards))
+        written(session, writes)  # the rows go in, then the statement after them fails
+        if len(calls) == 1:
+            raise RuntimeError("simulated write failure")
+
+    monkeypatch.setattr(sweep._writes, "write", fail_the_first_bulk_write)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 3}
+    assert calls[0] == 3 and len(calls) > 2  # one bulk write of three cards, then one write per order
+    assert len(cards()) == 3 and len(notices("超期催办")) == 3
+    assert len({n.unique_key for n in notices()}) == len(notices())
+    with session_scope() as session:
+        assert len(session.exec(select(TimelineEvent).where(TimelineEvent.action == "亮黄牌")).all()) == 3
+
+
 def test_card_ladder_red_then_interview_and_revocation(people):
     for i in range(4):
         dispatched_order(people, title=f"超期诉求{i}")
@@ -248,10 +270,10 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
         ids.append(demand_id)
     original = timed_work._open_revisit
 
-    def collide_on_second(session, demand, moment):
+    def collide_on_second(session, demand, last, moment):
         if demand.id == ids[1]:
             raise Conflict()
-        return original(session, demand, moment)
+        return original(session, demand, last, moment)
 
     monkeypatch.setattr(timed_work, "_open_revisit", collide_on_second)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
