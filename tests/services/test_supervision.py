@@ -14,7 +14,7 @@ from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Card, Notification, SupervisionNotice, TimelineEvent, WorkOrder
 from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
-from portal.services.demands import dispatching, handling, intake, rating
+from portal.services.demands import dispatching, handling, intake, rating, timeline
 from portal.services.supervision import board, figures, sweep, timed_work, urging
 from portal.services.supervision import cards as cards_ladder
 from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
@@ -167,7 +167,9 @@ def test_a_batch_whose_write_fails_is_done_again_one_order_at_a_time(people, mon
     assert len(cards()) == 3 and len(notices("超期催办")) == 3
     assert len({n.unique_key for n in notices()}) == len(notices())
     with session_scope() as session:
-        assert len(session.exec(select(TimelineEvent).where(TimelineEvent.action == "亮黄牌")).all()) == 3
+        events = session.exec(select(TimelineEvent).where(TimelineEvent.action == "亮黄牌")).all()
+        assert len(events) == 3
+        assert all(timeline.verify_demand(session, event.demand_id).ok for event in events)  # chains intact
 
 
 def test_card_ladder_red_then_interview_and_revocation(people):

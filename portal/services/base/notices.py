@@ -63,7 +63,7 @@ def notify_many(session: Session, rows: list[dict]) -> None:
     sent = set(session.exec(select(Notification.unique_key).where(Notification.unique_key.in_(keys))).all())
     fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
     if fresh:
-        session.exec(insert(Notification), params=fresh)
+        session.exec(insert(Notification.__table__), params=fresh)
 
 
 def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:

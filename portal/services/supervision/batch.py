@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, insert, update
+from sqlalchemy import and_, bindparam, func, insert, update
 from sqlmodel import Session, select
 
 from portal.models.tables import Card, SupervisionNotice, TimelineEvent, Unit, WorkOrder
@@ -35,8 +35,8 @@ class Writes:
 
 def write(session: Session, writes: Writes) -> None:
     """One INSERT per table (notices whose key is already stored are left out, with their inbox copies: the
-    ladder's keys are per unit, not per order), the timeline events in one flush, the next moments in one
-    UPDATE by primary key."""
+    ladder's keys are per unit, not per order) and the next moments in one executemany UPDATE — Core
+    statements on the tables, not ORM objects: nothing reads the rows back in the session."""
     if writes.notices:
         keys = [row["unique_key"] for row in writes.notices]
         stored = set(
@@ -44,15 +44,19 @@ def write(session: Session, writes: Writes) -> None:
         )
         fresh = [row for row in writes.notices if row["unique_key"] not in stored]
         if fresh:
-            session.exec(insert(SupervisionNotice), params=fresh)
+            session.exec(insert(SupervisionNotice.__table__), params=fresh)
         notify_many(session, [row for row in writes.inbox if row["unique_key"][:120] not in stored])
     if writes.cards:
-        session.exec(insert(Card), params=writes.cards)
+        session.exec(insert(Card.__table__), params=writes.cards)
     if writes.events:
-        session.add_all(writes.events)
-        session.flush()
+        columns = [column.name for column in TimelineEvent.__table__.columns if column.name != "id"]
+        rows = [{name: getattr(event, name) for name in columns} for event in writes.events]
+        session.exec(insert(TimelineEvent.__table__), params=rows)
     if writes.checks:
-        session.exec(update(WorkOrder), params=writes.checks)
+        table = WorkOrder.__table__
+        moments = [{"order_id": row["id"], "moment": row["next_check_at"]} for row in writes.checks]
+        statement = update(table).where(table.c.id == bindparam("order_id")).values(next_check_at=bindparam("moment"))
+        session.exec(statement, params=moments)
 
 
 def sent_keys(session: Session, order_ids) -> set[str]:
