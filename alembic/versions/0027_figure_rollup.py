@@ -2,7 +2,7 @@
 ``rating_day`` (ratings by day and lead unit) and ``figure_dirty`` (days to recompute). Every day from the
 first dispatch or rating to the last is marked dirty here: the figures read a dirty day from the source
 tables, so they are exact from the first moment, and the ``figure_rollup`` job fills the roll-up in the
-background (62 days a run). ``rating`` gets an index on ``created_at`` (a day's ratings).
+background (186 days a run). ``rating`` gets an index on ``created_at`` (a day's ratings).
 
 Revision ID: 0027
 Revises: 0022

@@ -30,7 +30,7 @@ from portal.models.enums import WorkOrderStatus as W
 from portal.models.tables import FigureDay, FigureDirty, Rating, RatingDay, WorkOrder
 
 log = logging.getLogger("portal.figures")
-REFRESH_DAYS = 62  # days recomputed per run (a whole history marked at once drains over a few runs)
+REFRESH_DAYS = 186  # days recomputed per run (a whole history marked at once drains over a few runs)
 _KEPT = WorkOrder.status.not_in((W.RETURNED, W.CANCELLED))
 _COUNTED = and_(Rating.excluded.is_(False), Rating.source != RatingSource.DEFAULT)
 ORDER_SUMS = ("received", "signed_on_time", "closed", "closed_on_time", "closed_late", "returned")
@@ -125,14 +125,17 @@ def _day_rows(session: Session, day: date) -> tuple[list[dict], list[dict]]:
 
 
 def _store_days(session: Session, days: list[date]) -> None:
+    """Recompute the days' rows: every day is read first, then the old rows are replaced in two DELETEs and
+    two INSERTs, so SQLite's write lock is held for the writes only, not for the reading."""
+    computed = [_day_rows(session, day) for day in days]
     session.exec(delete(FigureDay).where(FigureDay.day.in_(days)))
     session.exec(delete(RatingDay).where(RatingDay.day.in_(days)))
-    for day in days:
-        orders, ratings = _day_rows(session, day)
-        if orders:
-            session.exec(insert(FigureDay), params=orders)
-        if ratings:
-            session.exec(insert(RatingDay), params=ratings)
+    orders = [row for rows, _ in computed for row in rows]
+    ratings = [row for _, rows in computed for row in rows]
+    if orders:
+        session.exec(insert(FigureDay), params=orders)
+    if ratings:
+        session.exec(insert(RatingDay), params=ratings)
 
 
 def mark_days(session: Session, days) -> None:
