@@ -286,6 +286,17 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
         assert timed_work.open_due_revisits() == 0
 
 
+def test_revisit_batches_move_past_demands_already_given_their_task(people, monkeypatch):
+    """A demand keeps waiting (待评价) after its task is opened; the next batch must not be filled with it."""
+    for i in range(3):
+        with use_clock(fixed(DISPATCHED)):
+            demand_id = intake.submit_demand(actor=people["qiye1"], form=form(kind="咨询", title=f"回访批次{i}"))
+            dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按申报指南办理即可。")
+    monkeypatch.setattr(timed_work, "BATCH", 1)
+    with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
+        assert [timed_work.open_due_revisits() for _ in range(4)] == [1, 1, 1, 0]
+
+
 def test_daily_digest_once_per_working_day(people):
     dispatched_order(people)
     with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
