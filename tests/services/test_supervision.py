@@ -148,6 +148,22 @@ def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
     assert len(notices("超期催办")) == 3 and len(notices("红牌")) == 2  # the ladder counted all three (2 → red)
 
 
+def test_an_order_that_cannot_be_planned_fails_alone(people, monkeypatch):
+    first, broken, third = (dispatched_order(people, title=f"计划失败诉求{i}")[0] for i in range(3))
+    original = sweep._plan
+
+    def plan(order, *args):
+        if order.id == broken.id:
+            raise ValueError("simulated bad row")
+        return original(order, *args)
+
+    monkeypatch.setattr(sweep, "_plan", plan)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 2, "failed": 1}
+    monkeypatch.setattr(sweep, "_plan", original)
+    assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
+    assert sorted(c.work_order_id for c in cards()) == [first.id, broken.id, third.id]
+
+
 def test_a_batch_whose_write_fails_is_done_again_one_order_at_a_time(people, monkeypatch):
     """The batch's bulk write fails (as if another writer had taken a timeline seq): everything it wrote is
     undone and its orders are checked again one by one, each written in its own savepoint — nothing twice."""

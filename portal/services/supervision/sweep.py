@@ -157,9 +157,9 @@ def check_claimed(
     that order. What the batch needs is read first, in a few set-based queries."""
     done, batch = Counter(), _writes.Writes()
     orders = session.exec(select(WorkOrder).where(WorkOrder.id.in_(claimed or [0]))).all()
-    plans = {o.id: _plan(o, context.calendar, context.thresholds["warning_days"], context.moment) for o in orders}
+    plans = {o.id: _safe_plan(o, context) for o in orders}
     demands = {d.id: d for d in session.exec(select(Demand).where(Demand.id.in_({o.demand_id for o in orders})))}
-    carded = [o for o in orders if "超期" in plans[o.id][0]]
+    carded = [o for o in orders if "超期" in (plans[o.id][0] or ())]
     context.sent.update(_writes.sent_keys(session, list(claimed)))
     context.units.update(session.exec(select(Unit.id, Unit.name)).all())
     _writes.lock_units(session, {o.unit_id for o in carded})
@@ -170,7 +170,9 @@ def check_claimed(
         writes = _writes.Writes(checks=[{"id": order_id, "next_check_at": next_at}] if next_at else [])
         sent = Counter()
         try:
-            with session.begin_nested() if one_by_one or _IMMEDIATE & set(steps) else nullcontext():
+            if steps is None:
+                raise RuntimeError("the order could not be planned")
+            with session.begin_nested() if one_by_one or _IMMEDIATE & set(steps or ()) else nullcontext():
                 for step in steps:
                     sent[step] += _SEND[step](session, order, demands[order.demand_id], context, writes)
                 if one_by_one:
@@ -187,6 +189,15 @@ def check_claimed(
             batch.merge(writes)
     _writes.write(session, batch)
     return +done
+
+
+def _safe_plan(order: WorkOrder, context: _Context):
+    """``_plan``, or (None, None) for an order it fails on (that order fails alone, below)."""
+    try:
+        return _plan(order, context.calendar, context.thresholds["warning_days"], context.moment)
+    except Exception:  # noqa: BLE001 - logged with the order's failure
+        log.exception("planning the check of work order %s failed", order.id)
+        return None, None
 
 
 def _plan(order: WorkOrder, calendar: WorkingCalendar, warning_days: int, moment: datetime):
