@@ -72,6 +72,7 @@ from portal.models.tables.oversight import (
     RuleSetting,
     SupervisionNotice,
 )
+from portal.models.tables.rollup import FigureDay, FigureDirty, RatingDay
 
 __all__ = [
     "ApiKey",
@@ -83,6 +84,9 @@ __all__ = [
     "MonthlyTheme",
     "ProblemClass",
     "ProblemClassMember",
+    "FigureDay",
+    "FigureDirty",
+    "RatingDay",
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",

@@ -170,7 +170,10 @@ class Attachment(SQLModel, table=True):
 class Rating(SQLModel, table=True):
     """满意度评价, one per demand per round (一事一评)."""
 
-    __table_args__ = (UniqueConstraint("demand_id", "round", name="uq_rating_demand_round"),)
+    __table_args__ = (
+        UniqueConstraint("demand_id", "round", name="uq_rating_demand_round"),
+        Index("ix_rating_created", "created_at"),  # the figures' roll-up reads a day's ratings
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
     round: int
