@@ -34,6 +34,9 @@ class Demand(SQLModel, table=True):
         Index("ix_demand_status_rate_due", "status", "rate_due_at"),
         # The nightly grouping (一类问题): one topic's demands of the last 90 days.
         Index("ix_demand_topic_created", "topic_id", "created_at"),
+        # 类似诉求 (migration 0023): PostgreSQL ANDs it with the full-text bitmap, so only the matches of one
+        # 诉求事项 are read from the table.
+        Index("ix_demand_topic", "topic_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
