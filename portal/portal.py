@@ -15,6 +15,8 @@ from portal.core.settings import get_settings
 from portal.pages import public
 from portal.pages.accounts import enterprises, password, profile
 from portal.pages.admin import index
+from portal.pages.classes import monthly as monthly_pages
+from portal.pages.classes import problem_classes as class_pages
 from portal.pages.components.layout import SITE_NAME
 from portal.pages.delivery import outbox as outbox_pages
 from portal.pages.delivery import preferences as preference_pages
@@ -38,6 +40,8 @@ from portal.state.admin.units import UnitsAdminState
 from portal.state.auth import AuthState
 from portal.state.calendar.admin import CalendarAdminState
 from portal.state.classes.follows import FollowedDemandsState
+from portal.state.classes.monthly import MonthlyAdminState, MonthlyPublicState
+from portal.state.classes.problem_classes import ClassCountsState, ClassDetailState, ClassesState
 from portal.state.delivery.outbox import OutboxAdminState
 from portal.state.delivery.preferences import DeliveryPreferencesState
 from portal.state.demands.centre_queues import CentreQueuesState
@@ -108,7 +112,7 @@ PAGES: list[PageEntry] = [
         r.STAFF_REPORTS,
         "统计通报",
         reports.reports_page,
-        (ReportsState.load, LedgerExportState.load, LedgerImportState.load),
+        (ReportsState.load, LedgerExportState.load, LedgerImportState.load, ClassCountsState.load),
     ),
     PageEntry(r.STAFF_POLICIES, "政策管理", editing.policy_admin_page, (PolicyAdminState.load,)),
     PageEntry(r.STAFF_ENTERPRISES, "企业台账", ledger.enterprises_page, (EnterpriseListState.load,)),
@@ -116,6 +120,10 @@ PAGES: list[PageEntry] = [
     PageEntry(r.STAFF_ENTERPRISE_CLAIMS, "账号认领", enterprises.claims_page, (EnterpriseClaimState.load,)),
     PageEntry(r.STAFF_INTAKE, "代企业登记诉求", intake.intake_page, (IntakeState.load,)),
     PageEntry(r.STAFF_VISITS, "走访记录", visit_pages.visits_page, (VisitsState.load,)),
+    PageEntry(r.STAFF_CLASSES, "一类问题", class_pages.classes_page, (ClassesState.load,)),
+    PageEntry(r.STAFF_CLASS_DETAIL, "一类问题详情", class_pages.class_detail_page, (ClassDetailState.load,)),
+    PageEntry(r.STAFF_MONTHLY, "每月一题", monthly_pages.monthly_admin_page, (MonthlyAdminState.load,)),
+    PageEntry(r.MONTHLY, "每月一题", monthly_pages.monthly_page, (MonthlyPublicState.load,)),
     PageEntry(r.STAFF_MEETINGS, "座谈会", meeting_pages.meetings_page, (MeetingsState.load,)),
     PageEntry(r.STAFF_PLANS, "需求计划台账", plan_pages.plans_page, (PlansState.load,)),
     PageEntry(r.STAFF_PASSWORD, "修改密码", password.staff_password, (PasswordState.load,)),

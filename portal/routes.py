@@ -38,6 +38,10 @@ STAFF_INTAKE = "/staff/intake"  # 代企业登记诉求
 STAFF_VISITS = "/staff/visits"
 STAFF_MEETINGS = "/staff/meetings"
 STAFF_PLANS = "/staff/plans"  # 需求计划台账
+STAFF_CLASSES = "/staff/classes"  # 一类问题: candidate groups and confirmed classes
+STAFF_CLASS_DETAIL = "/staff/classes/[class_id]"
+STAFF_MONTHLY = "/staff/monthly"  # 每月一题: themes, tasks, progress (staff side)
+MONTHLY = "/monthly"  # 每月一题 in public
 STAFF_NOTIFICATIONS = "/staff/notifications"
 STAFF_PASSWORD = "/staff/password"  # 修改密码 (every staff role)
 ADMIN = "/admin"
@@ -72,6 +76,11 @@ def my_demand(demand_id: int) -> str:
 def staff_demand(demand_id: int) -> str:
     """The staff page of one demand."""
     return f"{STAFF_DEMANDS}/{demand_id}"
+
+
+def staff_class(class_id: int) -> str:
+    """A 一类问题 (or candidate group) on the staff side."""
+    return f"{STAFF_CLASSES}/{class_id}"
 
 
 def staff_enterprise(enterprise_id: int) -> str:

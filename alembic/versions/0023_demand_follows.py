@@ -1,7 +1,8 @@
 """类似诉求 and 关注 (issue #26): ``demand_follow`` (an enterprise follows another's demand instead of sending
 a duplicate); on SQLite an ``fts5vocab`` view of the demand full-text index, so the lookup of similar
 demands reads how many demands hold each word; on PostgreSQL a higher statistics target on the tsvector column,
-whose most common lexemes say the same.
+whose most common lexemes say the same, and an index on ``demand.topic_id`` that PostgreSQL ANDs with the
+full-text bitmap.
 
 Revision ID: 0023
 Revises: 0022
@@ -38,6 +39,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_demand_follow_demand_id", "demand_follow", ["demand_id"])
     op.create_index("ix_demand_follow_enterprise_created", "demand_follow", ["enterprise_id", "created_at"])
+    op.create_index("ix_demand_topic", "demand", ["topic_id"])
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE demand_fts_vocab USING fts5vocab(demand_fts, 'row')")
     else:  # the 10 000 most common lexemes in pg_stats (100 → 1 000 lexemes by default)
@@ -49,6 +51,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS demand_fts_vocab")
     else:
         op.execute("ALTER TABLE demand ALTER COLUMN search_tsv SET STATISTICS -1")
+    op.drop_index("ix_demand_topic", table_name="demand")
     op.drop_index("ix_demand_follow_enterprise_created", table_name="demand_follow")
     op.drop_index("ix_demand_follow_demand_id", table_name="demand_follow")
     op.drop_table("demand_follow")

@@ -3,7 +3,7 @@ person and channel), ``delivery_preference`` (which categories, which channels, 
 ``user.email``.
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-11-30
 """
 
@@ -17,7 +17,7 @@ import portal.models.types
 from alembic import op
 
 revision: str = "0025"
-down_revision: Union[str, None] = "0023"
+down_revision: Union[str, None] = "0024"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -15,12 +15,13 @@ from portal.core.clock import now
 from portal.core.metrics import JOB_RUNS, JOB_SECONDS
 from portal.core.settings import get_settings
 from portal.services.accounts import sessions, throttle
+from portal.services.classes import grouping
 from portal.services.delivery import sending
 from portal.services.demands import attachments, default_rating
 from portal.services.enterprises import consultation, tracking
 from portal.services.ledgers import exports
 from portal.services.operations import backup, job_runs
-from portal.services.supervision import figures, sweep, timed_work
+from portal.services.supervision import figures, rollup, sweep, timed_work
 
 log = logging.getLogger("portal.jobs")
 
@@ -65,6 +66,7 @@ def _housekeeping() -> dict:
 # job id, seconds between runs (for health), the work, the trigger
 JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
     ("supervise_orders", 60, lambda: dict(sweep.sweep_work_orders()), {"trigger": "interval", "minutes": 1}),
+    ("figure_rollup", 60, lambda: {"days": rollup.refresh_dirty()}, {"trigger": "interval", "minutes": 1}),
     (
         "open_revisits",
         600,
@@ -84,9 +86,16 @@ JOBS: list[tuple[str, int, Callable[[], object], dict]] = [
         lambda: {"reminders": consultation.send_consult_reminders()},
         {"trigger": CronTrigger(hour=9)},
     ),
+    ("reconcile_figures", 86400, rollup.reconcile, {"trigger": CronTrigger(hour=0, minute=40)}),
     ("monthly_bulletin", 86400, lambda: {"rows": figures.take_monthly_bulletin()}, {"trigger": CronTrigger(hour=1)}),
     ("purge_housekeeping", 3600, _housekeeping, {"trigger": "interval", "hours": 1}),
     ("deliver_outbox", 60, sending.deliver_outbox, {"trigger": "interval", "minutes": 1}),  # issue #27
+    (
+        "group_demands",
+        86400,
+        lambda: dict(grouping.group_new_demands() or {"claimed_elsewhere": 1}),
+        {"trigger": CronTrigger(hour=1, minute=30)},
+    ),
 ]
 
 

@@ -52,6 +52,14 @@ class DemandStatus(StrEnum):
     WITHDRAWN = "已撤回"
 
 
+class ClassStatus(StrEnum):
+    """A group of similar demands (一类问题, issue #26)."""
+
+    CANDIDATE = "候选"
+    CONFIRMED = "已确认"
+    DISMISSED = "已忽略"
+
+
 class WorkOrderStatus(StrEnum):
     PENDING_SIGN = "待签收"
     HANDLING = "办理中"

@@ -251,6 +251,15 @@ def _add_staff(session, units: dict, users: set[str]) -> None:
             )
 
 
+def _seed_demo_stories() -> None:
+    """The demo demands, then the 一类问题 and 每月一题 drawn from them (issue #26)."""
+    from portal.seed.demo_classes import seed_demo_classes
+    from portal.seed.demo_demands import seed_demo_demands
+
+    seed_demo_demands()
+    seed_demo_classes()
+
+
 def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
     """Load (or complete) the demo world. Returns counts of what exists afterwards."""
     from portal.core.calendar import local_date
@@ -295,9 +304,7 @@ def seed_demo_world(*, with_demands: bool = True) -> dict[str, int]:
             "policies": len(session.exec(select(Policy.id)).all()),
         }
     if with_demands:
-        from portal.seed.demo_demands import seed_demo_demands
-
-        seed_demo_demands()
+        _seed_demo_stories()
     with session_scope() as session:
         counts["demands"] = len(session.exec(select(Demand.id)).all())
     return counts

@@ -41,6 +41,7 @@ def audited_routes(role: str, demand_ids: dict[str, int]) -> list[str]:
             route = route.replace("[demand_id]", str(demand_ids["my" if route.startswith("/my") else "staff"]))
         route = route.replace("[policy_id]", str(demand_ids["policy"]))
         route = route.replace("[enterprise_id]", str(demand_ids["enterprise"]))
+        route = route.replace("[class_id]", str(demand_ids["class"]))
         found.append(route)
     return found
 
@@ -61,7 +62,7 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
     from sqlmodel import select
 
     from portal.core.db import session_scope
-    from portal.models.tables import Demand, Policy, TimelineEvent, User, WorkOrder
+    from portal.models.tables import Demand, Policy, ProblemClass, TimelineEvent, User, WorkOrder
 
     with on_portal_db(), session_scope() as session:
         enterprise_id = session.exec(select(User.enterprise_id).where(User.username == "qiye1")).one()
@@ -82,6 +83,10 @@ def demand_ids(portal_server, on_portal_db) -> dict[str, int]:
             "policy": session.exec(select(Policy.id).where(Policy.status == "已发布").order_by(Policy.id)).first(),
             "my": richest(Demand.enterprise_id == enterprise_id),
             "staff": richest(Demand.id.in_(select(WorkOrder.demand_id).where(WorkOrder.unit_id == unit_id))),
+            # the demo's candidate group (with the confirm form), or any group once a test confirmed it
+            "class": session.exec(
+                select(ProblemClass.id).order_by(ProblemClass.status != "候选", ProblemClass.id)
+            ).first(),
         }
 
 

@@ -27,6 +27,9 @@ def test_jobs_are_registered_with_safe_defaults(db):
         "daily_digest",
         "consult_reminders",
         "monthly_bulletin",
+        "figure_rollup",
+        "reconcile_figures",
         "purge_housekeeping",
         "deliver_outbox",
+        "group_demands",
     }

@@ -32,7 +32,7 @@ from portal.services.calendar import admin as calendar_admin
 from portal.services.demands import dispatching, handling, intake, rating, timeline
 from portal.services.ledgers import imports
 from portal.services.policies import editing
-from portal.services.supervision import sweep
+from portal.services.supervision import urging
 from tests.services.test_ledger_import import _credit_code, _filled
 from tests.services.test_ledgers import _export, _sheet_rows
 from tests.services.test_lifecycle import actor, form, orders, unit_id
@@ -58,7 +58,7 @@ def test_a_demand_and_its_handling_are_stored_clean(demo_accounts):
     )
     dispatching.dispatch(actor=centre, demand_id=demand_id, lead_unit_id=unit_id("市住房和城乡建设局"), level="一般")
     (order,) = orders(demand_id)
-    sweep.urge(actor=centre, order_id=order.id, message="请\x0b尽快\r\n反馈")
+    urging.urge(actor=centre, order_id=order.id, message="请\x0b尽快\r\n反馈")
     handling.sign(actor=zhujian, order_id=order.id)
     handling.submit_feedback(actor=zhujian, order_id=order.id, reply=DIRTY, method="现场\x00指导", solved=True)
     rating.rate(actor=ent, demand_id=demand_id, satisfaction="基本满意", contacted=True, comment=DIRTY)

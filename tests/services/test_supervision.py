@@ -14,8 +14,9 @@ from portal.core.clock import fixed, use_clock
 from portal.core.db import session_scope
 from portal.models.tables import AuditEntry, Card, Notification, SupervisionNotice, TimelineEvent, WorkOrder
 from portal.services.base.errors import Conflict, Forbidden, ValidationFailed
-from portal.services.demands import dispatching, handling, intake, rating
-from portal.services.supervision import board, figures, sweep, timed_work
+from portal.services.demands import dispatching, handling, intake, rating, timeline
+from portal.services.supervision import board, figures, sweep, timed_work, urging
+from portal.services.supervision import cards as cards_ladder
 from tests.services.test_lifecycle import SH, actor, form, orders, unit_id
 
 # Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a 调休 working day. 一般 = 5 working days:
@@ -121,23 +122,70 @@ def test_running_twice_or_concurrently_duplicates_nothing(people):
 
 
 def test_one_failing_order_leaves_the_others_done(people, monkeypatch):
-    first = dispatched_order(people, title="第一件诉求")[0]
-    second = dispatched_order(people, title="第二件诉求")[0]
+    """The three orders are one batch in one transaction; the second fails after writing its notice, card and
+    timeline event: its savepoint takes all of them back, the others stand, and the next run retries it."""
+    first, failing, third = (dispatched_order(people, title=f"批次诉求{i}")[0] for i in range(3))
     original = sweep._SEND["超期"]
 
     def broken(session, order, *args):
-        if order.id == first.id:
+        sent = original(session, order, *args)
+        if order.id == failing.id:
             raise RuntimeError("simulated failure")
-        return original(session, order, *args)
+        return sent
 
     monkeypatch.setitem(sweep._SEND, "超期", broken)
-    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 1, "failed": 1}
-    assert [c.work_order_id for c in cards()] == [second.id]
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 2, "failed": 1}
+    assert [c.work_order_id for c in cards()] == [first.id, third.id]
+    assert sorted(n.work_order_id for n in notices("超期催办")) == [first.id, third.id]
     with session_scope() as session:  # the failed order keeps its moment and is tried again
-        assert session.get(WorkOrder, first.id).next_check_at is not None
+        assert session.get(WorkOrder, failing.id).next_check_at is not None
+        assert session.get(WorkOrder, first.id).next_check_at is None
+        events = session.exec(select(TimelineEvent.demand_id).where(TimelineEvent.action == "亮黄牌")).all()
+        assert sorted(events) == [first.demand_id, third.demand_id]
     monkeypatch.setitem(sweep._SEND, "超期", original)
     assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
-    assert sorted(c.work_order_id for c in cards()) == sorted([first.id, second.id])
+    assert sorted(c.work_order_id for c in cards()) == [first.id, failing.id, third.id]
+    assert len(notices("超期催办")) == 3 and len(notices("红牌")) == 2  # the ladder counted all three (2 → red)
+
+
+def test_an_order_that_cannot_be_planned_fails_alone(people, monkeypatch):
+    first, broken, third = (dispatched_order(people, title=f"计划失败诉求{i}")[0] for i in range(3))
+    original = sweep._plan
+
+    def plan(order, *args):
+        if order.id == broken.id:
+            raise ValueError("simulated bad row")
+        return original(order, *args)
+
+    monkeypatch.setattr(sweep, "_plan", plan)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 2, "failed": 1}
+    monkeypatch.setattr(sweep, "_plan", original)
+    assert sweep_at(datetime(2026, 10, 20, 9, 5, tzinfo=SH)) == {"超期": 1}
+    assert sorted(c.work_order_id for c in cards()) == [first.id, broken.id, third.id]
+
+
+def test_a_batch_whose_write_fails_is_done_again_one_order_at_a_time(people, monkeypatch):
+    """The batch's bulk write fails (as if another writer had taken a timeline seq): everything it wrote is
+    undone and its orders are checked again one by one, each written in its own savepoint — nothing twice."""
+    for i in range(3):
+        dispatched_order(people, title=f"重做批次诉求{i}")
+    written, calls = sweep._writes.write, []
+
+    def fail_the_first_bulk_write(session, writes):
+        calls.append(len(writes.cards))
+        written(session, writes)  # the rows go in, then the statement after them fails
+        if len(calls) == 1:
+            raise RuntimeError("simulated write failure")
+
+    monkeypatch.setattr(sweep._writes, "write", fail_the_first_bulk_write)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 3}
+    assert calls[0] == 3 and len(calls) > 2  # one bulk write of three cards, then one write per order
+    assert len(cards()) == 3 and len(notices("超期催办")) == 3
+    assert len({n.unique_key for n in notices()}) == len(notices())
+    with session_scope() as session:
+        events = session.exec(select(TimelineEvent).where(TimelineEvent.action == "亮黄牌")).all()
+        assert len(events) == 3
+        assert all(timeline.verify_demand(session, event.demand_id).ok for event in events)  # chains intact
 
 
 def test_card_ladder_red_then_interview_and_revocation(people):
@@ -146,7 +194,7 @@ def test_card_ladder_red_then_interview_and_revocation(people):
     sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH))
     unit = unit_id("市自然资源和规划局")
     with session_scope() as session:
-        assert sweep.active_yellow_count(session, unit, "2026-10") == 4
+        assert cards_ladder.standing_yellows(session, ["2026-10"], unit) == {(unit, "2026-10"): 4}
     assert len([n for n in notices("红牌") if n.unit_id == unit]) == 2  # at the 2nd and the 4th yellow
     assert len([n for n in notices("约谈") if n.unit_id == unit]) == 1  # at the 2nd red
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
@@ -155,12 +203,12 @@ def test_card_ladder_red_then_interview_and_revocation(people):
 
     card_id = cards()[0].id
     with pytest.raises(ValidationFailed):
-        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
+        urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="")
     with pytest.raises(Forbidden):
-        sweep.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
-    sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        urging.revoke_card(actor=people["lingdao"], card_id=card_id, reason="节假日数据错误导致误判")
+    urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with pytest.raises(Conflict):
-        sweep.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
+        urging.revoke_card(actor=people["zhongxin"], card_id=card_id, reason="节假日数据错误导致误判")
     with use_clock(fixed(datetime(2026, 10, 20, 10, 0, tzinfo=SH))):
         row = next(u for u in board.board_units(actor=people["lingdao"]) if u["unit_id"] == unit)
     assert (row["yellow"], row["red"], row["interviews"]) == (3, 1, 0)
@@ -171,13 +219,13 @@ def test_card_ladder_red_then_interview_and_revocation(people):
 def test_urge_reaches_the_unit_and_the_timeline(people):
     (order,) = dispatched_order(people)
     with pytest.raises(Forbidden):
-        sweep.urge(actor=people["ziguiju"], order_id=order.id)
+        urging.urge(actor=people["ziguiju"], order_id=order.id)
     with pytest.raises(ValidationFailed):
-        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
+        urging.urge(actor=people["zhongxin"], order_id=order.id, message="催" * 300)
     with use_clock(fixed(datetime(2026, 10, 9, 10, 0, tzinfo=SH))):  # Friday
-        sweep.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
+        urging.urge(actor=people["zhongxin"], order_id=order.id, message="请于今日内反馈")
     with use_clock(fixed(datetime(2026, 10, 10, 9, 0, tzinfo=SH))):  # the 调休 Saturday is a working day
-        sweep.urge(actor=people["zhongxin"], order_id=order.id)  # another working day, another notice
+        urging.urge(actor=people["zhongxin"], order_id=order.id)  # another working day, another notice
     assert [n.kind for n in notices()] == ["催办", "催办"]
     with session_scope() as session:
         inbox = session.exec(
@@ -187,7 +235,7 @@ def test_urge_reaches_the_unit_and_the_timeline(people):
         event = session.exec(select(TimelineEvent).where(TimelineEvent.action == "催办")).first()
         assert event.visibility == "staff"
     with pytest.raises(Exception):  # noqa: B017 - a foreign or junk id is refused, nothing written
-        sweep.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
+        urging.urge(actor=people["zhongxin"], order_id="1 OR 1=1")
     assert len(notices()) == 2
 
 
@@ -210,24 +258,24 @@ def test_urge_at_most_once_per_order_per_working_day(people):
     wednesday = datetime(2026, 10, 14, 9, 0, tzinfo=SH)  # both orders fell due on Tue 13 Oct
     with use_clock(fixed(wednesday)):
         assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
         before = _written()
     with use_clock(fixed(wednesday + timedelta(hours=8))):
         with pytest.raises(Conflict) as refused:
-            sweep.urge(actor=centre, order_id=order.id, message="再催一次")
+            urging.urge(actor=centre, order_id=order.id, message="再催一次")
         assert refused.value.message == "该工单本工作日已催办,每个工作日限催办一次,请下一个工作日再催办"
         assert _written() == before
-        sweep.urge(actor=centre, order_id=other.id)  # another order may be urged
+        urging.urge(actor=centre, order_id=other.id)  # another order may be urged
         flags = {r["order_id"]: r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"])}
         assert flags == {order.id: True, other.id: True}
     with use_clock(fixed(datetime(2026, 10, 17, 10, 0, tzinfo=SH))):  # Saturday: counts for Monday 19 Oct
         assert not any(r["urged_this_workday"] for r in board.overdue_orders(actor=people["lingdao"]))
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
     with use_clock(fixed(datetime(2026, 10, 19, 9, 0, tzinfo=SH))):
         with pytest.raises(Conflict):
-            sweep.urge(actor=centre, order_id=order.id)
+            urging.urge(actor=centre, order_id=order.id)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
-        sweep.urge(actor=centre, order_id=order.id)
+        urging.urge(actor=centre, order_id=order.id)
     assert [n.kind for n in notices("催办")] == ["催办"] * 4
 
 
@@ -240,10 +288,10 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
         ids.append(demand_id)
     original = timed_work._open_revisit
 
-    def collide_on_second(session, demand_id, moment):
-        if demand_id == ids[1]:
+    def collide_on_second(session, demand, last, moment):
+        if demand.id == ids[1]:
             raise Conflict()
-        return original(session, demand_id, moment)
+        return original(session, demand, last, moment)
 
     monkeypatch.setattr(timed_work, "_open_revisit", collide_on_second)
     with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
@@ -252,6 +300,17 @@ def test_revisit_sweep_claims_each_demand_on_its_own(people, monkeypatch):
     with use_clock(fixed(datetime(2026, 10, 20, 9, 10, tzinfo=SH))):
         assert timed_work.open_due_revisits() == 1
         assert timed_work.open_due_revisits() == 0
+
+
+def test_revisit_batches_move_past_demands_already_given_their_task(people, monkeypatch):
+    """A demand keeps waiting (待评价) after its task is opened; the next batch must not be filled with it."""
+    for i in range(3):
+        with use_clock(fixed(DISPATCHED)):
+            demand_id = intake.submit_demand(actor=people["qiye1"], form=form(kind="咨询", title=f"回访批次{i}"))
+            dispatching.instant_answer(actor=people["zhongxin"], demand_id=demand_id, answer="请按申报指南办理即可。")
+    monkeypatch.setattr(timed_work, "BATCH", 1)
+    with use_clock(fixed(datetime(2026, 10, 20, 9, 0, tzinfo=SH))):
+        assert [timed_work.open_due_revisits() for _ in range(4)] == [1, 1, 1, 0]
 
 
 def test_daily_digest_once_per_working_day(people):
@@ -305,7 +364,7 @@ def test_figures_of_a_scenario_worked_by_hand(people):
     with use_clock(fixed(datetime(2026, 12, 1, 1, 0, tzinfo=SH))):
         stored = figures.take_monthly_bulletin()
         assert stored == len(rows) and figures.take_monthly_bulletin() == 0
-    sweep.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
+    urging.revoke_card(actor=people["zhongxin"], card_id=cards()[0].id, reason="测试撤销不影响已存通报")
     frozen = figures.bulletin(actor=people["lingdao"], period="2026-11")
     assert next(r for r in frozen if r["unit"] == "市自然资源和规划局")["yellow"] == 1
     assert figures.bulletins(actor=people["zhongxin"])[0]["period"] == "2026-11"
@@ -358,25 +417,26 @@ def test_two_transactions_carding_one_unit_at_once_both_count(people, monkeypatc
     first = dispatched_order(people, title="并发亮牌诉求一")[0]
     second = dispatched_order(people, title="并发亮牌诉求二")[0]
     moment = datetime(2026, 10, 20, 9, 0, tzinfo=SH)
-    barrier, counted = threading.Barrier(2), sweep.active_yellow_count
+    barrier, counted = threading.Barrier(2), sweep.standing_yellows
 
-    def count_together(session, unit, month):
+    def count_together(session, months):
         try:  # both transactions count at once — unless one is held at the unit lock
             barrier.wait(timeout=3)
         except threading.BrokenBarrierError:
             pass
-        return counted(session, unit, month)
+        return counted(session, months)
 
-    monkeypatch.setattr(sweep, "active_yellow_count", count_together)
+    monkeypatch.setattr(sweep, "standing_yellows", count_together)
     with session_scope() as session:
-        context = sweep._Context(moment, get_calendar(session), sweep.rules(session), centre_unit_id(session))
-        seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}
+        calendar, thresholds, centre = get_calendar(session), sweep.rules(session), centre_unit_id(session)
+        seen = {o.id: session.get(WorkOrder, o.id).next_check_at for o in (first, second)}  # each a batch of one
     errors = []
 
     def card(order_id):
         try:
             with use_clock(fixed(moment)), session_scope() as session:
-                sweep._check_order(session, order_id, seen[order_id], context)
+                context = sweep._Context(moment, calendar, thresholds, centre)
+                sweep.check_claimed(session, {order_id: seen[order_id]}, context, set())
         except Exception as exc:  # noqa: BLE001 - asserted below
             errors.append(exc)
 

@@ -11,6 +11,15 @@ The tables live in modules by area; importing this package registers all of them
 
 from __future__ import annotations
 
+from portal.models.tables.classes import (
+    GroupingCursor,
+    MonthlyMilestone,
+    MonthlyProblem,
+    MonthlyTask,
+    MonthlyTheme,
+    ProblemClass,
+    ProblemClassMember,
+)
 from portal.models.tables.collection import (
     CollectedProblem,
     ConsultReminder,
@@ -63,10 +72,21 @@ from portal.models.tables.oversight import (
     RuleSetting,
     SupervisionNotice,
 )
+from portal.models.tables.rollup import FigureDay, FigureDirty, RatingDay
 
 __all__ = [
     "ApiKey",
     "ApiRequest",
+    "GroupingCursor",
+    "MonthlyMilestone",
+    "MonthlyProblem",
+    "MonthlyTask",
+    "MonthlyTheme",
+    "ProblemClass",
+    "ProblemClassMember",
+    "FigureDay",
+    "FigureDirty",
+    "RatingDay",
     "AdmittedCreditCode",
     "AuditEntry",
     "CatalogueChange",

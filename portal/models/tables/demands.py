@@ -32,6 +32,11 @@ class Demand(SQLModel, table=True):
         Index("ix_demand_created", "created_at", "id"),
         # The revisit sweep: demands still 待评价 past their rating window.
         Index("ix_demand_status_rate_due", "status", "rate_due_at"),
+        # The nightly grouping (一类问题): one topic's demands of the last 90 days.
+        Index("ix_demand_topic_created", "topic_id", "created_at"),
+        # 类似诉求 (migration 0023): PostgreSQL ANDs it with the full-text bitmap, so only the matches of one
+        # 诉求事项 are read from the table.
+        Index("ix_demand_topic", "topic_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
@@ -168,7 +173,10 @@ class Attachment(SQLModel, table=True):
 class Rating(SQLModel, table=True):
     """满意度评价, one per demand per round (一事一评)."""
 
-    __table_args__ = (UniqueConstraint("demand_id", "round", name="uq_rating_demand_round"),)
+    __table_args__ = (
+        UniqueConstraint("demand_id", "round", name="uq_rating_demand_round"),
+        Index("ix_rating_created", "created_at"),  # the figures' roll-up reads a day's ratings
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
     round: int

@@ -7,6 +7,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.enums import CardColor
+from portal.pages.classes.problem_classes import class_counts_card
 from portal.pages.components.forms import date_field, select_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, download_link, empty, loading_or
@@ -193,6 +194,7 @@ def _figures() -> rx.Component:
                 _charts(),
                 breakdown_charts(),
                 _bulletins(),
+                class_counts_card(),
             ),
         ),
     )

@@ -30,6 +30,8 @@ _STAFF_NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
     (r.STAFF_VISITS, "走访记录", "footprints", (D, H, L)),
     (r.STAFF_MEETINGS, "座谈会", "messages-square", (D, H, L)),
     (r.STAFF_PLANS, "需求计划台账", "calendar-range", (D, H, L)),
+    (r.STAFF_CLASSES, "一类问题", "layers", (D, H, L)),
+    (r.STAFF_MONTHLY, "每月一题", "calendar-check", (D, H, L)),
     (r.STAFF_NOTIFICATIONS, "消息", "bell", STAFF),
     (r.STAFF_PROFILE, "通知设置", "bell-ring", STAFF),
     (r.ADMIN, "系统管理", "settings", (A,)),

@@ -22,6 +22,22 @@ from portal.services.base import outbox
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
 
 
+def inbox_row(
+    *, key: str, kind: str, title: str, body: str = "", link: str = "", user_id: int | None = None, unit_id=None
+) -> dict:
+    """The ``notification`` row of one notice, its texts cut to their columns."""
+    return dict(
+        user_id=user_id,
+        unit_id=unit_id,
+        kind=kind,
+        title=title[:100],
+        body=body[:1000],
+        link=link,
+        unique_key=key[:120],
+        created_at=now(),
+    )
+
+
 def notify(
     session: Session,
     *,
@@ -34,25 +50,38 @@ def notify(
     unit_id: int | None = None,
 ) -> None:
     """Idempotent by ``key``: sending the same notice twice stores it once. A plain INSERT, not an ORM
-    object: the scheduler sends hundreds in a catch-up run and nothing reads them back in the session."""
+    object: nothing reads it back in the session."""
     if session.exec(select(Notification.id).where(Notification.unique_key == key[:120])).first():
         return
-    session.exec(
-        insert(Notification).values(
-            user_id=user_id,
-            unit_id=unit_id,
-            kind=kind,
-            title=title[:100],
-            body=body[:1000],
-            link=link,
-            unique_key=key[:120],
-            created_at=now(),
-        )
-    )
-    # issue #27: e-mail and SMS for the kinds that matter outside the portal, in this same transaction
+    row = inbox_row(key=key, kind=kind, title=title, body=body, link=link, user_id=user_id, unit_id=unit_id)
+    session.exec(insert(Notification).values(**row))
+    _queue_outside(session, row)
+
+
+def _queue_outside(session: Session, row: dict) -> None:
+    """Issue #27: e-mail and SMS for the kinds that matter outside the portal, in this same transaction."""
     outbox.enqueue(
-        session, key=key[:120], kind=kind, title=title, body=body, link=link, user_id=user_id, unit_id=unit_id
+        session,
+        key=row["unique_key"],
+        kind=row["kind"],
+        title=row["title"],
+        body=row["body"],
+        link=row["link"],
+        user_id=row["user_id"],
+        unit_id=row["unit_id"],
     )
+
+
+def notify_many(session: Session, rows: list[dict]) -> None:
+    """Many ``inbox_row``s at once (the scheduler's batches): one query for the keys already sent, one INSERT
+    of the others; idempotent by key like ``notify``, and queued for e-mail and SMS like it."""
+    keys = [row["unique_key"] for row in rows]
+    sent = set(session.exec(select(Notification.unique_key).where(Notification.unique_key.in_(keys))).all())
+    fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
+    if fresh:
+        session.exec(insert(Notification.__table__), params=fresh)
+    for row in fresh:
+        _queue_outside(session, row)
 
 
 def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:

@@ -18,7 +18,8 @@ from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.calendar.store import get_calendar
 from portal.services.supervision.cards import ladder, standing_yellows
-from portal.services.supervision.sweep import OPEN_STATUSES, month_of, rules, urge_key, urge_workday
+from portal.services.supervision.sweep import OPEN_STATUSES, month_of, rules
+from portal.services.supervision.urging import urge_key, urge_workday
 
 LIST_LIMIT = 100
 

@@ -43,7 +43,3 @@ def standing_yellows(session: Session, months: list[str], unit_id: int | None = 
     if unit_id is not None:
         query = query.where(Card.unit_id == unit_id)
     return {(unit, month): n for unit, month, n in session.exec(query).all()}
-
-
-def active_yellow_count(session: Session, unit_id: int, month: str) -> int:
-    return standing_yellows(session, [month], unit_id).get((unit_id, month), 0)

@@ -17,24 +17,23 @@ Ranking: 按期办结率, then 满意率, then 按时签收率 (undefined rates 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from datetime import time as dtime
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.enums import DemandStatus, OrderRole, Role, UnitKind
-from portal.models.enums import WorkOrderStatus as W
+from portal.models.enums import DemandStatus, Role, UnitKind
 from portal.models.records.supervision import BulletinRow, CountPoint, MonthPoint, PeriodSummary, UnitFigures
-from portal.models.tables import BulletinSnapshot, Demand, TimeLimitRule, Topic, Unit, WorkOrder
+from portal.models.tables import BulletinSnapshot, Demand, TimeLimitRule, Topic, Unit
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role
 from portal.services.base.errors import ValidationFailed
 from portal.services.demands.workflow import DEFAULT_LIMITS
 from portal.services.enterprises.consultation import consult_counts
+from portal.services.supervision import rollup
 from portal.services.supervision.cards import ladder, standing_yellows
 from portal.services.supervision.rating_figures import EMPTY, rates, rating_counts
 from portal.services.supervision.sweep import rules
@@ -63,8 +62,7 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + index // 12, index % 12 + 1, 1)
 
 
-def _instant(day: date) -> datetime:
-    return datetime.combine(day, dtime.min, tzinfo=local_zone())
+_instant = rollup.start_of
 
 
 def _months(start: date, end: date) -> list[str]:
@@ -79,38 +77,29 @@ def _rate(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "—"
 
 
-def _order_counts(session: Session, lo: datetime, hi: datetime, moment: datetime) -> dict[int, tuple]:
-    """unit id → (received, signed on time, closed, closed on time, overdue, open late, returned,
-    promised days avg, used days avg, used days max) over the lead orders dispatched in [lo, hi)."""
-    kept = WorkOrder.status.not_in((W.RETURNED, W.CANCELLED))
+def _order_counts(session: Session, start: date, end: date, moment: datetime, totals: dict) -> dict[int, tuple]:
+    """unit id → (received, signed on time, closed, closed on time, overdue, open late, returned, promised
+    days avg, used days avg, used days max) over the lead orders dispatched in [start, end), from the daily
+    roll-up's ``totals`` (``rollup.order_totals``) and the orders open past their date at ``moment``."""
     rules_rows = session.exec(select(TimeLimitRule.level, TimeLimitRule.working_days)).all()
     limits = {**{k.value: v for k, v in DEFAULT_LIMITS.items()}, **dict(rules_rows)}
-    promised = case(*[(WorkOrder.level == level, days) for level, days in limits.items()], else_=0)
-    late_open = and_(
-        WorkOrder.feedback_at.is_(None), WorkOrder.status.in_((W.PENDING_SIGN, W.HANDLING)), WorkOrder.due_at < moment
-    )
-
-    def count(condition):
-        return func.sum(case((and_(kept, condition), 1), else_=0))
-
-    rows = session.exec(
-        select(
-            WorkOrder.unit_id,
-            count(WorkOrder.id.is_not(None)),
-            count(WorkOrder.signed_at <= WorkOrder.sign_due_at),
-            count(WorkOrder.feedback_at.is_not(None)),
-            count(WorkOrder.feedback_at <= WorkOrder.due_at),
-            count(or_(WorkOrder.feedback_at > WorkOrder.due_at, late_open)),
-            count(late_open),
-            func.sum(case((kept, 0), else_=1)),
-            func.avg(case((kept, promised), else_=None)),
-            func.avg(WorkOrder.working_days_used),
-            func.max(WorkOrder.working_days_used),
-        )
-        .where(WorkOrder.order_role == OrderRole.LEAD, WorkOrder.dispatched_at >= lo, WorkOrder.dispatched_at < hi)
-        .group_by(WorkOrder.unit_id)
-    ).all()
-    return {row[0]: tuple(row[1:]) for row in rows}
+    units: dict[int, list] = {}
+    for (unit_id, level), (*sums, used_max) in totals.items():
+        row = units.setdefault(unit_id, [0] * 9 + [None])
+        for i, value in enumerate([*sums, sums[0] * limits.get(level, 0)]):
+            row[i] += value
+        if used_max is not None:
+            row[9] = used_max if row[9] is None else max(row[9], used_max)
+    late = rollup.open_late(session, start, end, moment)
+    result = {}
+    for unit_id, row in units.items():
+        received, signed_ok, closed, closed_ok, closed_late, returned, used_sum, used_count, promised, used_max = row
+        open_late = late.get(unit_id, 0)
+        result[unit_id] = (
+            received, signed_ok, closed, closed_ok, closed_late + open_late, open_late, returned,
+            promised / received if received else None, used_sum / used_count if used_count else None, used_max,
+        )  # fmt: skip
+    return result
 
 
 def _card_counts(session: Session, start: date, end: date) -> dict[int, tuple[int, int]]:
@@ -131,8 +120,9 @@ def unit_figures(session: Session, start: date, end: date, moment: datetime | No
     """Every handling unit's figures for [start, end), ranked."""
     lo, hi = _instant(start), _instant(end)
     moment = moment or now()
-    orders = _order_counts(session, lo, hi, moment)
-    ratings, card_counts = rating_counts(session, lo, hi, moment), _card_counts(session, start, end)
+    order_totals, rating_totals = rollup.period_totals(session, start, end)
+    orders = _order_counts(session, start, end, moment, order_totals)
+    ratings, card_counts = rating_counts(session, lo, hi, moment, rating_totals), _card_counts(session, start, end)
     units = session.exec(select(Unit).where(Unit.kind != UnitKind.CENTER).order_by(Unit.sort_order, Unit.id)).all()
     consulted = {c["unit_id"]: c["total"] for c in consult_counts(session, start, end)}
     figures = []

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
-from portal.models.enums import BAD_RATINGS, SATISFIED, AppealStatus, RatingSource
+from portal.models.enums import AppealStatus
 from portal.models.enums import RectificationStatus as R
-from portal.models.tables import Rating, RatingAppeal, Rectification
+from portal.models.tables import RatingAppeal, Rectification
 
 EMPTY = {
     "rated": 0,
@@ -51,33 +51,19 @@ def _average(value) -> str:
     return f"{float(value):.1f}" if value is not None else "—"
 
 
-def _ratings(session: Session, lo: datetime, hi: datetime, result: dict[int, dict]) -> None:
-    counted = and_(Rating.excluded.is_(False), Rating.source != RatingSource.DEFAULT)
-    rows = session.exec(
-        select(
-            Rating.lead_unit_id,
-            _count(counted),
-            _count(and_(counted, Rating.satisfaction.in_(SATISFIED))),
-            _count(and_(counted, Rating.satisfaction.in_(BAD_RATINGS))),
-            _count(Rating.excluded.is_(True)),
-            _count(Rating.source == RatingSource.DEFAULT),
-            func.avg(Rating.score_time),
-            func.avg(Rating.score_result),
-            func.avg(Rating.score_attitude),
-        )
-        .where(Rating.created_at >= lo, Rating.created_at < hi, Rating.lead_unit_id.is_not(None))
-        .group_by(Rating.lead_unit_id)
-    ).all()
-    for unit_id, rated, satisfied, bad, excluded, default, s_time, s_result, s_attitude in rows:
+def _ratings(totals: dict[int, list], result: dict[int, dict]) -> None:
+    """From the daily roll-up's ``totals`` (``rollup.rating_totals``)."""
+    for unit_id, (rated, satisfied, bad, excluded, default, *scores, _) in totals.items():
+        t_sum, t_n, r_sum, r_n, a_sum, a_n = scores
         result.setdefault(unit_id, dict(EMPTY)).update(
-            rated=rated or 0,
-            satisfied=satisfied or 0,
-            bad=bad or 0,
-            excluded=excluded or 0,
-            default_good=default or 0,
-            score_time=_average(s_time),
-            score_result=_average(s_result),
-            score_attitude=_average(s_attitude),
+            rated=rated,
+            satisfied=satisfied,
+            bad=bad,
+            excluded=excluded,
+            default_good=default,
+            score_time=_average(t_sum / t_n if t_n else None),
+            score_result=_average(r_sum / r_n if r_n else None),
+            score_attitude=_average(a_sum / a_n if a_n else None),
         )
 
 
@@ -115,10 +101,10 @@ def _appeals(session: Session, lo: datetime, hi: datetime, result: dict[int, dic
         result.setdefault(unit_id, dict(EMPTY)).update(appeals=made, appeals_upheld=upheld or 0)
 
 
-def rating_counts(session: Session, lo: datetime, hi: datetime, moment: datetime) -> dict[int, dict]:
-    """unit id → the 好差评 counts of ``EMPTY`` for [lo, hi)."""
+def rating_counts(session: Session, lo: datetime, hi: datetime, moment: datetime, totals: dict) -> dict[int, dict]:
+    """unit id → the 好差评 counts of ``EMPTY`` for [lo, hi) (the ratings' from the roll-up's ``totals``)."""
     result: dict[int, dict] = {}
-    _ratings(session, lo, hi, result)
+    _ratings(totals, result)
     _cases(session, lo, hi, moment, result)
     _appeals(session, lo, hi, result)
     return result

@@ -1,10 +1,12 @@
-"""督办 that runs itself (DESIGN §4, seed 001): the work-order sweep, the card ladder, 催办 and revoking a card.
+"""督办 that runs itself (DESIGN §4, seed 001): the work-order sweep and the card ladder (people's 催办 and
+撤销黄牌: ``supervision.urging``).
 
-The sweep reads only what is due: work orders whose indexed ``next_check_at`` has come. Each order is
-claimed with a compare-and-set on that timestamp (and the order's version, so the plan was made on the
-current row), acted on and given its next moment, in a transaction of its own: two schedulers, a restart
-or a crash mid-run never act twice, and a failure in one order never undoes another. Every notice and
-card carries a unique key (order, kind, round), the second line of defence.
+The sweep reads only what is due: work orders whose indexed ``next_check_at`` has come. A batch of them is
+claimed with one conditional UPDATE … RETURNING that clears the moment (PostgreSQL: the rows locked, those
+another scheduler holds skipped), read in a few set-based queries and acted on in one transaction, each
+order in a savepoint of its own: two schedulers, a restart or a crash mid-run never act twice, and a
+failure in one order rolls back that order alone, which gets its moment back and is tried on the next run.
+Every notice and card carries a unique key (order, kind, round), the second line of defence.
 
 What an order's check does, by the time it runs:
 - 待签收 past its sign deadline → 签收超时 to the unit and the 推进中心.
@@ -20,11 +22,11 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal import routes
@@ -32,18 +34,15 @@ from portal.core.calendar import WorkingCalendar, end_of_local_day, local_date
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import format_instant, local_zone
-from portal.models.enums import CardColor, OrderRole, Role
+from portal.models.enums import CardColor, OrderRole
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.tables import Card, Demand, RuleSetting, SupervisionNotice, Unit, WorkOrder
-from portal.services.accounts.actor import Actor
-from portal.services.base.access import get_row, require_role, transactional
-from portal.services.base.audit import record_audit
-from portal.services.base.errors import Conflict, ValidationFailed
-from portal.services.base.notices import centre_unit_id, notify_unit, renotify
-from portal.services.base.text import clean_text
+from portal.models.tables import Demand, RuleSetting, SupervisionNotice, TimelineEvent, Unit, WorkOrder
+from portal.services.base.notices import centre_unit_id, inbox_row, notify_unit, renotify
 from portal.services.calendar.store import get_calendar
-from portal.services.demands.workflow import record_event
-from portal.services.supervision.cards import active_yellow_count, ladder
+from portal.services.demands.timeline import chained_event
+from portal.services.supervision import batch as _writes
+from portal.services.supervision.batch import Writes
+from portal.services.supervision.cards import ladder, standing_yellows
 
 log = logging.getLogger("portal.supervision")
 
@@ -79,61 +78,126 @@ def warning_moment(calendar: WorkingCalendar, due_at: datetime, warning_days: in
 # ── the sweep ───────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Context:
-    """What every check of one batch shares, read once per batch."""
+    """What every check of one batch shares: read once per batch, and the batch's running counts (updated
+    only by orders whose check succeeded)."""
 
     moment: datetime
     calendar: WorkingCalendar
     thresholds: dict[str, int]
     centre_id: int | None
+    sent: set[str] = field(default_factory=set)  # keys of the notices and cards the batch's orders already have
+    yellows: dict[tuple[int, str], int] = field(default_factory=dict)  # (unit, month) → standing yellow cards
+    last_events: dict[int, TimelineEvent] = field(default_factory=dict)  # demand id → its newest timeline event
+    units: dict[int, str] = field(default_factory=dict)  # unit id → name
+
+    def accept(self, writes: Writes) -> None:
+        for key, added in writes.yellows.items():
+            self.yellows[key] = self.yellows.get(key, 0) + added
+        self.last_events.update(writes.last_events)
+
+
+def _context(session: Session, moment: datetime) -> _Context:
+    return _Context(moment, get_calendar(session), rules(session), centre_unit_id(session))
 
 
 def sweep_work_orders(*, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> Counter:
     """Check every order whose moment has come, in batches, until none is due or the time budget is
-    spent (the rest waits for the next run). Returns what was done, by kind."""
+    spent (the rest waits for the next run). Returns what was done, by kind. A batch whose bulk write
+    fails (a timeline written meanwhile by someone else, say) is done again one order at a time."""
     moment, done, failed = now(), Counter(), set()
     started = time.monotonic()
     while time.monotonic() - started < budget_seconds:
         with session_scope() as session:
-            due = session.exec(
-                select(WorkOrder.id, WorkOrder.next_check_at)
-                .where(WorkOrder.next_check_at <= moment, WorkOrder.id.not_in(failed or [0]))
-                .order_by(WorkOrder.next_check_at, WorkOrder.id)
-                .limit(SWEEP_BATCH)
-            ).all()
-            context = _Context(moment, get_calendar(session), rules(session), centre_unit_id(session))
-        for order_id, seen in due:
+            claimed = claim_due(session, moment, skip=failed)
             try:
-                with session_scope() as session:
-                    done.update(_check_order(session, order_id, seen, context))
-            except Exception:  # one order's failure must not stop (or undo) the others
-                log.exception("supervision check of work order %s failed", order_id)
-                failed.add(order_id)
-                done["failed"] += 1
-        if len(due) < SWEEP_BATCH:
+                with session.begin_nested():
+                    result = check_claimed(session, claimed, _context(session, moment), failed)
+            except Exception:  # noqa: BLE001 - the batch's writes are undone; its orders are done one by one
+                log.warning("supervision batch write failed; checking its orders one at a time", exc_info=True)
+                result = check_claimed(session, claimed, _context(session, moment), failed, one_by_one=True)
+            done.update(result)
+        if len(claimed) < SWEEP_BATCH:
             break
     return done
 
 
-def _check_order(session: Session, order_id: int, seen: datetime, context: _Context) -> Counter:
-    order = session.get(WorkOrder, order_id)
-    if order is None or order.next_check_at != seen:
-        return Counter()
-    steps, next_at = _plan(order, context.calendar, context.thresholds["warning_days"], context.moment)
-    claimed = session.exec(
-        update(WorkOrder)
-        .where(WorkOrder.id == order.id, WorkOrder.next_check_at == seen, WorkOrder.version == order.version)
-        .values(next_check_at=next_at)
+def claim_due(session: Session, moment: datetime, *, skip: set[int] = frozenset()) -> dict[int, datetime]:
+    """Claim up to a batch of due orders for this transaction: id → the moment each was due. The ids are read
+    (PostgreSQL: locked, skipping rows another scheduler holds), then taken with one conditional UPDATE …
+    RETURNING that clears their moment; an order someone else claimed or changed meanwhile is not returned."""
+    due = dict(
+        session.exec(
+            select(WorkOrder.id, WorkOrder.next_check_at)
+            .where(WorkOrder.next_check_at <= moment, WorkOrder.id.not_in(skip or [0]))
+            .order_by(WorkOrder.next_check_at, WorkOrder.id)
+            .limit(SWEEP_BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
     )
-    if claimed.rowcount != 1:
-        return Counter()  # another scheduler, or the unit's own action, got there first
-    demand = session.get(Demand, order.demand_id)
-    done = Counter()
-    for step in steps:
-        if _SEND[step](session, order, demand, context):
-            done[step] += 1
-    return done
+    if not due:
+        return {}
+    taken = session.exec(
+        update(WorkOrder)
+        .where(WorkOrder.id.in_(due), WorkOrder.next_check_at <= moment)
+        .values(next_check_at=None)
+        .returning(WorkOrder.id)
+    ).all()
+    return {order_id: due[order_id] for (order_id,) in taken}
+
+
+def check_claimed(
+    session: Session, claimed: dict[int, datetime], context: _Context, failed: set[int], *, one_by_one=False
+) -> Counter:
+    """Act on claimed orders: each order's check gathers its rows, and the rows of the orders that succeeded
+    are written together at the end. A failing order's rows are dropped and it gets its moment back (the next
+    run tries it again; ``failed`` keeps this run from retrying it). Checks that write or read as they go (签收
+    超时, 协办超时) and every check ``one_by_one`` run in a savepoint of their own, so a failure undoes only
+    that order. What the batch needs is read first, in a few set-based queries."""
+    done, batch = Counter(), _writes.Writes()
+    orders = session.exec(select(WorkOrder).where(WorkOrder.id.in_(claimed or [0]))).all()
+    plans = {o.id: _safe_plan(o, context) for o in orders}
+    demands = {d.id: d for d in session.exec(select(Demand).where(Demand.id.in_({o.demand_id for o in orders})))}
+    carded = [o for o in orders if "超期" in (plans[o.id][0] or ())]
+    context.sent.update(_writes.sent_keys(session, list(claimed)))
+    context.units.update(session.exec(select(Unit.id, Unit.name)).all())
+    _writes.lock_units(session, {o.unit_id for o in carded})
+    context.yellows.update(standing_yellows(session, sorted({month_of(o.due_at) for o in carded})))
+    context.last_events.update(_writes.last_events(session, {o.demand_id for o in carded}))
+    for order in sorted(orders, key=lambda o: (o.unit_id, o.id)):
+        order_id, (steps, next_at) = order.id, plans[order.id]
+        writes = _writes.Writes(checks=[{"id": order_id, "next_check_at": next_at}] if next_at else [])
+        sent = Counter()
+        try:
+            if steps is None:
+                raise RuntimeError("the order could not be planned")
+            with session.begin_nested() if one_by_one or _IMMEDIATE & set(steps or ()) else nullcontext():
+                for step in steps:
+                    sent[step] += _SEND[step](session, order, demands[order.demand_id], context, writes)
+                if one_by_one:
+                    _writes.write(session, writes)
+        except Exception:  # one order's failure must not stop (or undo) the others
+            log.exception("supervision check of work order %s failed", order_id)
+            batch.checks.append({"id": order_id, "next_check_at": claimed[order_id]})
+            failed.add(order_id)
+            done["failed"] += 1
+            continue
+        done.update(sent)
+        context.accept(writes)
+        if not one_by_one:
+            batch.merge(writes)
+    _writes.write(session, batch)
+    return +done
+
+
+def _safe_plan(order: WorkOrder, context: _Context):
+    """``_plan``, or (None, None) for an order it fails on (that order fails alone, below)."""
+    try:
+        return _plan(order, context.calendar, context.thresholds["warning_days"], context.moment)
+    except Exception:  # noqa: BLE001 - logged with the order's failure
+        log.exception("planning the check of work order %s failed", order.id)
+        return None, None
 
 
 def _plan(order: WorkOrder, calendar: WorkingCalendar, warning_days: int, moment: datetime):
@@ -159,25 +223,8 @@ def _plan(order: WorkOrder, calendar: WorkingCalendar, warning_days: int, moment
     return steps, min(upcoming) if upcoming else None
 
 
-def _notice(
-    session: Session,
-    order: WorkOrder,
-    demand: Demand,
-    kind: str,
-    key: str,
-    message: str,
-    unit_id: int,
-    by: int | None = None,
-    *,
-    contended: bool = False,
-) -> bool:
-    """One supervision notice (unique by ``key``) and the unit's inbox notice under the same key. Keys of
-    one order are only ever written by whoever claimed it; a ``contended`` key (a unit's red card, which
-    two schedulers handling two orders of one unit could both reach) goes in a savepoint, so losing that
-    race costs only the duplicate."""
-    if session.exec(select(SupervisionNotice.id).where(SupervisionNotice.unique_key == key)).first():
-        return False
-    values = dict(
+def _notice_row(order: WorkOrder, kind: str, key: str, message: str, unit_id: int, by: int | None = None) -> dict:
+    return dict(
         work_order_id=order.id,
         unit_id=unit_id,
         kind=kind,
@@ -187,21 +234,54 @@ def _notice(
         created_at=now(),
         created_by_id=by,
     )
-    if contended:
-        try:
-            with session.begin_nested():
-                session.exec(insert(SupervisionNotice).values(**values))
-        except IntegrityError:
+
+
+def send_notice(
+    session: Session,
+    order: WorkOrder,
+    demand: Demand,
+    kind: str,
+    key: str,
+    message: str,
+    unit_id: int,
+    by: int | None = None,
+    *,
+    known: set[str] | None = None,
+) -> bool:
+    """One supervision notice (unique by ``key``) and the unit's inbox notice under the same key, written now.
+    ``known``: the keys the order's notices already have, read for a whole batch (then the key is not looked
+    up again)."""
+    if known is not None:
+        if key in known:
             return False
-    else:
-        session.exec(insert(SupervisionNotice).values(**values))
+        known.add(key)
+    elif session.exec(select(SupervisionNotice.id).where(SupervisionNotice.unique_key == key)).first():
+        return False
+    session.exec(insert(SupervisionNotice).values(**_notice_row(order, kind, key, message, unit_id, by)))
     notify_unit(session, demand, key=key, kind=kind, unit_id=unit_id, title=f"{kind}:{demand.title}", body=message)
     return True
 
 
-def _send_sign_timeout(session, order, demand, context: _Context) -> bool:
+def _gather_notice(order, demand, kind, key, message, unit_id, context: _Context, writes, *, per_order=True) -> bool:
+    """The same notice, gathered for the batch's write. Keys of one order are only ever written by whoever
+    claimed it (``context.sent`` holds those already stored); the ladder's keys are per unit and month, checked
+    against the table when the batch is written (the unit lock keeps two batches from reaching one key)."""
+    if per_order:
+        if key in context.sent:
+            return False
+        context.sent.add(key)
+    writes.notices.append(_notice_row(order, kind, key, message, unit_id))
+    link = routes.staff_demand(demand.id)
+    writes.inbox.append(
+        inbox_row(key=key, kind=kind, title=f"{kind}:{demand.title}", body=message, link=link, unit_id=unit_id)
+    )
+    return True
+
+
+def _send_sign_timeout(session, order, demand, context: _Context, writes) -> bool:
     message = f"工单{demand.code}已超过签收时限({format_instant(order.sign_due_at)}),请立即签收。"
-    sent = _notice(session, order, demand, "签收超时", f"o{order.id}:签收超时:{order.round}", message, order.unit_id)
+    key = f"o{order.id}:签收超时:{order.round}"
+    sent = send_notice(session, order, demand, "签收超时", key, message, order.unit_id, known=context.sent)
     if sent and context.centre_id:
         _tell_centre_of_late_signing(session, demand, order.round, context.centre_id)
     return sent
@@ -234,15 +314,16 @@ def _tell_centre_of_late_signing(session: Session, demand: Demand, round_: int, 
     )
 
 
-def _send_warning(session, order, demand, context: _Context) -> bool:
+def _send_warning(session, order, demand, context: _Context, writes) -> bool:
     key = f"o{order.id}:预警:{order.round}:{local_date(order.due_at).isoformat()}"
     message = f"工单{demand.code}将于{format_instant(order.due_at)}到期,请抓紧办理并按时反馈。"
-    return _notice(session, order, demand, "预警", key, message, order.unit_id)
+    return _gather_notice(order, demand, "预警", key, message, order.unit_id, context, writes)
 
 
-def _send_co_overdue(session, order, demand, context: _Context) -> bool:
+def _send_co_overdue(session, order, demand, context: _Context, writes) -> bool:
     message = f"工单{demand.code}的协办意见已超期({format_instant(order.due_at)}),请尽快提交。"
-    sent = _notice(session, order, demand, "协办超时", f"o{order.id}:协办超时:{order.round}", message, order.unit_id)
+    key = f"o{order.id}:协办超时:{order.round}"
+    sent = _gather_notice(order, demand, "协办超时", key, message, order.unit_id, context, writes)
     lead = session.exec(
         select(WorkOrder.unit_id).where(
             WorkOrder.demand_id == order.demand_id,
@@ -252,141 +333,55 @@ def _send_co_overdue(session, order, demand, context: _Context) -> bool:
         )
     ).first()
     if sent and lead:
-        co = session.get(Unit, order.unit_id)
-        _notice(
-            session,
-            order,
-            demand,
-            "协办超时",
-            f"o{order.id}:协办超时:{order.round}:lead",
-            f"协办单位{co.name if co else ''}未按时提交协办意见(工单{demand.code})。",
-            lead,
-        )
+        message = f"协办单位{context.units.get(order.unit_id, '')}未按时提交协办意见(工单{demand.code})。"
+        _gather_notice(order, demand, "协办超时", f"{key}:lead", message, lead, context, writes)
     return sent
 
 
-def _send_overdue(session, order, demand, context: _Context) -> bool:
-    """超期: 催办 to the unit and a 黄牌 in the month the order fell overdue, then the ladder."""
+def _send_overdue(session, order, demand, context: _Context, writes) -> bool:
+    """超期: 催办 to the unit and a 黄牌 in the month the order fell overdue (with a staff-only timeline event),
+    then the ladder. The unit was locked for the batch before its standing yellow cards were counted."""
     message = f"工单{demand.code}已超过办理期限({format_instant(order.due_at)}),请立即办理并反馈。已亮黄牌。"
-    sent = _notice(session, order, demand, "超期催办", f"o{order.id}:超期:{order.round}", message, order.unit_id)
-    month = month_of(order.due_at)
-    key = f"o{order.id}:r{order.round}:{CardColor.YELLOW}"
-    if session.exec(select(Card.id).where(Card.unique_key == key)).first():
+    key = f"o{order.id}:超期:{order.round}"
+    sent = _gather_notice(order, demand, "超期催办", key, message, order.unit_id, context, writes)
+    month, key = month_of(order.due_at), f"o{order.id}:r{order.round}:{CardColor.YELLOW}"
+    if key in context.sent:
         return sent
-    # One unit's cards are added one transaction at a time: the ladder below counts the unit's standing yellows,
-    # and two transactions carding two orders of one unit at once would each miss the other's card and skip a
-    # red (PostgreSQL, READ COMMITTED: the count after the lock sees every card committed before it). SQLite
-    # serialises writers anyway and ignores the lock. FOR NO KEY UPDATE, not FOR UPDATE: this transaction's own
-    # notices already hold a KEY SHARE on the unit (their foreign key), which FOR UPDATE would deadlock against.
-    session.exec(select(Unit.id).where(Unit.id == order.unit_id).with_for_update(key_share=True))
-    session.exec(  # keyed by this order, which only this transaction holds (see _notice)
-        insert(Card).values(
-            unit_id=order.unit_id,
-            month=month,
-            color=CardColor.YELLOW,
-            work_order_id=order.id,
-            unique_key=key,
-            reason=f"工单{demand.code}超期未反馈",
-            created_at=context.moment,
-            revoke_reason="",
-        )
-    )
-    record_event(
-        session, demand, None, "亮黄牌", f"承办单位超期未反馈,亮黄牌({month})", {"order_id": order.id}, context.moment
-    )
-    _ladder(session, order, demand, month, context)
+    context.sent.add(key)
+    reason = f"工单{demand.code}超期未反馈"
+    writes.cards.append(
+        dict(unit_id=order.unit_id, month=month, color=CardColor.YELLOW, work_order_id=order.id, unique_key=key,
+             reason=reason, created_at=context.moment, revoke_reason="")
+    )  # fmt: skip
+    last = writes.last_events.get(demand.id, context.last_events.get(demand.id))
+    writes.last_events[demand.id] = event = chained_event(
+        last, demand_id=demand.id, actor_id=None, actor_label="系统", action="亮黄牌",
+        detail=f"承办单位超期未反馈,亮黄牌({month})", data={"order_id": order.id}, created_at=context.moment,
+    )  # fmt: skip
+    writes.events.append(event)
+    writes.yellows[(order.unit_id, month)] += 1
+    _ladder(order, demand, month, context, writes)
     return sent
 
 
-def _ladder(session, order, demand, month, context: _Context) -> None:
+def _ladder(order, demand, month, context: _Context, writes) -> None:
     """After a new yellow card: a red card at every ``yellow_per_red``-th, an interview of the principal at
     every ``red_per_interview``-th red (notices to the unit and the centre, keyed by their count)."""
-    thresholds = context.thresholds
-    yellows = active_yellow_count(session, order.unit_id, month)
+    thresholds, unit = context.thresholds, order.unit_id
+    yellows = context.yellows.get((unit, month), 0) + writes.yellows[(unit, month)]
     now_at, before = ladder(yellows, thresholds), ladder(yellows - 1, thresholds)
     if now_at.red == before.red:
         return
-    reds = now_at.red
-    unit = session.get(Unit, order.unit_id)
-    text = f"{unit.name}{month}月累计{yellows}张黄牌,升为第{reds}张红牌,约谈分管负责人。"
-    targets = [t for t in dict.fromkeys((order.unit_id, context.centre_id)) if t]
-    for target in targets:
-        key = f"u{order.unit_id}:{month}:{CardColor.RED}:{reds}:{target}"
-        _notice(session, order, demand, CardColor.RED, key, text, target, contended=True)
+    reds, name = now_at.red, context.units.get(unit, "")
+    steps = [(CardColor.RED, reds, f"{name}{month}月累计{yellows}张黄牌,升为第{reds}张红牌,约谈分管负责人。")]
     if now_at.interviews > before.interviews:
-        text = f"{unit.name}{month}月累计{reds}张红牌,约谈主要负责人。"
-        for target in targets:
-            key = f"u{order.unit_id}:{month}:约谈:{now_at.interviews}:{target}"
-            _notice(session, order, demand, "约谈", key, text, target, contended=True)
+        steps.append(("约谈", now_at.interviews, f"{name}{month}月累计{reds}张红牌,约谈主要负责人。"))
+    for kind, count, text in steps:
+        for target in [t for t in dict.fromkeys((unit, context.centre_id)) if t]:
+            key = f"u{unit}:{month}:{kind}:{count}:{target}"
+            _gather_notice(order, demand, kind, key, text, target, context, writes, per_order=False)
 
 
+# Steps that write (or read) as they go, not only through the batch's write: they run in a savepoint.
+_IMMEDIATE = {"签收超时", "协办超时"}
 _SEND = {"签收超时": _send_sign_timeout, "预警": _send_warning, "超期": _send_overdue, "协办超时": _send_co_overdue}
-
-
-# ── people's actions ────────────────────────────────────────────────────────────────────────
-
-
-URGED_THIS_WORKDAY = "该工单本工作日已催办,每个工作日限催办一次,请下一个工作日再催办"
-
-
-def urge_workday(session: Session, moment: datetime) -> date:
-    """The working day a 催办 at ``moment`` counts for: today, or on a day off the next working day (when
-    the unit will read it)."""
-    return get_calendar(session).next_workday_on_or_after(local_date(moment))
-
-
-def urge_key(order_id: int, workday: date) -> str:
-    """The unique key of an order's 催办 on a working day: the database itself refuses a second one."""
-    return f"o{order_id}:催办:{workday.isoformat()}"
-
-
-@transactional
-def urge(*, actor: Actor, order_id, message: str = "") -> None:
-    """催办 by the 推进中心, at most once per order per working day: a notice to the unit, a supervision
-    record and a (staff-only) timeline event."""
-    require_role(actor, Role.DISPATCHER)
-    text = clean_text(message, limit=200) or "请加快办理进度,按时反馈。"
-    if len(text) > 200:
-        raise ValidationFailed({"message": "催办内容不超过200字"})
-    with session_scope() as session:
-        order = get_row(session, WorkOrder, order_id, "工单不存在")
-        if order.status not in OPEN_STATUSES:
-            raise Conflict("该工单已不在办理中,无需催办")
-        demand = session.get(Demand, order.demand_id)
-        body = f"推进中心催办工单{demand.code}:{text}"
-        key = urge_key(order.id, urge_workday(session, now()))
-        if not _notice(session, order, demand, "催办", key, body, order.unit_id, by=actor.user_id):
-            raise Conflict(URGED_THIS_WORKDAY)
-        unit = session.get(Unit, order.unit_id)
-        record_event(session, demand, actor, "催办", f"催办{unit.name if unit else ''}:{text}", {"order_id": order.id})
-
-
-def revoke_card(*, actor: Actor, card_id, reason: str) -> None:
-    """撤销 a yellow card (e.g. an overdue caused by a calendar error): recorded on the card and audited;
-    the month's red cards follow from the cards still standing."""
-    require_role(actor, Role.DISPATCHER)
-    reason = clean_text(reason, limit=500)
-    if not 4 <= len(reason) <= 500:
-        raise ValidationFailed({"reason": "请写明撤销原因(4–500字)"})
-    with session_scope() as session:
-        card = get_row(session, Card, card_id, "黄牌不存在")
-        if card.revoked_at is not None:
-            raise Conflict("该黄牌已撤销")
-        result = session.exec(
-            update(Card)
-            .where(Card.id == card.id, Card.revoked_at.is_(None))
-            .values(revoked_at=now(), revoked_by_id=actor.user_id, revoke_reason=reason)
-        )
-        if result.rowcount != 1:
-            raise Conflict()
-        unit = session.get(Unit, card.unit_id)
-        record_audit(
-            session,
-            actor,
-            "撤销黄牌",
-            f"{unit.name if unit else card.unit_id} {card.month}",
-            f"{card.reason};原因:{reason}",
-        )
-        if card.work_order_id and (order := session.get(WorkOrder, card.work_order_id)):
-            demand = session.get(Demand, order.demand_id)
-            record_event(session, demand, actor, "撤销黄牌", f"撤销黄牌:{reason}", {"card_id": card.id})

@@ -5,10 +5,10 @@ transaction of its own, so one item's failure never undoes another's."""
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import date
 
 from sqlalchemy import case, func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from portal import routes
@@ -18,51 +18,80 @@ from portal.core.db import session_scope
 from portal.core.formatting import local_zone
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
-from portal.models.tables import Demand, Notification, Policy, RevisitTask, Unit, WorkOrder
-from portal.services.base.errors import Conflict
+from portal.models.tables import Demand, Notification, Policy, RevisitTask, TimelineEvent, Unit, WorkOrder
 from portal.services.base.notices import notify
 from portal.services.calendar.store import get_calendar
-from portal.services.demands.workflow import advance_demand, record_event
+from portal.services.demands.timeline import chained_event
+from portal.services.supervision.batch import last_events
 
 log = logging.getLogger("portal.sweeps")
 BATCH = 500
 DIGEST_HOUR = 8
 
 
+# A demand whose round has its task already waits for the phone call, not for another task: leaving it out
+# keeps the batch for the demands still without one (with 500 calls pending, none new was ever opened).
+_has_task = select(RevisitTask.id).where(RevisitTask.demand_id == Demand.id, RevisitTask.round == Demand.round).exists()
+
+
 def open_due_revisits() -> int:
-    """Demands still 待评价 after the rating window get a 回访 task (once per round). Each demand is its
-    own transaction, claimed through the demand's version: a collision or a concurrent rating skips that
-    demand only, and only tasks actually made are counted."""
-    moment, created = now(), 0
+    """Demands still 待评价 after the rating window get a 回访 task (once per round), a batch at a time in one
+    transaction. The batch is claimed with one conditional UPDATE … RETURNING of the demands' versions (an
+    enterprise rating meanwhile loses its version gate and tries again, or the rating came first and the
+    demand is no longer claimed). Each demand's task and timeline event are made in memory and written with
+    the batch's (a failure drops that demand alone, which stays due for the next run); a batch whose write
+    fails is done again one demand at a time, each in a savepoint. Only tasks actually made are counted."""
+    moment = now()
+    waiting = (Demand.status == S.FEEDBACK, Demand.rate_due_at < moment, ~_has_task)
     with session_scope() as session:
         due = session.exec(
-            select(Demand.id).where(Demand.status == S.FEEDBACK, Demand.rate_due_at < moment).limit(BATCH)
+            select(Demand.id).where(*waiting).order_by(Demand.id).limit(BATCH).with_for_update(skip_locked=True)
         ).all()
-    for demand_id in due:
+        if not due:
+            return 0
+        claimed = session.exec(
+            update(Demand)
+            .where(Demand.id.in_(due), *waiting)
+            .values(version=Demand.version + 1, updated_at=moment)
+            .returning(Demand.id)
+        ).all()
+        demands = session.exec(select(Demand).where(Demand.id.in_([i for (i,) in claimed])).order_by(Demand.id)).all()
         try:
-            with session_scope() as session:
-                created += _open_revisit(session, demand_id, moment)
-        except (IntegrityError, Conflict):
-            continue  # another sweeper made it, or the enterprise rated meanwhile
-        except Exception:
-            log.exception("opening the revisit of demand %s failed", demand_id)
-    return created
+            with session.begin_nested():
+                return _open_revisits(session, demands, moment)
+        except Exception:  # noqa: BLE001 - the batch's writes are undone; its demands are done one by one
+            log.warning("revisit batch write failed; opening its tasks one at a time", exc_info=True)
+            return _open_revisits(session, demands, moment, one_by_one=True)
 
 
-def _open_revisit(session, demand_id: int, moment) -> int:
-    demand = session.get(Demand, demand_id)
-    if demand is None or demand.status != S.FEEDBACK or not demand.rate_due_at or demand.rate_due_at >= moment:
-        return 0
-    exists = session.exec(
-        select(RevisitTask.id).where(RevisitTask.demand_id == demand.id, RevisitTask.round == demand.round)
-    ).first()
-    if exists:
-        return 0
-    advance_demand(session, demand, moment=moment)  # the claim: fails if anyone else touched the demand
-    session.add(RevisitTask(demand_id=demand.id, round=demand.round, created_at=moment))
-    session.flush()
-    record_event(session, demand, None, "转电话回访", "企业逾期未评价,转推进中心电话回访", {}, moment, public=True)
-    return 1
+def _open_revisits(session, demands: list[Demand], moment, *, one_by_one: bool = False) -> int:
+    newest = last_events(session, [demand.id for demand in demands])
+    rows: list = []
+    for demand in demands:
+        try:
+            with session.begin_nested() if one_by_one else nullcontext():
+                made = _open_revisit(session, demand, newest.get(demand.id), moment)
+                if one_by_one:
+                    session.add_all(made)
+                    session.flush()
+        except Exception:  # one demand's failure must not undo the others
+            log.exception("opening the revisit of demand %s failed", demand.id)
+            continue
+        rows += made
+    if rows and not one_by_one:
+        session.add_all(rows)
+        session.flush()
+    return len(rows) // 2
+
+
+def _open_revisit(session, demand: Demand, last: TimelineEvent | None, moment) -> tuple[RevisitTask, TimelineEvent]:
+    """The demand's task and its public timeline event (chained to ``last``), not yet added."""
+    detail = "企业逾期未评价,转推进中心电话回访"
+    event = chained_event(
+        last, demand_id=demand.id, actor_id=None, actor_label="系统", action="转电话回访", detail=detail,
+        public_detail=detail, created_at=moment,
+    )  # fmt: skip
+    return RevisitTask(demand_id=demand.id, round=demand.round, created_at=moment), event
 
 
 def expire_policies() -> int:

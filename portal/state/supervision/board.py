@@ -9,7 +9,7 @@ from portal.models.enums import Role
 from portal.models.records.supervision import BoardUnit, CardRow, OverdueRow, SupervisionNoticeRow, SuspectRow
 from portal.services.accounts.actor import Actor
 from portal.services.supervision import board as supervision_board
-from portal.services.supervision import sweep
+from portal.services.supervision import urging
 from portal.state.base import PageState, text_of
 
 
@@ -66,7 +66,7 @@ class SupervisionState(PageState):
     def urge(self, order_id: int):
         """催办 one overdue order."""
         return self._act(
-            lambda a: sweep.urge(actor=a, order_id=parse_id(order_id) or -1),
+            lambda a: urging.urge(actor=a, order_id=parse_id(order_id) or -1),
             "已催办,承办单位将收到通知",
             Role.DISPATCHER,
             after=self._reload,
@@ -76,7 +76,7 @@ class SupervisionState(PageState):
     def revoke_card(self, form: dict):
         """撤销黄牌 with a reason."""
         return self._act(
-            lambda a: sweep.revoke_card(
+            lambda a: urging.revoke_card(
                 actor=a, card_id=parse_id(text_of(form, "card_id")) or -1, reason=text_of(form, "reason")
             ),
             "黄牌已撤销",
