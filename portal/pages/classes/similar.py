@@ -65,9 +65,9 @@ def _suggestion(state, row, may_follow: bool) -> rx.Component:
 def similar_panel(state, *, may_follow: bool) -> rx.Component:
     """Up to five similar open or recent demands (same 镇街 first); never blocks the form."""
     hint = (
-        "已有相似诉求正在办理。可点击“关注”接收其办理进展,不必重复提交;不是同一件事的,仍要提交请点击下方按钮。"
+        "已有相似诉求正在办理。可点击“关注”接收其办理进展,不必重复提交;不是同一件事的,仍可点击下方“提交诉求”。"
         if may_follow
-        else "已有相似诉求(同镇街的排在前面)。登记前可先查看,避免重复登记;仍要登记的,请点击下方按钮。"
+        else "已有相似诉求(同镇街的排在前面)。登记前可先查看,避免重复登记;不是同一件事的,仍可点击下方“登记诉求”。"
     )
     return rx.cond(
         state.similar.length() > 0,

@@ -33,7 +33,7 @@ def _form() -> rx.Component:
     errors = P.errors
     return rx.form(
         rx.vstack(
-            rx.callout(P.channels_note, icon="info", size="1", width="100%"),
+            rx.callout(P.channels_note, icon="info", size="1", color_scheme="gray", width="100%"),
             field_grid(
                 text_field(
                     "电子邮箱",
@@ -90,13 +90,11 @@ def _form() -> rx.Component:
     )
 
 
-def preferences_card() -> rx.Component:
-    return card(
-        rx.heading("通知设置", size="4", as_="h2", margin_bottom="12px"),
-        loading_or(P.loaded, _form()),
-        max_width="760px",
-    )
+def preferences_card(*, titled: bool = True, **props) -> rx.Component:
+    """The card; ``titled`` False where the page's own title already says 通知设置 (/staff/profile)."""
+    title = rx.heading("通知设置", size="4", as_="h2", margin_bottom="12px") if titled else rx.fragment()
+    return card(title, loading_or(P.loaded, _form()), max_width="760px", **props)
 
 
 def staff_profile() -> rx.Component:
-    return staff_page("通知设置", preferences_card())
+    return staff_page("通知设置", preferences_card(titled=False))

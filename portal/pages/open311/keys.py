@@ -60,6 +60,7 @@ def _new_key() -> rx.Component:
             "超过每分钟调用上限的请求被拒绝(429)。",
             size="2",
             color_scheme="gray",
+            margin_bottom="8px",
         ),
         rx.form(
             field_grid(
@@ -125,7 +126,7 @@ def _keys() -> rx.Component:
                 K.keys.length() > 0,
                 rx.box(
                     list_caption(K.keys.length(), "把密钥", "启用中的在前,按创建时间从新到旧"),
-                    data_table(headers, K.keys, _row, label="接口密钥列表"),
+                    data_table(headers, K.keys, _row, label="接口密钥列表", wrap=True),
                 ),
                 empty("尚未创建接口密钥"),
             ),
