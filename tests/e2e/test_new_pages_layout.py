@@ -85,3 +85,23 @@ def test_the_similar_hint_names_the_button_it_means(new_page):
     expect(panel).to_contain_text("仍可点击下方“登记诉求”")
     expect(page.get_by_role("button", name="登记诉求", exact=True)).to_be_visible()
     assert panel.evaluate(FITS)
+
+
+def test_a_key_made_on_a_phone_is_brought_into_view_copied_and_closed_by_keyboard(new_page):
+    page = new_page(width=390)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, "admin")
+    page.goto("/admin/api-keys")
+    page.get_by_label("接入系统名称").fill("园区服务热线(手机)")
+    page.get_by_role("button", name="生成密钥").click()
+    # The key appears at the top of the page, far above the button: the view and the focus go to it.
+    copy = page.get_by_role("button", name="复制密钥")
+    expect(copy).to_be_focused()
+    expect(page.locator("#new-api-key")).to_be_in_viewport()
+    key = page.locator("#new-api-key").inner_text().strip()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("密钥已复制到剪贴板")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    page.get_by_role("button", name="我已保存").click()
+    expect(page.locator("#new-api-key")).to_have_count(0)
+    expect(page.get_by_label("接入系统名称")).to_be_focused()  # not lost to the page's start

@@ -10,6 +10,12 @@ from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, list_caption, loading_or
 from portal.state.open311.keys import ApiKeysState as K
 
+# Copies the key shown and answers whether the browser let it (it may refuse the clipboard).
+COPY_KEY = (
+    "navigator.clipboard ? navigator.clipboard.writeText(document.getElementById('new-api-key').textContent)"
+    ".then(() => true, () => false) : Promise.resolve(false)"
+)
+
 
 def _shown_once() -> rx.Component:
     return rx.callout(
@@ -18,7 +24,14 @@ def _shown_once() -> rx.Component:
             rx.code(K.new_key, id="new-api-key", style={"wordBreak": "break-all"}),
             rx.text("只显示这一次,请立即复制并交给对方系统妥善保存;平台只保存其摘要,无法找回,遗失请停用后重新生成。"),
             rx.hstack(
-                rx.button("复制密钥", type="button", size="1", variant="soft", on_click=rx.set_clipboard(K.new_key)),
+                rx.button(
+                    "复制密钥",
+                    id="copy-api-key",
+                    type="button",
+                    size="1",
+                    variant="soft",
+                    on_click=rx.call_script(COPY_KEY, callback=K.key_copied),
+                ),
                 rx.button("我已保存", type="button", size="1", on_click=K.dismiss_key),
             ),
             spacing="2",
