@@ -67,6 +67,13 @@ def test_the_key_list_fits_the_page_after_a_key_is_made_and_revoked(new_page):
     page.get_by_role("button", name="我已保存").click()
     row = page.get_by_role("row").filter(has_text="园区服务热线(排版)")
     row.get_by_role("button", name="停用 园区服务热线(排版)").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("确认停用“园区服务热线(排版)”的密钥?")
+    dialog.get_by_role("button", name="取消").click()  # a slip of the hand changes nothing
+    expect(dialog).to_have_count(0)
+    expect(row).to_contain_text("启用中")
+    row.get_by_role("button", name="停用 园区服务热线(排版)").click()
+    dialog.get_by_role("button", name="确认停用").click()
     expect(row).to_contain_text("已停用")
     keys = page.get_by_role("region", name="接口密钥列表")
     assert keys.evaluate(FITS)

@@ -110,20 +110,31 @@ def _row(key) -> rx.Component:
                 rx.badge("已停用 ", key["revoked_at"], color_scheme="gray"),
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                key["active"],
-                rx.button(
-                    "停用",
-                    size="1",
-                    variant="outline",
-                    color_scheme="red",
-                    type="button",
-                    aria_label="停用 " + key["name"],
-                    on_click=K.revoke(key["id"]),
-                ),
-                rx.fragment(),
+        rx.table.cell(rx.cond(key["active"], _revoke_button(key), rx.fragment())),
+    )
+
+
+def _revoke_button(key) -> rx.Component:
+    """停用 cuts the system off at once and for good: it asks first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "停用", size="1", variant="outline", color_scheme="red", type="button", aria_label="停用 " + key["name"]
             )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("确认停用“", key["name"], "”的密钥?"),
+            rx.alert_dialog.description("停用后该系统的调用立即被拒绝,且不能恢复;仍需接入的,请为它重新生成密钥。"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("取消", type="button", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("确认停用", type="button", color_scheme="red", on_click=K.revoke(key["id"]))
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="460px",
         ),
     )
 
