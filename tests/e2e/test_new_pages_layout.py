@@ -51,6 +51,8 @@ def test_the_outbox_channels_fit_a_phone(new_page):
     page.goto("/admin/outbox")
     channels = page.get_by_role("region", name="发送渠道")
     expect(channels).to_contain_text("PORTAL_SMTP_HOST")
+    # The address links in messages start with, said as such (it read "链接地址 已开通", as if a channel).
+    expect(channels.get_by_role("row").filter(has_text="通知中的链接")).to_contain_text("办理链接以此开头")
     assert channels.evaluate(FITS)
 
 
