@@ -92,6 +92,8 @@ def test_the_similar_hint_names_the_button_it_means(new_page):
     page.get_by_label("诉求内容").press("Tab")
     panel = page.get_by_role("region", name="类似诉求")
     expect(panel).to_contain_text("仍可点击下方“登记诉求”")
+    # It appeared when 诉求内容 was left: a polite live region (there before it) tells a screen reader so.
+    expect(panel.locator("xpath=..")).to_have_attribute("aria-live", "polite")
     expect(page.get_by_role("button", name="登记诉求", exact=True)).to_be_visible()
     assert panel.evaluate(FITS)
 
