@@ -116,3 +116,14 @@ def test_a_key_made_on_a_phone_is_brought_into_view_copied_and_closed_by_keyboar
     page.get_by_role("button", name="我已保存").click()
     expect(page.locator("#new-api-key")).to_have_count(0)
     expect(page.get_by_label("接入系统名称")).to_be_focused()  # not lost to the page's start
+
+
+def test_an_e_mail_address_is_read_whole_in_elder_mode(new_page):
+    page = new_page()
+    login(page, "ziguiju")
+    page.goto("/staff/profile")
+    email = page.get_by_label("电子邮箱")
+    expect(email).to_have_value("ziguiju@example.gov.cn")
+    page.get_by_role("button", name="长者模式").click()
+    expect(page.locator("html")).to_have_attribute("data-elder", "on")
+    assert email.evaluate(FITS)
