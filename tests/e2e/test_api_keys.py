@@ -60,6 +60,7 @@ def test_admin_makes_a_key_the_hotline_uses_it_then_it_is_revoked(new_page, port
     row = page.get_by_role("row").filter(has_text="12345热线(测试)")
     expect(row).to_contain_text("2 / 0")  # two calls with the key, none refused
     row.get_by_role("button", name="停用 12345热线(测试)").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="确认停用").click()
     expect(row).to_contain_text("已停用")
     refused = httpx.post(f"{api}/requests.json", data=body, headers={"X-Api-Key": key, "Idempotency-Key": "e2e-2"})
     assert refused.status_code == 403

@@ -50,6 +50,8 @@ def test_an_enterprise_sees_a_similar_demand_and_follows_it_instead(new_page):
     expect(followed.get_by_text("共 1 件,按关注时间从新到旧")).to_be_visible()
     expect(followed).to_contain_text("用地规划诉求")
     expect(followed).to_contain_text("办理中")
+    # Each 取消关注 names what it stops following (a screen reader hears more than a row of equal buttons).
+    expect(followed.get_by_role("button", name="取消关注:用地规划诉求(办理中)")).to_be_visible()
     for secret in SECRETS:
         expect(followed).not_to_contain_text(secret)
     assert describe("/my/demands (我关注的诉求)", axe_violations(page)) == []

@@ -22,5 +22,5 @@ def profile() -> rx.Component:
                 margin_top="12px",
             ),
         ),
-        preferences_card(),
+        preferences_card(margin_top="16px"),
     )

@@ -63,13 +63,14 @@ def _suggestion(state, row, may_follow: bool) -> rx.Component:
 
 
 def similar_panel(state, *, may_follow: bool) -> rx.Component:
-    """Up to five similar open or recent demands (same 镇街 first); never blocks the form."""
+    """Up to five similar open or recent demands (same 镇街 first); never blocks the form. The panel sits
+    in a polite live region, so a screen reader hears that it appeared when a field is left."""
     hint = (
-        "已有相似诉求正在办理。可点击“关注”接收其办理进展,不必重复提交;不是同一件事的,仍要提交请点击下方按钮。"
+        "已有相似诉求正在办理。可点击“关注”接收其办理进展,不必重复提交;不是同一件事的,仍可点击下方“提交诉求”。"
         if may_follow
-        else "已有相似诉求(同镇街的排在前面)。登记前可先查看,避免重复登记;仍要登记的,请点击下方按钮。"
+        else "已有相似诉求(同镇街的排在前面)。登记前可先查看,避免重复登记;不是同一件事的,仍可点击下方“登记诉求”。"
     )
-    return rx.cond(
+    panel = rx.cond(
         state.similar.length() > 0,
         rx.box(
             rx.heading("类似诉求", size="3", as_="h2", margin_bottom="4px"),
@@ -87,6 +88,7 @@ def similar_panel(state, *, may_follow: bool) -> rx.Component:
         ),
         rx.fragment(),
     )
+    return rx.box(panel, aria_live="polite", width="100%")
 
 
 def _followed_entry(row) -> list[rx.Component]:
@@ -95,7 +97,12 @@ def _followed_entry(row) -> list[rx.Component]:
             rx.text(row["topic"], "诉求", size="2", weight="medium"),
             status_badge(row["status"]),
             rx.button(
-                "取消关注", type="button", size="1", variant="ghost", on_click=FollowedDemandsState.unfollow(row["id"])
+                "取消关注",
+                type="button",
+                size="1",
+                variant="ghost",
+                aria_label="取消关注:" + row["topic"].to(str) + "诉求(" + row["status"].to(str) + ")",
+                on_click=FollowedDemandsState.unfollow(row["id"]),
             ),
             wrap="wrap",
             align="center",

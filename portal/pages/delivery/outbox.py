@@ -73,7 +73,7 @@ def outbox_page() -> rx.Component:
             rx.vstack(
                 card(
                     rx.heading("发送渠道", size="4", as_="h2", margin_bottom="12px"),
-                    data_table(["渠道", "状态", "配置"], O.channels, _channel, label="发送渠道"),
+                    data_table(["渠道", "状态", "配置"], O.channels, _channel, label="发送渠道", wrap=True),
                     rx.text(
                         "站内信始终发送;邮件、短信按每个人的通知设置发送,失败后依次等待1、5、15、60分钟重试。",
                         size="1",

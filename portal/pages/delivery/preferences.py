@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.forms import CHECK_LABEL, field_grid, text_field
+from portal.pages.components.forms import CHECK_LABEL, text_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import loading_or
 from portal.state.delivery.preferences import CATEGORY_FIELD, DeliveryPreferencesState
@@ -21,6 +21,12 @@ def _check(name, label, checked, hint=None) -> rx.Component:
     )
 
 
+def _pair(*fields: rx.Component) -> rx.Component:
+    """Two fields side by side (one column on a phone): in this narrow card three columns left an
+    e-mail address cut off, in 长者模式 most of all."""
+    return rx.grid(*fields, columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%")
+
+
 def _group(legend: str, *children: rx.Component) -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(legend, style={"fontWeight": 500, "fontSize": "var(--font-size-2)", "marginBottom": "6px"}),
@@ -33,8 +39,8 @@ def _form() -> rx.Component:
     errors = P.errors
     return rx.form(
         rx.vstack(
-            rx.callout(P.channels_note, icon="info", size="1", width="100%"),
-            field_grid(
+            rx.callout(P.channels_note, icon="info", size="1", color_scheme="gray", width="100%"),
+            _pair(
                 text_field(
                     "电子邮箱",
                     "email",
@@ -60,7 +66,7 @@ def _form() -> rx.Component:
                 "通过邮件、短信接收的通知",
                 rx.foreach(P.categories, lambda c: _check(CATEGORY_FIELD + c["name"], c["name"], c["on"], c["kinds"])),
             ),
-            field_grid(
+            _pair(
                 text_field(
                     "免打扰开始",
                     "quiet_start",
@@ -90,13 +96,11 @@ def _form() -> rx.Component:
     )
 
 
-def preferences_card() -> rx.Component:
-    return card(
-        rx.heading("通知设置", size="4", as_="h2", margin_bottom="12px"),
-        loading_or(P.loaded, _form()),
-        max_width="760px",
-    )
+def preferences_card(*, titled: bool = True, **props) -> rx.Component:
+    """The card; ``titled`` False where the page's own title already says 通知设置 (/staff/profile)."""
+    title = rx.heading("通知设置", size="4", as_="h2", margin_bottom="12px") if titled else rx.fragment()
+    return card(title, loading_or(P.loaded, _form()), max_width="760px", **props)
 
 
 def staff_profile() -> rx.Component:
-    return staff_page("通知设置", preferences_card())
+    return staff_page("通知设置", preferences_card(titled=False))

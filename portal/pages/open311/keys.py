@@ -10,6 +10,12 @@ from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import data_table, empty, list_caption, loading_or
 from portal.state.open311.keys import ApiKeysState as K
 
+# Copies the key shown and answers whether the browser let it (it may refuse the clipboard).
+COPY_KEY = (
+    "navigator.clipboard ? navigator.clipboard.writeText(document.getElementById('new-api-key').textContent)"
+    ".then(() => true, () => false) : Promise.resolve(false)"
+)
+
 
 def _shown_once() -> rx.Component:
     return rx.callout(
@@ -18,7 +24,14 @@ def _shown_once() -> rx.Component:
             rx.code(K.new_key, id="new-api-key", style={"wordBreak": "break-all"}),
             rx.text("只显示这一次,请立即复制并交给对方系统妥善保存;平台只保存其摘要,无法找回,遗失请停用后重新生成。"),
             rx.hstack(
-                rx.button("复制密钥", type="button", size="1", variant="soft", on_click=rx.set_clipboard(K.new_key)),
+                rx.button(
+                    "复制密钥",
+                    id="copy-api-key",
+                    type="button",
+                    size="1",
+                    variant="soft",
+                    on_click=rx.call_script(COPY_KEY, callback=K.key_copied),
+                ),
                 rx.button("我已保存", type="button", size="1", on_click=K.dismiss_key),
             ),
             spacing="2",
@@ -60,6 +73,7 @@ def _new_key() -> rx.Component:
             "超过每分钟调用上限的请求被拒绝(429)。",
             size="2",
             color_scheme="gray",
+            margin_bottom="8px",
         ),
         rx.form(
             field_grid(
@@ -96,20 +110,31 @@ def _row(key) -> rx.Component:
                 rx.badge("已停用 ", key["revoked_at"], color_scheme="gray"),
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                key["active"],
-                rx.button(
-                    "停用",
-                    size="1",
-                    variant="outline",
-                    color_scheme="red",
-                    type="button",
-                    aria_label="停用 " + key["name"],
-                    on_click=K.revoke(key["id"]),
-                ),
-                rx.fragment(),
+        rx.table.cell(rx.cond(key["active"], _revoke_button(key), rx.fragment())),
+    )
+
+
+def _revoke_button(key) -> rx.Component:
+    """停用 cuts the system off at once and for good: it asks first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "停用", size="1", variant="outline", color_scheme="red", type="button", aria_label="停用 " + key["name"]
             )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("确认停用“", key["name"], "”的密钥?"),
+            rx.alert_dialog.description("停用后该系统的调用立即被拒绝,且不能恢复;仍需接入的,请为它重新生成密钥。"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("取消", type="button", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("确认停用", type="button", color_scheme="red", on_click=K.revoke(key["id"]))
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="460px",
         ),
     )
 
@@ -125,7 +150,7 @@ def _keys() -> rx.Component:
                 K.keys.length() > 0,
                 rx.box(
                     list_caption(K.keys.length(), "把密钥", "启用中的在前,按创建时间从新到旧"),
-                    data_table(headers, K.keys, _row, label="接口密钥列表"),
+                    data_table(headers, K.keys, _row, label="接口密钥列表", wrap=True),
                 ),
                 empty("尚未创建接口密钥"),
             ),

@@ -41,7 +41,11 @@ def channel_states(*, actor: Actor) -> list[ChannelState]:
     return [
         ChannelState(channel=DeliveryChannel.EMAIL, configured=s.email_on, detail=email),
         ChannelState(channel=DeliveryChannel.SMS, configured=s.sms_on, detail=sms),
-        ChannelState(channel="链接地址", configured=True, detail=s.base_url),
+        ChannelState(
+            channel="通知中的链接",
+            configured=True,
+            detail=f"{s.base_url}(邮件、短信中的办理链接以此开头,设置 PORTAL_BASE_URL 修改)",
+        ),
     ]
 
 

@@ -78,7 +78,7 @@ def my_preferences(*, actor: Actor) -> DeliveryPreferences:
             quiet_start=pref.quiet_start,
             quiet_end=pref.quiet_end,
             categories=[
-                CategoryChoice(name=c, kinds="、".join(CATEGORIES[c]), on=c not in off)
+                CategoryChoice(name=c, kinds="、".join(k for k in CATEGORIES[c] if k != c), on=c not in off)
                 for c in categories_for(user.role)
             ],
             channels_note=_channels_note(),

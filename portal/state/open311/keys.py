@@ -3,6 +3,8 @@ held in ``new_key`` only until the admin closes the notice or leaves the page: i
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from portal.core.ids import parse_id
@@ -13,6 +15,17 @@ from portal.services.accounts.actor import Actor
 from portal.services.demands import form_options
 from portal.services.open311 import keys as api_keys
 from portal.state.base import PageState, text_of
+
+
+def _focus(element_id: str) -> rx.event.EventSpec:
+    """Move the keyboard focus (and the view) to an element once it is on the page: the key just made
+    sits at the top, far above the 生成密钥 button on a phone; when it is closed the focus would fall
+    to the page's start."""
+    return rx.call_script(
+        f"(function f(n){{const e=document.getElementById({json.dumps(element_id)});"
+        "if(e){e.scrollIntoView({block:'center'});e.focus({preventScroll:true});}"
+        "else if(n>0){setTimeout(()=>f(n-1),50);}})(40)"
+    )
 
 
 class ApiKeysState(PageState):
@@ -71,18 +84,29 @@ class ApiKeysState(PageState):
         def call(actor: Actor) -> None:
             _, self.new_key = api_keys.create_key(actor=actor, form=values)
             self.new_key_name = values.name.strip()
+            made.append(True)
 
+        made: list[bool] = []
         result = self._act(call, "密钥已生成,请立即复制保存", Role.ADMIN, after=self._reload)
         self.errors = {("key_name" if k == "name" else k): v for k, v in self.errors.items()}
-        if not self.errors:
-            self.town_ids, self.topic_ids = [], []
-            self.form_version += 1
-        return result
+        if not made:
+            return result
+        self.town_ids, self.topic_ids = [], []
+        self.form_version += 1
+        return [result, _focus("copy-api-key")]
 
     @rx.event
     def dismiss_key(self):
         """我已保存: the key leaves the page for good."""
         self.new_key, self.new_key_name = "", ""
+        return _focus("f-key_name")
+
+    @rx.event
+    def key_copied(self, copied):
+        """复制密钥 answered by the browser: say whether the key is on the clipboard."""
+        if copied is True:
+            return rx.toast.success("密钥已复制到剪贴板")
+        return rx.toast.error("浏览器未允许写入剪贴板,请选中上面的密钥后手动复制")
 
     @rx.event
     def revoke(self, key_id: int):
