@@ -23,9 +23,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.bench_demands import demand_row  # noqa: E402
 from bench.databases import bench_database  # noqa: E402
 
+WORDS = ["用地", "规划", "施工", "许可", "融资", "贷款", "招聘", "供电", "增容", "专利", "补贴", "停车"]
 
-def _load(demands: int) -> None:
-    from sqlalchemy import insert, text
+
+def _varied_text(rng: random.Random, index: int) -> tuple[str, str]:
+    """A title and a three-sentence content from random words, so the full-text index has real work."""
+    title = "".join(rng.sample(WORDS, 2)) + f"问题{index}"
+    return title, "企业反映" + "、".join(rng.sample(WORDS, 6)) + "等方面的困难,请协调解决。" * 3
+
+
+def load_bulk_demands(demands: int, *, text=_varied_text, spread_minutes: int = 0) -> None:
+    """Migrate, load the demo accounts and reference data, then insert ``demands`` demands in batches of
+    10 000 (random enterprise, topic and status; ``text(rng, i)`` gives each title and content; created up to
+    ``spread_minutes`` before now), and ANALYZE. Shared by the backup and Open311 benches."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+    from sqlalchemy import text as sql
     from sqlmodel import select
 
     from portal.cli import migrate
@@ -40,24 +54,25 @@ def _load(demands: int) -> None:
         topic_ids = list(session.exec(select(Topic.id)))
         enterprise_ids = list(session.exec(select(Enterprise.id)))
     rng, moment = random.Random(7), now()
-    words = ["用地", "规划", "施工", "许可", "融资", "贷款", "招聘", "供电", "增容", "专利", "补贴", "停车"]
     for start in range(0, demands, 10000):
-        rows = [
-            demand_row(
-                f"QB{i:012d}",
-                enterprise_id=rng.choice(enterprise_ids),
-                topic_id=rng.choice(topic_ids),
-                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                title="".join(rng.sample(words, 2)) + f"问题{i}",
-                content="企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。" * 3,
-                moment=moment,
+        rows = []
+        for i in range(start, min(start + 10000, demands)):
+            title, content = text(rng, i)
+            rows.append(
+                demand_row(
+                    f"QB{i:012d}",
+                    enterprise_id=rng.choice(enterprise_ids),
+                    topic_id=rng.choice(topic_ids),
+                    status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
+                    title=title,
+                    content=content,
+                    moment=moment - timedelta(minutes=rng.randrange(spread_minutes)) if spread_minutes else moment,
+                )
             )
-            for i in range(start, min(start + 10000, demands))
-        ]
         with session_scope() as session:
             session.exec(insert(Demand), params=rows)
     with session_scope() as session:
-        session.exec(text("ANALYZE"))
+        session.exec(sql("ANALYZE"))
 
 
 def _count() -> int:
@@ -93,7 +108,7 @@ def main() -> None:
     with bench_database("bench_backup_src", workdir, args.postgres) as source_url:
         _use(source_url, f"{workdir}/source")
         started = time.perf_counter()
-        _load(args.demands)
+        load_bulk_demands(args.demands)
         print(f"load {args.demands} demands: {time.perf_counter() - started:.1f} s")
         archive = f"{workdir}/portal.tar"
         started = time.perf_counter()

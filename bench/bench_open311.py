@@ -11,52 +11,20 @@ run (60 a minute would stop it); the key's rate is 6 000. Prints a table for the
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_demands import demand_row, timed  # noqa: E402
+from bench.bench_backup import load_bulk_demands  # noqa: E402
+from bench.bench_demands import timed  # noqa: E402
 from bench.databases import bench_database  # noqa: E402
 
 
-def _load(demands: int) -> None:
-    from sqlalchemy import insert, text
-    from sqlmodel import select
-
-    from portal.cli import migrate
-    from portal.core.clock import now
-    from portal.core.db import session_scope
-    from portal.models.tables import Demand, Enterprise, Topic
-    from portal.seed.demo import seed_demo_world
-
-    migrate()
-    seed_demo_world(with_demands=False)
-    with session_scope() as session:
-        topic_ids = list(session.exec(select(Topic.id)))
-        enterprise_ids = list(session.exec(select(Enterprise.id)))
-    rng, moment = random.Random(7), now()
-    for start in range(0, demands, 10000):
-        rows = [
-            demand_row(
-                f"QB{i:012d}",
-                enterprise_id=rng.choice(enterprise_ids),
-                topic_id=rng.choice(topic_ids),
-                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                title=f"基准诉求{i}",
-                content="企业反映用地、供电等方面的困难,请协调解决。",
-                moment=moment - timedelta(minutes=rng.randrange(120 * 24 * 60)),
-            )
-            for i in range(start, min(start + 10000, demands))
-        ]
-        with session_scope() as session:
-            session.exec(insert(Demand), params=rows)
-    with session_scope() as session:
-        session.exec(text("ANALYZE"))
+def _plain_text(_rng, index: int) -> tuple[str, str]:
+    return f"基准诉求{index}", "企业反映用地、供电等方面的困难,请协调解决。"
 
 
 def _run(args) -> None:
@@ -67,7 +35,7 @@ def _run(args) -> None:
     from portal.services.accounts.actor import Actor
     from portal.services.open311 import calls, keys
 
-    _load(args.demands)
+    load_bulk_demands(args.demands, text=_plain_text, spread_minutes=120 * 24 * 60)
     calls.ANONYMOUS_RATE = 10**9
     from portal.core.db import session_scope
 
