@@ -28,19 +28,24 @@ def _row(c) -> rx.Component:
     )
 
 
-def _list() -> rx.Component:
+def _table(rows, *, unit: str, order: str, units_header: str, label: str, empty_text: str) -> rx.Component:
+    """Groups or classes as one table under its count and order, or ``empty_text`` when there are none."""
+    headers = ["名称", "诉求事项", "镇街", "诉求数", "未办结", "已办结", units_header, "提交时间"]
     return rx.cond(
-        C.rows.length() > 0,
-        rx.box(
-            list_caption(C.rows.length(), "组", "按成员数从多到少"),
-            data_table(
-                ["名称", "诉求事项", "镇街", "诉求数", "未办结", "已办结", "牵头单位 / 承办单位", "提交时间"],
-                C.rows,
-                _row,
-                label="一类问题列表",
-            ),
-        ),
-        empty("暂无分组"),
+        rows.length() > 0,
+        rx.box(list_caption(rows.length(), unit, order), data_table(headers, rows, _row, label=label)),
+        empty(empty_text),
+    )
+
+
+def _list() -> rx.Component:
+    return _table(
+        C.rows,
+        unit="组",
+        order="按成员数从多到少",
+        units_header="牵头单位 / 承办单位",
+        label="一类问题列表",
+        empty_text="暂无分组",
     )
 
 
@@ -51,18 +56,13 @@ def class_counts_card() -> rx.Component:
         rx.heading("一类问题统计", size="4", as_="h2"),
         loading_or(
             k.loaded,
-            rx.cond(
-                k.rows.length() > 0,
-                rx.box(
-                    list_caption(k.rows.length(), "类", "按诉求数从多到少"),
-                    data_table(
-                        ["名称", "诉求事项", "镇街", "诉求数", "未办结", "已办结", "牵头单位", "提交时间"],
-                        k.rows,
-                        _row,
-                        label="一类问题统计表",
-                    ),
-                ),
-                empty("暂无已确认的一类问题"),
+            _table(
+                k.rows,
+                unit="类",
+                order="按诉求数从多到少",
+                units_header="牵头单位",
+                label="一类问题统计表",
+                empty_text="暂无已确认的一类问题",
             ),
         ),
         margin_top="16px",
