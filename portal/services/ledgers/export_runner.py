@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import threading
 from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
 
 _PRELOAD = ["portal.services.ledgers.exports", "openpyxl", "openpyxl.cell._writer"]
@@ -83,12 +84,22 @@ def _ready() -> None:
     """A child that does nothing: its start proves the fork server has imported what it preloads."""
 
 
+_warm_lock = threading.Lock()
+_warmed = threading.Event()
+
+
 def warm() -> None:
     """Start this process's fork server now and wait until it has imported the export code (about a second,
-    blocking), so the next export starts at once."""
-    child = _ExportProcess(target=_ready, name="portal-export-warm")
-    child.start()
-    child.join()
+    blocking), so the next export starts at once. Once per process: every opening of 导出台账 calls it, and
+    a fork server that died later is started again by the next ``start`` itself."""
+    if _warmed.is_set():
+        return
+    with _warm_lock:
+        if not _warmed.is_set():
+            child = _ExportProcess(target=_ready, name="portal-export-warm")
+            child.start()
+            child.join()
+            _warmed.set()
 
 
 def start(export_id: int) -> multiprocessing.process.BaseProcess:
