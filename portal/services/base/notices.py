@@ -55,21 +55,7 @@ def notify(
         return
     row = inbox_row(key=key, kind=kind, title=title, body=body, link=link, user_id=user_id, unit_id=unit_id)
     session.exec(insert(Notification).values(**row))
-    _queue_outside(session, row)
-
-
-def _queue_outside(session: Session, row: dict) -> None:
-    """Issue #27: e-mail and SMS for the kinds that matter outside the portal, in this same transaction."""
-    outbox.enqueue(
-        session,
-        key=row["unique_key"],
-        kind=row["kind"],
-        title=row["title"],
-        body=row["body"],
-        link=row["link"],
-        user_id=row["user_id"],
-        unit_id=row["unit_id"],
-    )
+    outbox.enqueue(session, [row])  # issue #27: e-mail and SMS, in this same transaction
 
 
 def notify_many(session: Session, rows: list[dict]) -> None:
@@ -80,8 +66,7 @@ def notify_many(session: Session, rows: list[dict]) -> None:
     fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
     if fresh:
         session.exec(insert(Notification.__table__), params=fresh)
-    for row in fresh:
-        _queue_outside(session, row)
+        outbox.enqueue(session, fresh)
 
 
 def renotify(session: Session, *, key: str, kind: str, title: str, body: str, link: str, unit_id: int) -> None:

@@ -9,7 +9,7 @@ so a repeated notice queues nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import Session, select
 
 from portal.core.channels import get_channel_settings
@@ -40,7 +40,12 @@ def configured_channels() -> tuple[str, ...]:
     )
 
 
-def _recipients(session: Session, user_id: int | None, unit_id: int | None):
+def _recipients(session: Session, notices: list[dict]) -> tuple[dict, dict]:
+    """The active accounts the notices address, in one query: (by user id, by unit id → accounts by id)."""
+    user_ids = {n["user_id"] for n in notices if n["user_id"] is not None}
+    unit_ids = {n["unit_id"] for n in notices if n["user_id"] is None and n["unit_id"] is not None}
+    if not user_ids and not unit_ids:
+        return {}, {}
     query = (
         select(
             User.id,
@@ -49,19 +54,21 @@ def _recipients(session: Session, user_id: int | None, unit_id: int | None):
             DeliveryPreference.email_on,
             DeliveryPreference.sms_on,
             DeliveryPreference.categories_off,
+            User.unit_id,
         )
         .outerjoin(DeliveryPreference, DeliveryPreference.user_id == User.id)
-        .where(User.is_active)
+        .where(User.is_active, or_(User.id.in_(user_ids or [0]), User.unit_id.in_(unit_ids or [0])))
+        .order_by(User.id)
     )
-    if user_id is not None:
-        return session.exec(query.where(User.id == user_id)).all()
-    if unit_id is not None:
-        return session.exec(query.where(User.unit_id == unit_id).order_by(User.id)).all()
-    return []
+    by_user, by_unit = {}, {}
+    for person in session.exec(query).all():
+        by_user[person[0]] = person
+        by_unit.setdefault(person[6], []).append(person)
+    return by_user, by_unit
 
 
 def _wanted(person, category: str, channels: tuple[str, ...]) -> list[str]:
-    _id, email, phone, email_on, sms_on, categories_off = person
+    _id, email, phone, email_on, sms_on, categories_off, _unit = person
     if category in (categories_off or "").split(","):
         return []
     wanted = []
@@ -72,24 +79,31 @@ def _wanted(person, category: str, channels: tuple[str, ...]) -> list[str]:
     return wanted
 
 
-def enqueue(
-    session: Session, *, key: str, kind: str, title: str, body: str, link: str, user_id: int | None, unit_id: int | None
-) -> int:
-    """Queue the messages of a notice just written (in its transaction); returns how many."""
-    category = CATEGORY_OF.get(kind)
-    channels = configured_channels() if category else ()
-    if not channels:
+def _addressed(notice: dict, by_user: dict, by_unit: dict) -> list:
+    """A notice to a person reaches that person if active; one to a unit, the unit's active accounts."""
+    if notice["user_id"] is not None:
+        return [by_user[notice["user_id"]]] if notice["user_id"] in by_user else []
+    return by_unit.get(notice["unit_id"], [])
+
+
+def enqueue(session: Session, notices: list[dict]) -> int:
+    """Queue the messages of notices just written (``notices.inbox_row`` dicts, in their transaction): one
+    query for every recipient of the batch, one INSERT; returns how many."""
+    channels = configured_channels()
+    notices = [n for n in notices if CATEGORY_OF.get(n["kind"])] if channels else []
+    if not notices:
         return 0
+    by_user, by_unit = _recipients(session, notices)
     moment = now()
     rows = [
         dict(
-            notice_key=key,
+            notice_key=notice["unique_key"],
             user_id=person[0],
             channel=str(channel),
-            kind=kind[:20],
-            title=title[:100],
-            body=body[:1000],
-            link=link[:200],
+            kind=notice["kind"][:20],
+            title=notice["title"][:100],
+            body=notice["body"][:1000],
+            link=notice["link"][:200],
             status=DeliveryStatus.PENDING,
             attempts=0,
             next_attempt_at=moment,
@@ -97,8 +111,9 @@ def enqueue(
             last_error="",
             created_at=moment,
         )
-        for person in _recipients(session, user_id, unit_id)
-        for channel in _wanted(person, category, channels)
+        for notice in notices
+        for person in _addressed(notice, by_user, by_unit)
+        for channel in _wanted(person, CATEGORY_OF[notice["kind"]], channels)
     ]
     if rows:
         session.exec(insert(OutboxMessage), params=rows)
