@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_demands import demand_row  # noqa: E402
-from bench.databases import bench_database  # noqa: E402
+from bench.databases import bench_database, insert_rows  # noqa: E402
 
 WORDS = ["用地", "规划", "施工", "许可", "融资", "贷款", "招聘", "供电", "增容", "专利", "补贴", "停车"]
 
@@ -35,10 +35,10 @@ def _varied_text(rng: random.Random, index: int) -> tuple[str, str]:
 def load_bulk_demands(demands: int, *, text=_varied_text, spread_minutes: int = 0) -> None:
     """Migrate, load the demo accounts and reference data, then insert ``demands`` demands in batches of
     10 000 (random enterprise, topic and status; ``text(rng, i)`` gives each title and content; created up to
-    ``spread_minutes`` before now), and ANALYZE. Shared by the backup and Open311 benches."""
+    ``spread_minutes`` before now; COPY on PostgreSQL), and ANALYZE. Shared by the backup and Open311
+    benches."""
     from datetime import timedelta
 
-    from sqlalchemy import insert
     from sqlalchemy import text as sql
     from sqlmodel import select
 
@@ -69,8 +69,7 @@ def load_bulk_demands(demands: int, *, text=_varied_text, spread_minutes: int = 
                     moment=moment - timedelta(minutes=rng.randrange(spread_minutes)) if spread_minutes else moment,
                 )
             )
-        with session_scope() as session:
-            session.exec(insert(Demand), params=rows)
+        insert_rows(Demand, rows)
     with session_scope() as session:
         session.exec(sql("ANALYZE"))
 
