@@ -61,23 +61,23 @@ def load_demands(count: int, *, enterprise_ids: list[int], topic_ids: list[int])
     chars = "用地规划施工许可融资贷款招聘工供电增容专利补贴停车道路排污环评消防验收税务社保燃气供水网络厂房租金物流"
     words = sorted({rng.choice(chars) + rng.choice(chars) for _ in range(400)} | {"增容", "许可", "停车"})
     moment, started = now(), time.perf_counter()
-    for start in range(0, count, 10000):
-        rows = []
+
+    def batch(start: int):
         for i in range(start, min(start + 10000, count)):
             title = "".join(rng.sample(words, 2)) + f"问题{i}"
             content = "企业反映" + "、".join(rng.sample(words, 6)) + "等方面的困难,请协调解决。"
-            rows.append(
-                demand_row(
-                    f"QB{i:012d}",
-                    enterprise_id=rng.choice(enterprise_ids),
-                    topic_id=rng.choice(topic_ids),
-                    status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
-                    title=title,
-                    content=content,
-                    moment=moment,
-                )
+            yield demand_row(
+                f"QB{i:012d}",
+                enterprise_id=rng.choice(enterprise_ids),
+                topic_id=rng.choice(topic_ids),
+                status=rng.choice(["待受理", "办理中", "已办结", "待评价"]),
+                title=title,
+                content=content,
+                moment=moment,
             )
-        insert_rows(Demand, rows)
+
+    for start in range(0, count, 10000):
+        insert_rows(Demand, batch(start))
         if (start + 10000) % 1_000_000 == 0:  # the rate, so a long load can be judged early
             print(f"  {start + 10000} demands loaded: {time.perf_counter() - started:.0f} s", flush=True)
 

@@ -4,8 +4,9 @@ prefixes its name)."""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 
@@ -30,29 +31,33 @@ def bench_database(name: str, workdir: str, postgres_url: str | None) -> Iterato
         test_db.drop_pg_database(pg_name)
 
 
-def insert_rows(table, rows: list[dict]) -> None:
+def insert_rows(table, rows: Iterable[dict]) -> None:
     """Insert one batch of ``rows`` (dicts of the same columns) into ``table`` in one transaction: on
     PostgreSQL with COPY (psycopg 3's ``cursor.copy``, several times faster than an executemany of INSERTs
-    for a bulk load), elsewhere with one executemany INSERT."""
+    for a bulk load), elsewhere with one executemany INSERT. Given a generator, PostgreSQL stores the rows
+    sent while the next are made: a queued writer sends them from a thread."""
+    from psycopg.copy import QueuedLibpqWriter
     from sqlalchemy import insert
 
     from portal.core.db import get_engine, session_scope
 
-    if not rows:
+    engine, rows = get_engine(), iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
-    engine = get_engine()
     if engine.dialect.name != "postgresql":
         with session_scope() as session:
-            session.exec(insert(table), params=rows)
+            session.exec(insert(table), params=[first, *rows])
         return
-    columns = list(rows[0])
+    columns = list(first)
     quote = engine.dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.__tablename__)} ({', '.join(map(quote, columns))}) FROM STDIN"
     connection = engine.raw_connection()
     try:
-        with connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+        with connection.driver_connection.cursor() as cursor:
+            with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+                for row in itertools.chain([first], rows):
+                    copy.write_row([row[column] for column in columns])
         connection.commit()
     finally:
         connection.close()
