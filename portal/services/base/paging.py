@@ -3,7 +3,12 @@
 A count stops at ``COUNT_CAP`` + 1 so a broad search costs what a page costs, and shows "1000+"; a list
 pages through its first ``COUNT_CAP`` rows (50 pages), and people narrow a search to see further. Measured
 (bench/bench_demands.py at 1 M demands): counting to 10 001 was most of a search's or a queue page's time
-(25–80 ms on PostgreSQL, where every counted row is read from the heap); counting to 1 001 is 2–5 ms."""
+(25–80 ms on PostgreSQL, where every counted row is read from the heap); counting to 1 001 is 2–5 ms.
+
+At 10 M demands (issue #25) even that is too much for a common keyword on PostgreSQL: its GIN index hands
+over all 217 000 matches as a bitmap before the first is counted (180–280 ms), and finding the 1 001st by
+walking the ids costs 60–80 ms. So when PostgreSQL's planner expects more than ``TRUSTED_ESTIMATE`` rows,
+the count is not run: the list shows "1000+" as the count would have."""
 
 from __future__ import annotations
 
@@ -20,9 +25,36 @@ COUNT_CAP = 1000
 MAX_PAGE = 99999
 
 
+# Ten times the cap: the planner's statistics (a tsvector's most common tokens with their frequencies, a
+# status's, an enterprise's) are far closer than that; terms it multiplies as independent are in practice
+# correlated, which makes it under-estimate (and then count), not over-estimate.
+TRUSTED_ESTIMATE = 10 * COUNT_CAP
+
+
 def capped_count(id_column, *where):
-    """SELECT count over at most COUNT_CAP + 1 matching ids."""
-    return select(func.count()).select_from(select(id_column).where(*where).limit(COUNT_CAP + 1).subquery())
+    """SELECT count over at most COUNT_CAP + 1 matching ids (marked ``capped_count``: ``paginate`` may
+    answer COUNT_CAP + 1 without running it)."""
+    subquery = select(id_column).where(*where).limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(subquery).execution_options(capped_count=True)
+
+
+def planner_rows(session: Session, query) -> float | None:
+    """How many rows PostgreSQL's planner expects ``query`` (without its limit and offset) to return; None on
+    other databases. Costs one planning, no execution."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    compiled = query.limit(None).offset(None).compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _total(session: Session, query, count_query) -> int:
+    if count_query.get_execution_options().get("capped_count"):
+        expected = planner_rows(session, query)
+        if expected is not None and expected > TRUSTED_ESTIMATE:
+            return COUNT_CAP + 1
+    return session.exec(count_query).one()
 
 
 def page_number(value) -> int:
@@ -33,7 +65,7 @@ def page_number(value) -> int:
 def paginate(session: Session, query, count_query, page: int, to_rows: Callable) -> Page:
     """Run ``count_query`` and one page of ``query``; ``to_rows(session, results)`` builds the records."""
     page = page_number(page)
-    total = session.exec(count_query).one()
+    total = _total(session, query, count_query)
     label = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
     rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return Page(
