@@ -240,6 +240,9 @@ def time_queries(args: argparse.Namespace, ent, centre) -> None:
         "staff search, 增容, page 50": timed(
             lambda: lists.search_demands(actor=centre, filters={"keyword": "增容"}, page=50)
         ),
+        "staff search, code prefix QB0000050000 (100 matches)": timed(
+            lambda: lists.search_demands(actor=centre, filters={"code": "QB0000050000"})
+        ),
         "demand detail with timeline": timed(lambda: demand_detail.demand_detail(actor=centre, demand_id=sample_id)),
     }
     print(f"database: {os.environ['PORTAL_DATABASE_URL'].split(':')[0]}, demands: {total}")
