@@ -176,6 +176,9 @@ def run(args) -> list[str]:
     ms, days = timed(lambda: sum(iter(lambda: rollup.refresh_dirty(), 0)))
     lines.append(f"| roll-up built from scratch (figure_rollup runs until nothing is dirty) | {ms:.0f} | {days} days |")
     for job_id, _interval, work, _trigger in JOBS:
+        if job_id in args.skip:
+            lines.append(f"| {job_id} | not run (--skip) | |")
+            continue
         if job_id == "daily_digest":  # the job waits for 08:00; time the digest of a working day directly
             work = lambda: {"digests": timed_work.send_daily_digests(day=workday)}  # noqa: E731
         ms, result = timed(work)
@@ -203,6 +206,12 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL: the run uses a fresh database on it")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        help="jobs not to run, e.g. group_demands (its first run groups the last 30 days: bench_classes times it)",
+    )
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="qs-bench-sup-")
     os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
