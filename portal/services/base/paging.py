@@ -63,7 +63,8 @@ def page_number(value) -> int:
 
 
 def paginate(session: Session, query, count_query, page: int, to_rows: Callable) -> Page:
-    """Run ``count_query`` and one page of ``query``; ``to_rows(session, results)`` builds the records."""
+    """Run ``count_query`` (a capped one only when PostgreSQL's planner does not expect far more than the cap)
+    and one page of ``query``; ``to_rows(session, results)`` builds the records."""
     page = page_number(page)
     total = _total(session, query, count_query)
     label = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
