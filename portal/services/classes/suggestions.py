@@ -38,7 +38,7 @@ MIN_TOKENS = 3  # fewer distinctive words than this say nothing about the proble
 ROLES = (Role.ENTERPRISE, Role.DISPATCHER, Role.HANDLER)
 # A person leaves a field a few times a minute; a script looping the lookup (each one reads up to a few
 # thousand candidates) is held to this across all of the person's tabs and workers.
-LOOKUPS_PER_MINUTE = 30
+LOOKUPS_PER_MINUTE = 60
 
 
 class Suggestions(NamedTuple):
