@@ -55,6 +55,31 @@ def test_a_handler_turns_a_category_off_on_the_staff_profile(new_page):
     expect(page.get_by_label("手机号")).to_have_value("13905380077")
 
 
+def test_the_admin_gives_a_colleague_the_e_mail_their_notices_go_to(new_page, on_portal_db):
+    from portal.services.accounts.staff_accounts import create_staff_user
+
+    with on_portal_db():  # an account of its own, so no other test's demo contacts change
+        create_staff_user(actor=None, username="mailto01", display_name="邮箱测试领导", role="leader",
+                          password="Mail-To-2026x")  # fmt: skip
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    staff = admin.get_by_role("region", name="员工账号")
+    staff.get_by_role("row").filter(has_text="mailto01").get_by_role("button", name="编辑").click()
+    editing = admin.locator("form").filter(has=admin.get_by_role("heading", name="编辑账号 mailto01"))
+    editing.get_by_label("电子邮箱").fill("领导@邮箱")
+    editing.get_by_role("button", name="保存账号").click()
+    expect(editing.get_by_text("电子邮箱格式不正确")).to_be_visible()
+    editing.get_by_label("电子邮箱").fill(" MailTo01@Example.GOV.cn ")
+    editing.get_by_role("button", name="保存账号").click()
+    expect(admin.get_by_text("账号已保存")).to_be_visible()
+
+    colleague = new_page()
+    login(colleague, "mailto01", "Mail-To-2026x")
+    colleague.goto("/staff/profile")
+    expect(colleague.get_by_label("电子邮箱")).to_have_value("mailto01@example.gov.cn")
+
+
 def test_the_admin_sees_a_failed_message_and_sends_it_again(new_page, on_portal_db):
     from sqlmodel import select
 
