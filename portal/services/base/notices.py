@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from portal import routes
 from portal.core.clock import now
-from portal.core.db import session_scope
+from portal.core.db import bulk_insert, one_of, session_scope
 from portal.core.formatting import format_instant
 from portal.models.enums import Role, UnitKind
 from portal.models.records.common import NotificationRow
@@ -62,10 +62,11 @@ def notify_many(session: Session, rows: list[dict]) -> None:
     """Many ``inbox_row``s at once (the scheduler's batches): one query for the keys already sent, one INSERT
     of the others; idempotent by key like ``notify``, and queued for e-mail and SMS like it."""
     keys = [row["unique_key"] for row in rows]
-    sent = set(session.exec(select(Notification.unique_key).where(Notification.unique_key.in_(keys))).all())
+    stored = select(Notification.unique_key).where(one_of(session, Notification.unique_key, keys))
+    sent = set(session.exec(stored).all())
     fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
     if fresh:
-        session.exec(insert(Notification.__table__), params=fresh)
+        bulk_insert(session, Notification.__table__, fresh)
         outbox.enqueue(session, fresh)
 
 
