@@ -96,6 +96,17 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
             copy.write_row(values)
 
 
+def bulk_insert_objects(session: Session, objects: list) -> None:
+    """``bulk_insert`` of new table-model objects (grouped by table, in order): their column values, the id
+    left to the database; nothing is added to the session (nothing reads these rows back in it)."""
+    by_table: dict = {}
+    for obj in objects:
+        by_table.setdefault(type(obj).__table__, []).append(obj)
+    for table, group in by_table.items():
+        names = [c.name for c in table.columns if not (c.primary_key and c.name == "id")]
+        bulk_insert(session, table, [{name: getattr(obj, name) for name in names} for obj in group])
+
+
 def one_of(session: Session, column, values):
     """``column IN values`` with the values as ONE parameter on PostgreSQL (``= ANY(:array)``): an IN list of
     a batch's 500–1 000 keys is expanded into as many parameters that psycopg splits and PostgreSQL parses

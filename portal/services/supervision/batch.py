@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import Session, select
 
-from portal.core.db import bulk_insert, one_of
+from portal.core.db import bulk_insert, bulk_insert_objects, one_of
 from portal.models.tables import Card, SupervisionNotice, TimelineEvent, Unit, WorkOrder
 from portal.services.base.notices import notify_many
 
@@ -49,9 +49,7 @@ def write(session: Session, writes: Writes) -> None:
     if writes.cards:
         bulk_insert(session, Card.__table__, writes.cards)
     if writes.events:
-        columns = [column.name for column in TimelineEvent.__table__.columns if column.name != "id"]
-        rows = [{name: getattr(event, name) for name in columns} for event in writes.events]
-        bulk_insert(session, TimelineEvent.__table__, rows)
+        bulk_insert_objects(session, writes.events)
     if writes.checks:
         table = WorkOrder.__table__
         moments = [{"order_id": row["id"], "moment": row["next_check_at"]} for row in writes.checks]
