@@ -4,8 +4,8 @@ autogenerate and the migration test leave them alone."""
 from __future__ import annotations
 
 FULLTEXT_PREFIXES = ("demand_fts", "policy_fts")
-FULLTEXT_INDEXES = {"ix_demand_search_tsv", "ix_policy_search_tsv"}
-FULLTEXT_COLUMNS = {"search_tsv"}  # PostgreSQL's stored generated tsvectors (migrations 0004, 0012)
+FULLTEXT_INDEXES = {"ix_demand_search_tsv", "ix_policy_search_tsv", "ix_policy_search_windows"}
+FULLTEXT_COLUMNS = {"search_tsv", "search_windows"}  # PostgreSQL's stored generated tsvectors (0004, 0012, 0028)
 
 
 def include_name(name, type_, parent_names) -> bool:
