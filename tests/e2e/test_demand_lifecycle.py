@@ -189,6 +189,11 @@ def test_reject_and_withdraw(parties):
 
     _submit(ent, "提交错了的诉求")
     ent.get_by_role("button", name="撤回").click()
+    dialog = ent.get_by_role("alertdialog", name="确认撤回这件诉求?")
+    dialog.get_by_role("button", name="不撤回").click()  # asked first: nothing happens on one tap
+    expect(ent.locator("#demand-status")).to_have_text("待受理")
+    ent.get_by_role("button", name="撤回").click()
+    dialog.get_by_role("button", name="确认撤回").click()
     _status(ent, "已撤回")
 
 

@@ -188,23 +188,30 @@ def enterprise_page(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
+def _staff_menu_link(item) -> rx.Component:
+    """One entry of the staff menu; the page one is on is marked (aria-current, a tinted background)."""
+    page = AuthState.router.page.path
+    here = (page == item["route"]) | (page == item["route"] + "/")
+    return rx.link(
+        item["label"],
+        href=item["route"],
+        aria_current=rx.cond(here, "page", "false"),
+        padding_x="12px",
+        padding_y="8px",
+        border_radius="6px",
+        underline="none",
+        color="var(--gray-12)",
+        weight=rx.cond(here, "bold", "regular"),
+        background=rx.cond(here, "var(--red-3)", "transparent"),
+        white_space="nowrap",
+        _hover={"background": "var(--red-3)"},
+    )
+
+
 def _staff_sidebar() -> rx.Component:
     return rx.el.nav(
         rx.flex(
-            rx.foreach(
-                AuthState.staff_menu,
-                lambda item: rx.link(
-                    item["label"],
-                    href=item["route"],
-                    padding_x="12px",
-                    padding_y="8px",
-                    border_radius="6px",
-                    underline="none",
-                    color="var(--gray-12)",
-                    white_space="nowrap",
-                    _hover={"background": "var(--red-3)"},
-                ),
-            ),
+            rx.foreach(AuthState.staff_menu, _staff_menu_link),
             direction=rx.breakpoints(initial="row", md="column"),
             spacing="1",
             overflow_x="auto",
