@@ -4,6 +4,8 @@ message that failed on a refusing mail server at /admin/outbox and sends it agai
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -165,3 +167,36 @@ def test_a_hostile_client_resends_nothing_and_clears_no_contact(portal_server, o
         assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 5)
         phones = dict(session.exec(select(User.username, User.phone)).all())
         assert phones["qiye1"] == "13805380001" and phones["zhujianju"]  # unchanged (zhujianju's from the demo)
+
+
+def test_the_inbox_pages_and_shows_only_the_unread(new_page, on_portal_db):
+    """消息 a page of 20 at a time with 只看未读 (a phone walk found 76 notices on one 6 400 px page)."""
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.tables import User
+    from portal.services.accounts.staff_accounts import create_staff_user
+    from portal.services.base import notices
+
+    with on_portal_db():
+        create_staff_user(actor=None, username="inbox01", display_name="消息测试领导", role="leader",
+                          password="Inbox-Pages-2026")  # fmt: skip
+        with session_scope() as session:
+            user_id = session.exec(select(User.id).where(User.username == "inbox01")).one()
+            for i in range(25):
+                notices.notify(session, key=f"inbox01-{i}", kind="测试", title=f"测试消息{i:02d}", user_id=user_id)
+    page = new_page()
+    login(page, "inbox01", "Inbox-Pages-2026")
+    page.goto("/staff/notifications")
+    expect(page.get_by_text("共 25 条,最近的在前")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^测试消息"))).to_have_count(20)
+    expect(page.get_by_role("link", name="测试消息24")).to_be_visible()  # the newest first
+    page.get_by_role("button", name="下一页").click()
+    expect(page.get_by_text("第 2 / 2 页")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^测试消息"))).to_have_count(5)
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(page.get_by_text("未读 0 条")).to_be_visible()
+    page.get_by_label("只看未读").check()
+    expect(page.get_by_text("没有未读消息")).to_be_visible()
+    page.get_by_label("只看未读").uncheck()
+    expect(page.get_by_text("共 25 条,最近的在前")).to_be_visible()

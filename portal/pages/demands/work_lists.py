@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.enums import Channel, DemandStatus
-from portal.pages.components.forms import date_field, select_field, text_field
+from portal.pages.components.forms import CHECK_LABEL, date_field, select_field, text_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
 from portal.pages.components.widgets import (
     channel_badge,
@@ -270,39 +270,51 @@ def staff_search() -> rx.Component:
     )
 
 
+def _notification(n) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(n["unread"], rx.badge("未读", color_scheme="red"), rx.fragment()),
+            rx.link(n["title"], href=n["link"], weight="medium"),
+            rx.text(n["at"], size="1", color_scheme="gray"),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.text(n["body"], size="2", color_scheme="gray"),
+        border_bottom="1px solid var(--gray-4)",
+        padding_y="8px",
+        width="100%",
+    )
+
+
 def _notification_list() -> rx.Component:
     s = NotificationsState
     return card(
         rx.hstack(
-            rx.text("未读 ", s.unread, " 条 · 最近的消息在前", size="2"),
+            rx.text("未读 ", s.unread, " 条", size="2"),
+            rx.el.label(
+                rx.el.input(
+                    type="checkbox", checked=s.unread_only, on_change=s.set_unread_only, style={"margin": "0 6px 0 0"}
+                ),
+                "只看未读",
+                style=CHECK_LABEL,
+            ),
             rx.spacer(),
             rx.button("全部标为已读", size="1", variant="soft", on_click=s.mark_all_read),
             width="100%",
+            align="center",
+            wrap="wrap",
         ),
         loading_or(
             s.loaded,
             rx.cond(
-                s.items.length() > 0,
+                s.rows.length() > 0,
                 rx.vstack(
-                    rx.foreach(
-                        s.items,
-                        lambda n: rx.box(
-                            rx.hstack(
-                                rx.cond(n["unread"], rx.badge("未读", color_scheme="red"), rx.fragment()),
-                                rx.link(n["title"], href=n["link"], weight="medium"),
-                                rx.text(n["at"], size="1", color_scheme="gray"),
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            rx.text(n["body"], size="2", color_scheme="gray"),
-                            border_bottom="1px solid var(--gray-4)",
-                            padding_y="8px",
-                            width="100%",
-                        ),
-                    ),
+                    list_caption(s.total_label, "条", "最近的在前"),
+                    rx.foreach(s.rows, _notification),
+                    pager(s),
                     width="100%",
                 ),
-                empty("暂无消息"),
+                empty(rx.cond(s.unread_only, "没有未读消息", "暂无消息")),
             ),
         ),
     )
