@@ -188,11 +188,12 @@ def test_reject_and_withdraw(parties):
     expect(ent.get_by_text("不予受理理由:属于司法审判事项")).to_be_visible()
 
     _submit(ent, "提交错了的诉求")
-    ent.get_by_role("button", name="撤回").click()
+    ent.get_by_role("button", name="撤回", exact=True).click()
     dialog = ent.get_by_role("alertdialog", name="确认撤回这件诉求?")
-    dialog.get_by_role("button", name="不撤回").click()  # asked first: nothing happens on one tap
+    dialog.get_by_role("button", name="取消").click()  # asked first: nothing happens on one tap
+    expect(dialog).to_have_count(0)
     expect(ent.locator("#demand-status")).to_have_text("待受理")
-    ent.get_by_role("button", name="撤回").click()
+    ent.get_by_role("button", name="撤回", exact=True).click()
     dialog.get_by_role("button", name="确认撤回").click()
     _status(ent, "已撤回")
 

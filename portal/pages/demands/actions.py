@@ -59,7 +59,7 @@ def _withdraw_button() -> rx.Component:
             rx.alert_dialog.title("确认撤回这件诉求?"),
             rx.alert_dialog.description("撤回后诉求不再办理,也不能恢复;如仍需办理,请重新提交。"),
             rx.hstack(
-                rx.alert_dialog.cancel(rx.button("不撤回", type="button", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(rx.button("取消", type="button", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(rx.button("确认撤回", type="button", color_scheme="red", on_click=E.withdraw)),
                 justify="end",
                 spacing="3",
