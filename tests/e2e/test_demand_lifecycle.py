@@ -30,7 +30,9 @@ def _submit(page, title: str, kind: str = "求助", topic: str = "项目建设",
     if attach:
         page.locator("#demand_files input[type=file]").set_input_files(str(attach))
         expect(page.get_by_text(attach.name)).to_be_visible()
-    page.get_by_role("button", name="提交诉求").click()
+    # By keyboard: leaving 诉求内容 may open the 类似诉求 panel and move the button under a mouse (a person
+    # then clicks again); Enter on the focused button submits wherever it has moved.
+    page.get_by_role("button", name="提交诉求").press("Enter")
     expect(page).to_have_url(re.compile(r"/my/demands/\d+/?$"))
     _status(page, "待受理")
     return int(page.url.rstrip("/").rsplit("/", 1)[-1])

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.enums import Channel, DemandStatus
-from portal.pages.components.forms import CHECK_LABEL, date_field, select_field, text_field
+from portal.pages.components.forms import date_field, select_field, text_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
 from portal.pages.components.widgets import (
     channel_badge,
@@ -291,13 +291,8 @@ def _notification_list() -> rx.Component:
     return card(
         rx.hstack(
             rx.text("未读 ", s.unread, " 条", size="2"),
-            rx.el.label(
-                rx.el.input(
-                    type="checkbox", checked=s.unread_only, on_change=s.set_unread_only, style={"margin": "0 6px 0 0"}
-                ),
-                "只看未读",
-                style=CHECK_LABEL,
-            ),
+            # Uncontrolled: the tick shows at once; the state follows with the filtered page.
+            rx.checkbox("只看未读", default_checked=False, on_change=s.set_unread_only, size="2"),
             rx.spacer(),
             rx.button("全部标为已读", size="1", variant="soft", on_click=s.mark_all_read),
             width="100%",
