@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -29,6 +30,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# As the production build runs (bench_ui.py): Reflex then checks only the outer type of a var it is given,
+# not every row of a list.
+os.environ.setdefault("REFLEX_ENV_MODE", "prod")
 
 from bench.databases import bench_database  # noqa: E402
 
