@@ -34,12 +34,16 @@ def paginate(session: Session, query, count_query, page: int, to_rows: Callable)
     """Run ``count_query`` and one page of ``query``; ``to_rows(session, results)`` builds the records."""
     page = page_number(page)
     total = session.exec(count_query).one()
-    label = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
     rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return page_of(to_rows(session, rows), total, page)
+
+
+def page_of(rows: list, total: int, page: int) -> Page:
+    """The page's records with its (capped) count as the list shows it."""
     return Page(
-        rows=to_rows(session, rows),
+        rows=rows,
         total=total,
-        total_label=label,
+        total_label=f"{COUNT_CAP}+" if total > COUNT_CAP else str(total),
         page=page,
         pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)),
     )
