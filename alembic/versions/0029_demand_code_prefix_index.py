@@ -5,7 +5,7 @@
 case-insensitive and uses no index either way; its prefix search is unchanged.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from typing import Union
 from alembic import op
 
 revision: str = "0029"
-down_revision: Union[str, None] = "0027"
+down_revision: Union[str, None] = "0028"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -62,7 +62,8 @@ def get_channel_settings() -> ChannelSettings:
     adapter = _env("PORTAL_SMS_ADAPTER").lower()
     host = _env("PORTAL_SMTP_HOST")
     return ChannelSettings(
-        base_url=(_env("PORTAL_BASE_URL") or base.public_origin or "http://localhost:3000").rstrip("/"),
+        # Unset, the address ``make run`` serves (its PORT, 3000 by default), so links work on the demo box.
+        base_url=(_env("PORTAL_BASE_URL") or base.public_origin or f"http://localhost:{_local_port()}").rstrip("/"),
         smtp_host=host,
         smtp_port=_int("PORTAL_SMTP_PORT", 587),
         smtp_user=_env("PORTAL_SMTP_USER"),
@@ -79,3 +80,8 @@ def get_channel_settings() -> ChannelSettings:
         batch_size=max(1, _int("PORTAL_OUTBOX_BATCH", 200)),
         max_attempts=max(1, _int("PORTAL_OUTBOX_MAX_ATTEMPTS", 5)),
     )
+
+
+def _local_port() -> int:
+    raw = os.environ.get("PORT", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 65536 else 3000

@@ -4,8 +4,13 @@ pattern index on demand codes, migration 0029), so that autogenerate and the mig
 from __future__ import annotations
 
 FULLTEXT_PREFIXES = ("demand_fts", "policy_fts")
-UNMODELLED_INDEXES = {"ix_demand_search_tsv", "ix_policy_search_tsv", "ix_demand_code_pattern"}
-FULLTEXT_COLUMNS = {"search_tsv"}  # PostgreSQL's stored generated tsvectors (migrations 0004, 0012)
+UNMODELLED_INDEXES = {
+    "ix_demand_search_tsv",
+    "ix_policy_search_tsv",
+    "ix_policy_search_windows",
+    "ix_demand_code_pattern",
+}
+FULLTEXT_COLUMNS = {"search_tsv", "search_windows"}  # PostgreSQL's stored generated tsvectors (0004, 0012, 0028)
 
 
 def include_name(name, type_, parent_names) -> bool:

@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.core import security
 from portal.models.enums import INDUSTRIES, EnterpriseScale
-from portal.pages.components.forms import select_field, text_field
+from portal.pages.components.forms import password_field, phone_field, select_field, text_field
 from portal.pages.components.layout import BRAND, SITE_NAME, card, public_page
 from portal.pages.components.promise import promise_list
 from portal.pages.components.widgets import loading_or, ruled_list
@@ -190,8 +190,8 @@ def login() -> rx.Component:
                 rx.form(
                     rx.vstack(
                         rx.heading("登录", size="6", as_="h1"),
-                        text_field("用户名", "username", required=True),
-                        text_field("密码", "password", type="password", required=True),
+                        text_field("用户名", "username", required=True, autofill="username"),
+                        password_field("密码", "password", required=True),
                         rx.cond(
                             LoginState.login_error != "",
                             rx.callout(
@@ -243,17 +243,22 @@ def register() -> rx.Component:
                         ),
                         rx.grid(
                             text_field("联系人", "contact_name", errors=errors, max_length=50),
-                            text_field("联系电话", "contact_phone", errors=errors, max_length=20),
+                            phone_field("联系电话", "contact_phone", errors=errors, max_length=20),
                             columns=rx.breakpoints(initial="1", sm="2"),
                             spacing="3",
                             width="100%",
                         ),
-                        text_field("用户名", "username", errors=errors, max_length=30, hint="4–30位字母、数字或下划线"),
+                        text_field(
+                            "用户名",
+                            "username",
+                            errors=errors,
+                            max_length=30,
+                            hint="4–30位字母、数字或下划线",
+                            autofill="username",
+                        ),
                         rx.grid(
-                            text_field(
-                                "密码", "password", type="password", errors=errors, hint=security.PASSWORD_RULES
-                            ),
-                            text_field("确认密码", "password_confirm", type="password", errors=errors),
+                            password_field("密码", "password", new=True, errors=errors, hint=security.PASSWORD_RULES),
+                            password_field("确认密码", "password_confirm", new=True, errors=errors),
                             columns=rx.breakpoints(initial="1", sm="2"),
                             spacing="3",
                             width="100%",

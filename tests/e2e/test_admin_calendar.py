@@ -164,3 +164,15 @@ def test_admin_resets_a_password_shown_once_and_finds_enterprise_accounts(new_pa
     leader = new_page()
     login(leader, "reset_me", new_password)
     expect(leader).to_have_url(re.compile(r"/staff"))
+
+
+def test_the_admin_page_lists_its_sections_and_jumps_to_one(new_page):
+    admin = new_page(width=390, height=844)
+    login(admin, "admin")
+    admin.goto("/admin")
+    contents = admin.get_by_role("navigation", name="本页目录")
+    for name in ("节假日", "用户", "部门", "派单目录", "时限规则", "审计日志", "消息发送", "接口密钥"):
+        expect(contents.get_by_role("link", name=name, exact=True)).to_be_visible()
+    contents.get_by_role("link", name="审计日志", exact=True).click()
+    expect(admin).to_have_url(re.compile(r"/admin/?#admin-audit$"))
+    expect(admin.get_by_role("heading", name="审计日志")).to_be_in_viewport()

@@ -4,6 +4,8 @@ message that failed on a refusing mail server at /admin/outbox and sends it agai
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,6 +55,31 @@ def test_a_handler_turns_a_category_off_on_the_staff_profile(new_page):
     expect(page.get_by_label("新工单")).not_to_be_checked()
     expect(page.get_by_label("督办预警")).to_be_checked()
     expect(page.get_by_label("手机号")).to_have_value("13905380077")
+
+
+def test_the_admin_gives_a_colleague_the_e_mail_their_notices_go_to(new_page, on_portal_db):
+    from portal.services.accounts.staff_accounts import create_staff_user
+
+    with on_portal_db():  # an account of its own, so no other test's demo contacts change
+        create_staff_user(actor=None, username="mailto01", display_name="邮箱测试领导", role="leader",
+                          password="Mail-To-2026x")  # fmt: skip
+    admin = new_page()
+    login(admin, "admin")
+    admin.goto("/admin")
+    staff = admin.get_by_role("region", name="员工账号")
+    staff.get_by_role("row").filter(has_text="mailto01").get_by_role("button", name="编辑").click()
+    editing = admin.locator("form").filter(has=admin.get_by_role("heading", name="编辑账号 mailto01"))
+    editing.get_by_label("电子邮箱").fill("领导@邮箱")
+    editing.get_by_role("button", name="保存账号").click()
+    expect(editing.get_by_text("电子邮箱格式不正确")).to_be_visible()
+    editing.get_by_label("电子邮箱").fill(" MailTo01@Example.GOV.cn ")
+    editing.get_by_role("button", name="保存账号").click()
+    expect(admin.get_by_text("账号已保存")).to_be_visible()
+
+    colleague = new_page()
+    login(colleague, "mailto01", "Mail-To-2026x")
+    colleague.goto("/staff/profile")
+    expect(colleague.get_by_label("电子邮箱")).to_have_value("mailto01@example.gov.cn")
 
 
 def test_the_admin_sees_a_failed_message_and_sends_it_again(new_page, on_portal_db):
@@ -140,3 +167,36 @@ def test_a_hostile_client_resends_nothing_and_clears_no_contact(portal_server, o
         assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 5)
         phones = dict(session.exec(select(User.username, User.phone)).all())
         assert phones["qiye1"] == "13805380001" and phones["zhujianju"]  # unchanged (zhujianju's from the demo)
+
+
+def test_the_inbox_pages_and_shows_only_the_unread(new_page, on_portal_db):
+    """消息 a page of 20 at a time with 只看未读 (a phone walk found 76 notices on one 6 400 px page)."""
+    from sqlmodel import select
+
+    from portal.core.db import session_scope
+    from portal.models.tables import User
+    from portal.services.accounts.staff_accounts import create_staff_user
+    from portal.services.base import notices
+
+    with on_portal_db():
+        create_staff_user(actor=None, username="inbox01", display_name="消息测试领导", role="leader",
+                          password="Inbox-Pages-2026")  # fmt: skip
+        with session_scope() as session:
+            user_id = session.exec(select(User.id).where(User.username == "inbox01")).one()
+            for i in range(25):
+                notices.notify(session, key=f"inbox01-{i}", kind="测试", title=f"测试消息{i:02d}", user_id=user_id)
+    page = new_page()
+    login(page, "inbox01", "Inbox-Pages-2026")
+    page.goto("/staff/notifications")
+    expect(page.get_by_text("共 25 条,最近的在前")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^测试消息"))).to_have_count(20)
+    expect(page.get_by_role("link", name="测试消息24")).to_be_visible()  # the newest first
+    page.get_by_role("button", name="下一页").click()
+    expect(page.get_by_text("第 2 / 2 页")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^测试消息"))).to_have_count(5)
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(page.get_by_text("未读 0 条")).to_be_visible()
+    page.get_by_label("只看未读").check()
+    expect(page.get_by_text("没有未读消息")).to_be_visible()
+    page.get_by_label("只看未读").uncheck()
+    expect(page.get_by_text("共 25 条,最近的在前")).to_be_visible()

@@ -30,7 +30,9 @@ def _submit(page, title: str, kind: str = "求助", topic: str = "项目建设",
     if attach:
         page.locator("#demand_files input[type=file]").set_input_files(str(attach))
         expect(page.get_by_text(attach.name)).to_be_visible()
-    page.get_by_role("button", name="提交诉求").click()
+    # By keyboard: leaving 诉求内容 may open the 类似诉求 panel and move the button under a mouse (a person
+    # then clicks again); Enter on the focused button submits wherever it has moved.
+    page.get_by_role("button", name="提交诉求").press("Enter")
     expect(page).to_have_url(re.compile(r"/my/demands/\d+/?$"))
     _status(page, "待受理")
     return int(page.url.rstrip("/").rsplit("/", 1)[-1])
@@ -188,7 +190,13 @@ def test_reject_and_withdraw(parties):
     expect(ent.get_by_text("不予受理理由:属于司法审判事项")).to_be_visible()
 
     _submit(ent, "提交错了的诉求")
-    ent.get_by_role("button", name="撤回").click()
+    ent.get_by_role("button", name="撤回", exact=True).click()
+    dialog = ent.get_by_role("alertdialog", name="确认撤回这件诉求?")
+    dialog.get_by_role("button", name="取消").click()  # asked first: nothing happens on one tap
+    expect(dialog).to_have_count(0)
+    expect(ent.locator("#demand-status")).to_have_text("待受理")
+    ent.get_by_role("button", name="撤回", exact=True).click()
+    dialog.get_by_role("button", name="确认撤回").click()
     _status(ent, "已撤回")
 
 

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import inspect as sa_inspect
 
+from portal.models.migration_filters import FULLTEXT_COLUMNS
 from tests.e2e.test_hostile_client import RawClient, _login_token
 from tests.e2e.test_hostile_demands import secret_demand  # noqa: F401
 
@@ -74,7 +75,7 @@ def _snapshot(database_url: str) -> dict[str, list]:
     with engine.connect() as connection:
         for table in tables:
             columns = [c["name"] for c in sa_inspect(engine).get_columns(table)]
-            kept = [c for c in columns if (table, c) not in EXCLUDED_COLUMNS and c != "search_tsv"]
+            kept = [c for c in columns if (table, c) not in EXCLUDED_COLUMNS and c not in FULLTEXT_COLUMNS]
             rows = connection.execute(text(f'SELECT {", ".join(kept)} FROM "{table}"')).all()
             snapshot[table] = sorted(json.dumps(list(row), default=str, ensure_ascii=False) for row in rows)
     engine.dispose()

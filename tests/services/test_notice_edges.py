@@ -143,3 +143,24 @@ def test_rows_typed_below_the_templates_blank_row_and_footnote_are_read(demo_acc
     preview = imports.preview_import(actor=actor("zhongxin"), content=out.getvalue(), filename="台账.xlsx")
     assert "文件中没有填写任何问题" not in preview.errors
     assert [row.row for row in preview.rows] == [6, 7]
+
+
+def test_the_inbox_pages_newest_first_and_filters_the_unread(demo_accounts):
+    from portal.services.base import notices
+
+    qiye1, qiye2 = actor("qiye1"), actor("qiye2")
+    with session_scope() as session:
+        for i in range(45):
+            notices.notify(session, key=f"page-{i}", kind="测试", title=f"第{i:02d}条", user_id=qiye1.user_id)
+        notices.notify(session, key="theirs", kind="测试", title="别人的", user_id=qiye2.user_id)
+    first = notices.notification_page(actor=qiye1, page=1)
+    total = first["total"]
+    assert total >= 45 and first["pages"] == -(-total // 20) and len(first["rows"]) == 20
+    assert all("别人的" != row["title"] for p in range(1, first["pages"] + 1)
+               for row in notices.notification_page(actor=qiye1, page=p)["rows"])  # fmt: skip
+    notices.mark_all_read(actor=qiye1)
+    with session_scope() as session:
+        notices.notify(session, key="fresh", kind="测试", title="新来的", user_id=qiye1.user_id)
+    unread = notices.notification_page(actor=qiye1, unread_only=True)
+    assert [row["title"] for row in unread["rows"]] == ["新来的"] and unread["total"] == 1
+    assert notices.notification_page(actor=qiye1, page="junk")["page"] == 1

@@ -198,3 +198,28 @@ def test_client_address_rules(monkeypatch):
         assert client_address("127.0.0.1", "") == "127.0.0.1"
     finally:
         get_settings.cache_clear()
+
+
+def test_metrics_show_the_outbox_waiting_failed_and_its_oldest_due(api, demo):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from portal.core.clock import fixed, now, use_clock
+    from portal.core.db import session_scope
+    from portal.models.tables import OutboxMessage, User
+
+    moment = now()
+    with session_scope() as session:
+        user_id = session.exec(select(User.id).where(User.username == "zhongxin")).one()
+        rows = [("邮件", "待发送", 300), ("邮件", "待发送", -60), ("短信", "失败", 900), ("短信", "已发送", 4000)]
+        for i, (channel, status, waited) in enumerate(rows):
+            session.add(OutboxMessage(notice_key=f"metrics-{i}", user_id=user_id, channel=channel, kind="新工单",
+                                      title="新工单", status=status,
+                                      next_attempt_at=moment - timedelta(seconds=waited)))  # fmt: skip
+    with use_clock(fixed(moment)):
+        text = api(LOCAL).get("/api/metrics").text
+    assert 'portal_outbox_messages{channel="邮件",status="待发送"} 2.0' in text
+    assert 'portal_outbox_messages{channel="短信",status="失败"} 1.0' in text
+    assert "已发送" not in text  # sent rows only grow: not counted at each scrape
+    assert "portal_outbox_oldest_due_seconds 300.0" in text  # the one due in a minute does not count yet

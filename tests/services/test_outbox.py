@@ -374,3 +374,24 @@ def test_an_e_mail_goes_on_the_wire_with_crlf_only():
         base_url="https://q.cn",
     )
     assert wire.count(b"\n") == wire.count(b"\r\n") and b"Auto-Submitted: auto-generated" in wire
+
+
+def test_links_default_to_the_port_the_portal_serves(monkeypatch):
+    """No PORTAL_BASE_URL or PORTAL_PUBLIC_ORIGIN: links in messages point where ``make run`` serves (PORT),
+    not always at 3000 (a phone walk found `PORT=3950` sending links to :3000)."""
+    from portal.core.channels import get_channel_settings
+    from portal.core.settings import get_settings
+
+    for name in ("PORTAL_BASE_URL", "PORTAL_PUBLIC_ORIGIN"):
+        monkeypatch.delenv(name, raising=False)
+    for port, expected in (
+        ("3950", "http://localhost:3950"),
+        ("", "http://localhost:3000"),
+        ("x", "http://localhost:3000"),
+    ):
+        monkeypatch.setenv("PORT", port)
+        get_settings.cache_clear()
+        get_channel_settings.cache_clear()
+        assert get_channel_settings().base_url == expected
+    get_settings.cache_clear()
+    get_channel_settings.cache_clear()

@@ -188,6 +188,33 @@ def test_a_batch_whose_write_fails_is_done_again_one_order_at_a_time(people, mon
         assert all(timeline.verify_demand(session, event.demand_id).ok for event in events)  # chains intact
 
 
+def test_a_bulk_write_the_database_refuses_is_done_again_one_order_at_a_time(people, monkeypatch):
+    """Another writer adds an event to one demand after the batch read the chains' ends: the bulk INSERT (a
+    COPY on PostgreSQL) breaks the unique (demand, seq) and the database refuses the whole statement. The
+    savepoint undoes the batch; its orders are checked again one by one and each chain stays intact."""
+    for i in range(3):
+        dispatched_order(people, title=f"冲突批次诉求{i}")
+    read, reads = sweep._writes.last_events, []
+
+    def read_then_someone_writes(session, demand_ids):
+        ends = read(session, demand_ids)
+        reads.append(len(ends))
+        if len(reads) == 1:
+            demand_id = min(ends)
+            timeline.append(session, demand_id=demand_id, actor_id=None, actor_label="系统", action="并发写入",
+                            created_at=ends[demand_id].created_at)  # fmt: skip
+        return ends
+
+    monkeypatch.setattr(sweep._writes, "last_events", read_then_someone_writes)
+    assert sweep_at(datetime(2026, 10, 20, 9, 0, tzinfo=SH)) == {"超期": 3}
+    assert reads == [3, 3]  # the batch's read, then the one-by-one pass's
+    assert len(cards()) == 3 and len(notices("超期催办")) == 3
+    with session_scope() as session:
+        events = session.exec(select(TimelineEvent).where(TimelineEvent.action == "亮黄牌")).all()
+        assert len(events) == 3
+        assert all(timeline.verify_demand(session, event.demand_id).ok for event in events)
+
+
 def test_card_ladder_red_then_interview_and_revocation(people):
     for i in range(4):
         dispatched_order(people, title=f"超期诉求{i}")

@@ -50,6 +50,29 @@ def test_edit_staff_account_but_never_ones_own_role(demo_accounts):
     assert details == ["姓名 住建局经办人 → 新承办员、单位 市住房和城乡建设局 → 市财政局"]
 
 
+def test_admin_sets_a_staff_e_mail_checked_and_audited(demo_accounts):
+    admin, handler = actor("admin"), _user_id("zhujianju")
+    keep = dict(actor=admin, user_id=handler, display_name="住建局经办人", role="handler",
+                unit_id=unit_id("市住房和城乡建设局"), phone="13905380003")  # fmt: skip
+    with pytest.raises(ValidationFailed) as refused:
+        user_admin.update_staff_user(**keep, email="住建局@邮箱")
+    assert refused.value.errors == {"email": "电子邮箱格式不正确,例如 name@example.com"}
+    user_admin.update_staff_user(**keep)  # no e-mail given: it stays, nothing audited
+    user_admin.update_staff_user(**keep, email="  New.Mailbox@Example.GOV.cn ")
+    row = next(u for u in staff_accounts.list_users(actor=admin) if u["id"] == handler)
+    assert row["email"] == "new.mailbox@example.gov.cn"
+    user_admin.update_staff_user(**keep, email="")  # cleared: 通知设置's e-mail is off for them
+    with session_scope() as session:
+        assert session.get(User, handler).email == ""
+        details = session.exec(
+            select(AuditEntry.detail).where(AuditEntry.target == "zhujianju").order_by(AuditEntry.id)
+        ).all()
+    assert details == [
+        "邮箱 zhujianju@example.gov.cn → new.mailbox@example.gov.cn",
+        "邮箱 new.mailbox@example.gov.cn → —",
+    ]
+
+
 def test_reset_password_is_returned_once_and_ends_sessions(demo_accounts):
     old = sessions.login(username="qiye1", password="Demo@2026")
     password = user_admin.reset_password(actor=actor("admin"), user_id=_user_id("qiye1"))

@@ -23,6 +23,7 @@ class UserRow(TypedDict):
     unit_id: str
     unit_name: str
     phone: str
+    email: str
     is_active: bool
     locked: bool
     created_at: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.forms import text_field
+from portal.pages.components.forms import phone_field, text_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import active_badge
 from portal.state.accounts.claims import EnterpriseClaimState as C
@@ -29,7 +29,7 @@ def _found() -> rx.Component:
         rx.form(
             rx.grid(
                 text_field("新联系人", "contact_name", errors=C.errors, max_length=50),
-                text_field("联系电话", "contact_phone", errors=C.errors),
+                phone_field("联系电话", "contact_phone", errors=C.errors),
                 text_field("新用户名", "username", errors=C.errors, hint="4–30位字母、数字或下划线,以字母开头"),
                 text_field("核验材料", "evidence", errors=C.errors, placeholder="如:营业执照原件、法定代表人身份证"),
                 columns=rx.breakpoints(initial="1", sm="2"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.core.security import PASSWORD_RULES
-from portal.pages.components.forms import text_field
+from portal.pages.components.forms import password_field
 from portal.pages.components.layout import card, enterprise_page, staff_page
 from portal.state.accounts.password import PasswordState
 
@@ -27,11 +27,9 @@ def _password_form() -> rx.Component:
         ),
         rx.form(
             rx.vstack(
-                text_field("当前密码", "current_password", type="password", errors=errors, required=True),
-                text_field(
-                    "新密码", "new_password", type="password", errors=errors, hint=PASSWORD_RULES, required=True
-                ),
-                text_field("确认新密码", "new_password_confirm", type="password", errors=errors, required=True),
+                password_field("当前密码", "current_password", errors=errors, required=True),
+                password_field("新密码", "new_password", new=True, errors=errors, hint=PASSWORD_RULES, required=True),
+                password_field("确认新密码", "new_password_confirm", new=True, errors=errors, required=True),
                 rx.text("修改成功后,您在其他设备上的登录将全部退出。", size="2", color_scheme="gray"),
                 rx.button("修改密码", type="submit", size="3"),
                 spacing="4",

@@ -130,44 +130,85 @@ def _rules_card() -> rx.Component:
     )
 
 
+# The sections of this long page (about 8 000 px on a phone), each reachable from the list at its top.
+SECTIONS = [
+    ("admin-calendar", "节假日"),
+    ("admin-users", "用户"),
+    ("admin-units", "部门"),
+    ("admin-catalogue", "派单目录"),
+    ("admin-rules", "时限规则"),
+    ("admin-audit", "审计日志"),
+]
+
+
+def _contents() -> rx.Component:
+    """本页目录: plain in-page anchors (a router link would not scroll to the section)."""
+    links = [rx.el.a(name, href=f"#{anchor}", style={"color": "var(--accent-11)"}) for anchor, name in SECTIONS]
+    more = [
+        rx.link("消息发送", href=routes.ADMIN_OUTBOX, size="2"),
+        rx.link("接口密钥", href=routes.ADMIN_API_KEYS, size="2"),
+    ]
+    return rx.el.nav(
+        rx.flex(
+            rx.text("本页目录:", size="2", weight="medium"),
+            *links,
+            *more,
+            wrap="wrap",
+            column_gap="16px",
+            row_gap="8px",
+        ),
+        aria_label="本页目录",
+        width="100%",
+    )
+
+
+def _section(anchor: str, content: rx.Component) -> rx.Component:
+    return rx.box(content, id=anchor, width="100%", style={"scrollMarginTop": "12px"})
+
+
 def admin_page() -> rx.Component:
     return staff_page(
         "系统管理",
         rx.vstack(
+            _contents(),
             card(  # issue #27
                 rx.heading("消息发送", size="4", as_="h2", margin_bottom="8px"),
                 rx.text("邮件、短信的发送渠道、发送情况和失败的消息:", size="2"),
                 rx.link("查看消息发送", href=routes.ADMIN_OUTBOX, size="2"),
             ),
-            card(
-                rx.heading("节假日", size="4", margin_bottom="12px"),
-                rx.vstack(rx.foreach(CalendarAdminState.years, _year_card), width="100%"),
-                rx.form(
-                    rx.flex(
-                        date_field("日期", "day", errors=CalendarAdminState.day_errors),
-                        select_field(
-                            "类型",
-                            "kind",
-                            [("holiday", "法定节假日(休息)"), ("workday", "调休上班")],
-                            errors=CalendarAdminState.day_errors,
-                        ),
-                        text_field("名称", "name", errors=CalendarAdminState.day_errors, placeholder="如:春节"),
-                        rx.button("保存日期", type="submit", align_self="flex-end"),
-                        spacing="3",
-                        wrap="wrap",
-                        align="end",
-                        margin_top="12px",
-                    ),
-                    on_submit=CalendarAdminState.set_day,
-                ),
-                _notice_form(),
-            ),
-            users_card(),
-            units_card(),
-            catalogue_card(),
-            _rules_card(),
-            _audit_log(),
+            _section("admin-calendar", _calendar_card()),
+            _section("admin-users", users_card()),
+            _section("admin-units", units_card()),
+            _section("admin-catalogue", catalogue_card()),
+            _section("admin-rules", _rules_card()),
+            _section("admin-audit", _audit_log()),
             spacing="4",
             width="100%",
         ),
+    )
+
+
+def _calendar_card() -> rx.Component:
+    return card(
+        rx.heading("节假日", size="4", margin_bottom="12px"),
+        rx.vstack(rx.foreach(CalendarAdminState.years, _year_card), width="100%"),
+        rx.form(
+            rx.flex(
+                date_field("日期", "day", errors=CalendarAdminState.day_errors),
+                select_field(
+                    "类型",
+                    "kind",
+                    [("holiday", "法定节假日(休息)"), ("workday", "调休上班")],
+                    errors=CalendarAdminState.day_errors,
+                ),
+                text_field("名称", "name", errors=CalendarAdminState.day_errors, placeholder="如:春节"),
+                rx.button("保存日期", type="submit", align_self="flex-end"),
+                spacing="3",
+                wrap="wrap",
+                align="end",
+                margin_top="12px",
+            ),
+            on_submit=CalendarAdminState.set_day,
+        ),
+        _notice_form(),
     )

@@ -100,6 +100,7 @@ def edit_form() -> rx.Component:
                     default_value=S.form.get(PREFIX + "unit_id", ""),
                 ),
                 field("电话", "phone", max_length=30),
+                field("电子邮箱", "email", max_length=100),
                 rx.hstack(
                     rx.button("保存账号", type="submit"),
                     rx.button("取消", type="button", variant="soft", on_click=S.cancel_edit),

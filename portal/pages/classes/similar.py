@@ -66,7 +66,7 @@ def similar_panel(state, *, may_follow: bool) -> rx.Component:
     """Up to five similar open or recent demands (same 镇街 first); never blocks the form. The panel sits
     in a polite live region, so a screen reader hears that it appeared when a field is left."""
     hint = (
-        "已有相似诉求正在办理。可点击“关注”接收其办理进展,不必重复提交;不是同一件事的,仍可点击下方“提交诉求”。"
+        "以下诉求与您正在填写的相似(办理中的和近期办结的)。可点击“关注”接收其进展,不必重复提交;不是同一件事的,仍可点击下方“提交诉求”。"
         if may_follow
         else "已有相似诉求(同镇街的排在前面)。登记前可先查看,避免重复登记;不是同一件事的,仍可点击下方“登记诉求”。"
     )

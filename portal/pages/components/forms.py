@@ -50,9 +50,17 @@ def text_field(
     max_length: int | None = None,
     hint: str = "",
     on_blur=None,
+    keyboard: str = "",
+    autofill: str = "",
 ) -> rx.Component:
+    """A labelled input. ``keyboard``: the inputmode a phone opens (``tel``, ``numeric``, ``email``);
+    ``autofill``: the autocomplete token (``username``, ``current-password``, ``tel`` …)."""
     field_id = f"f-{name}"
     extra = _input_extras(max_length, on_blur)
+    if keyboard:
+        extra["input_mode"] = keyboard
+    if autofill:
+        extra["auto_complete"] = autofill
     if hint:
         extra["aria_describedby"] = f"{name}-hint"
     return rx.vstack(
@@ -73,6 +81,16 @@ def text_field(
         width="100%",
         align="stretch",
     )
+
+
+def phone_field(label: str, name: str, **props) -> rx.Component:
+    """A phone number: a phone opens its number pad and offers the saved number."""
+    return text_field(label, name, keyboard="tel", autofill="tel", **props)
+
+
+def password_field(label: str, name: str, *, new: bool = False, **props) -> rx.Component:
+    """A password box that password managers fill (``new``: they offer to generate and save one)."""
+    return text_field(label, name, type="password", autofill="new-password" if new else "current-password", **props)
 
 
 def date_field(

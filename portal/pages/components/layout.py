@@ -61,7 +61,7 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
     brand = rx.link(
         rx.hstack(
             rx.image(src="/emblem.svg", alt="", width="28px", height="28px"),
-            rx.text(SITE_NAME, weight="bold", size="4", color="white"),
+            rx.text(SITE_NAME, weight="bold", size=rx.breakpoints(initial="3", xs="4"), color="white"),
             align="center",
             spacing="2",
         ),
@@ -77,13 +77,23 @@ def _header_bar(home: str, *right: rx.Component) -> rx.Component:
             _elder_toggle(),
             align="center",
             wrap="wrap",
-            spacing="3",
+            column_gap="12px",
+            row_gap="8px",
             padding_x=["12px", "16px", "24px"],
-            padding_y="12px",
+            padding_y=["8px", "12px"],
             background=BRAND,
             width="100%",
         ),
     )
+
+
+# Below 480 px the header keeps what acts (links, 退出, 长者模式) and drops what only says who is in: the page
+# below names the enterprise, and the 工作台 greets the staff member by name and unit.
+PHONE_HIDDEN = ["none", "inline"]
+
+
+def _viewer_name() -> rx.Component:
+    return rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap", display=PHONE_HIDDEN)
 
 
 def _logout_button() -> rx.Component:
@@ -100,7 +110,7 @@ def public_header() -> rx.Component:
                 AuthState.logged_in,
                 rx.fragment(
                     _nav_link(rx.cond(AuthState.is_enterprise, "企业首页", "工作台"), AuthState.home_route),
-                    rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
+                    _viewer_name(),
                     _nav_link("修改密码", AuthState.password_route),
                     _logout_button(),
                 ),
@@ -160,8 +170,8 @@ def _enterprise_tabs() -> rx.Component:
                 )
                 for text, href in items
             ],
+            wrap="wrap",  # a handful of tabs: on a phone every one stays in sight (two rows), none scrolled away
             spacing="2",
-            overflow_x="auto",
         ),
         aria_label="企业功能",
         margin_bottom="16px",
@@ -178,26 +188,37 @@ def enterprise_page(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
+def _staff_menu_link(item) -> rx.Component:
+    """One entry of the staff menu; the page one is on is marked (aria-current, a tinted background)."""
+    page = AuthState.router.page.path
+    here = (page == item["route"]) | (page == item["route"] + "/")
+    return rx.link(
+        item["label"],
+        href=item["route"],
+        aria_current=rx.cond(here, "page", "false"),
+        padding_x="12px",
+        padding_y="8px",
+        border_radius="6px",
+        underline="none",
+        color="var(--gray-12)",
+        weight=rx.cond(here, "bold", "regular"),
+        background=rx.cond(here, "var(--red-3)", "transparent"),
+        white_space="nowrap",
+        _hover={"background": "var(--red-3)"},
+    )
+
+
 def _staff_sidebar() -> rx.Component:
     return rx.el.nav(
         rx.flex(
-            rx.foreach(
-                AuthState.staff_menu,
-                lambda item: rx.link(
-                    item["label"],
-                    href=item["route"],
-                    padding_x="12px",
-                    padding_y="8px",
-                    border_radius="6px",
-                    underline="none",
-                    color="var(--gray-12)",
-                    white_space="nowrap",
-                    _hover={"background": "var(--red-3)"},
-                ),
-            ),
+            rx.foreach(AuthState.staff_menu, _staff_menu_link),
             direction=rx.breakpoints(initial="row", md="column"),
             spacing="1",
             overflow_x="auto",
+            # Up to 14 entries: in one row below 768 px they scroll; the fade tells that more follow, and the
+            # padding lets the last one scroll clear of it.
+            mask_image=SCROLL_FADE,
+            padding_right=rx.breakpoints(initial="32px", md="0"),
         ),
         aria_label="工作台菜单",
         padding="12px",
@@ -208,6 +229,9 @@ def _staff_sidebar() -> rx.Component:
         width=["100%", "100%", "auto"],
         max_width="100%",
     )
+
+
+SCROLL_FADE = rx.breakpoints(initial="linear-gradient(to right, #000 calc(100% - 32px), transparent)", md="none")
 
 
 def _staff_header() -> rx.Component:
@@ -229,11 +253,11 @@ def _staff_header() -> rx.Component:
         routes.STAFF,
         rx.hstack(
             bell,
-            rx.text(AuthState.viewer["display_name"], color="white", white_space="nowrap"),
+            _viewer_name(),
             rx.badge(AuthState.viewer["role_label"], style={"background": "white", "color": BRAND}),
             rx.cond(
                 AuthState.viewer["unit_name"] != "",
-                rx.text(AuthState.viewer["unit_name"], color="white", size="2"),
+                rx.text(AuthState.viewer["unit_name"], color="white", size="2", display=PHONE_HIDDEN),
                 rx.fragment(),
             ),
             _nav_link("修改密码", routes.STAFF_PASSWORD),

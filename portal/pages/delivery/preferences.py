@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.pages.components.forms import CHECK_LABEL, text_field
+from portal.pages.components.forms import CHECK_LABEL, phone_field, text_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import loading_or
 from portal.state.delivery.preferences import CATEGORY_FIELD, DeliveryPreferencesState
 
 P = DeliveryPreferencesState
+_PHONE_HINT = "接收短信通知,须为11位手机号;留空则不发短信"
 
 
 def _check(name, label, checked, hint=None) -> rx.Component:
@@ -49,15 +50,9 @@ def _form() -> rx.Component:
                     max_length=100,
                     placeholder="name@example.com",
                     hint="接收邮件通知;留空则不发邮件",
+                    keyboard="email",
                 ),
-                text_field(
-                    "手机号",
-                    "phone",
-                    errors=errors,
-                    default_value=P.phone,
-                    max_length=20,
-                    hint="接收短信通知,须为11位手机号;留空则不发短信",
-                ),
+                phone_field("手机号", "phone", errors=errors, default_value=P.phone, max_length=20, hint=_PHONE_HINT),
             ),
             _group(
                 "接收渠道(站内信始终接收)", _check("email_on", "邮件", P.email_on), _check("sms_on", "短信", P.sms_on)

@@ -51,16 +51,31 @@ def _has(action: A):
     return D.actions.contains(action)
 
 
+def _withdraw_button() -> rx.Component:
+    """撤回 ends the demand for good: an outlined button that asks first (one tap on a phone must not do it)."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("撤回", type="button", variant="outline", color_scheme="red")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("确认撤回这件诉求?"),
+            rx.alert_dialog.description("撤回后诉求不再办理,也不能恢复;如仍需办理,请重新提交。"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("取消", type="button", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button("确认撤回", type="button", color_scheme="red", on_click=E.withdraw)),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
+    )
+
+
 def enterprise_actions() -> rx.Component:
     return rx.fragment(
         rx.cond(
             _has(A.WITHDRAW),
             card(
-                rx.hstack(
-                    rx.text("诉求尚未受理,可以撤回。", size="2"),
-                    rx.button("撤回", color_scheme="gray", on_click=E.withdraw),
-                    align="center",
-                )
+                rx.hstack(rx.text("诉求尚未受理,可以撤回。", size="2"), _withdraw_button(), align="center", wrap="wrap")
             ),
             rx.fragment(),
         ),

@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.models.enums import DemandKind, DemandStatus
 from portal.pages.classes.similar import SUGGESTION_BOX, followed_section, similar_panel, typed_title
-from portal.pages.components.forms import select_field, text_field, textarea_field
+from portal.pages.components.forms import phone_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, enterprise_page
 from portal.pages.components.widgets import (
     channel_badge,
@@ -172,7 +172,7 @@ def new_demand() -> rx.Component:
                     similar_panel(NewDemandState, may_follow=True),
                     rx.grid(
                         text_field("联系人", "contact_name", errors=errors, default_value=NewDemandState.contact_name),
-                        text_field(
+                        phone_field(
                             "联系电话", "contact_phone", errors=errors, default_value=NewDemandState.contact_phone
                         ),
                         columns=rx.breakpoints(initial="1", sm="2"),

@@ -270,39 +270,46 @@ def staff_search() -> rx.Component:
     )
 
 
+def _notification(n) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(n["unread"], rx.badge("未读", color_scheme="red"), rx.fragment()),
+            rx.link(n["title"], href=n["link"], weight="medium"),
+            rx.text(n["at"], size="1", color_scheme="gray"),
+            wrap="wrap",
+            align="center",
+        ),
+        rx.text(n["body"], size="2", color_scheme="gray"),
+        border_bottom="1px solid var(--gray-4)",
+        padding_y="8px",
+        width="100%",
+    )
+
+
 def _notification_list() -> rx.Component:
     s = NotificationsState
     return card(
         rx.hstack(
-            rx.text("未读 ", s.unread, " 条 · 最近的消息在前", size="2"),
+            rx.text("未读 ", s.unread, " 条", size="2"),
+            # Uncontrolled: the tick shows at once; the state follows with the filtered page.
+            rx.checkbox("只看未读", default_checked=False, on_change=s.set_unread_only, size="2"),
             rx.spacer(),
             rx.button("全部标为已读", size="1", variant="soft", on_click=s.mark_all_read),
             width="100%",
+            align="center",
+            wrap="wrap",
         ),
         loading_or(
             s.loaded,
             rx.cond(
-                s.items.length() > 0,
+                s.rows.length() > 0,
                 rx.vstack(
-                    rx.foreach(
-                        s.items,
-                        lambda n: rx.box(
-                            rx.hstack(
-                                rx.cond(n["unread"], rx.badge("未读", color_scheme="red"), rx.fragment()),
-                                rx.link(n["title"], href=n["link"], weight="medium"),
-                                rx.text(n["at"], size="1", color_scheme="gray"),
-                                wrap="wrap",
-                                align="center",
-                            ),
-                            rx.text(n["body"], size="2", color_scheme="gray"),
-                            border_bottom="1px solid var(--gray-4)",
-                            padding_y="8px",
-                            width="100%",
-                        ),
-                    ),
+                    list_caption(s.total_label, "条", "最近的在前"),
+                    rx.foreach(s.rows, _notification),
+                    pager(s),
                     width="100%",
                 ),
-                empty("暂无消息"),
+                empty(rx.cond(s.unread_only, "没有未读消息", "暂无消息")),
             ),
         ),
     )

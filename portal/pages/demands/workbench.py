@@ -45,7 +45,7 @@ def workbench() -> rx.Component:
                     rx.text("所属单位:", AuthState.viewer["unit_name"]),
                     rx.fragment(),
                 ),
-                rx.text("请从左侧菜单进入各项工作。", color_scheme="gray", size="2"),
+                rx.text("请从菜单进入各项工作。", color_scheme="gray", size="2"),
                 spacing="2",
             )
         ),

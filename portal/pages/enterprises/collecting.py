@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.models.enums import DemandKind, PlanHorizon
-from portal.pages.components.forms import field_grid, select_field, text_field, textarea_field
+from portal.pages.components.forms import field_grid, phone_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card
 from portal.pages.components.widgets import data_table, status_badge
 
@@ -135,7 +135,7 @@ def convert_form(state) -> rx.Component:
                     ),
                     text_field("标题", "title", errors=state.errors, default_value=p["title"], max_length=50),
                     text_field("联系人", "contact_name", errors=state.errors, default_value=p["contact_name"]),
-                    text_field("联系电话", "contact_phone", errors=state.errors, default_value=p["contact_phone"]),
+                    phone_field("联系电话", "contact_phone", errors=state.errors, default_value=p["contact_phone"]),
                 ),
                 textarea_field("诉求内容", "content", errors=state.errors, default_value=p["content"], max_length=2000),
                 rx.hstack(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal.models.enums import INDUSTRIES, STAFF_INTAKE_CHANNELS, DemandKind, EnterpriseScale
 from portal.pages.classes.similar import similar_panel, typed_title
-from portal.pages.components.forms import select_field, text_field, textarea_field
+from portal.pages.components.forms import phone_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import file_picker, loading_or
 from portal.pages.enterprises.picker import enterprise_picker
@@ -63,7 +63,7 @@ def _form() -> rx.Component:
             _enterprise_part(),
             rx.grid(
                 text_field("联系人", "contact_name", errors=errors, max_length=50),
-                text_field("联系电话", "contact_phone", errors=errors, max_length=30),
+                phone_field("联系电话", "contact_phone", errors=errors, max_length=30),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.models.enums import INDUSTRIES, EnterpriseScale
-from portal.pages.components.forms import select_field, text_field, textarea_field
+from portal.pages.components.forms import phone_field, select_field, text_field, textarea_field
 from portal.pages.components.layout import card, staff_page
 from portal.pages.components.widgets import channel_badge, data_table, empty, kv, loading_or, pager, status_badge
 from portal.pages.enterprises.intake import new_enterprise_fields
@@ -52,7 +52,7 @@ def _add_form() -> rx.Component:
             rx.grid(
                 *new_enterprise_fields(errors, L.towns),
                 text_field("联系人", "contact_name", errors=errors, max_length=50),
-                text_field("联系电话", "contact_phone", errors=errors, max_length=30),
+                phone_field("联系电话", "contact_phone", errors=errors, max_length=30),
                 text_field("地址", "address", errors=errors, max_length=200),
                 columns=rx.breakpoints(initial="1", sm="2", md="3"),
                 spacing="3",

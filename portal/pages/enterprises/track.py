@@ -48,7 +48,14 @@ def track_page() -> rx.Component:
             rx.form(
                 rx.grid(
                     text_field("诉求编号", "code", errors=T.errors, max_length=30, placeholder="如QS202601010001"),
-                    text_field("联系电话后四位", "phone_tail", errors=T.errors, max_length=4, placeholder="4位数字"),
+                    text_field(
+                        "联系电话后四位",
+                        "phone_tail",
+                        errors=T.errors,
+                        max_length=4,
+                        placeholder="4位数字",
+                        keyboard="numeric",
+                    ),
                     rx.button("查询", type="submit", align_self="end", loading=T.busy),
                     columns=rx.breakpoints(initial="1", sm="3"),
                     spacing="3",

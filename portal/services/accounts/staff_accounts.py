@@ -112,6 +112,7 @@ def list_users(*, actor: Actor, limit: int = 200) -> list[UserRow]:
                 unit_id=str(u.unit_id or ""),
                 unit_name=units.get(u.unit_id, ""),
                 phone=u.phone,
+                email=u.email,
                 is_active=u.is_active,
                 locked=is_locked(u),
                 created_at=format_instant(u.created_at),

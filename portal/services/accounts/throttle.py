@@ -1,5 +1,5 @@
 """Failure counters that slow down guessing (DESIGN §8): login per username + address, per address and
-per username; registration per address.
+per username; registration per address; and per-minute budgets (``spend_in_minute``: API calls, 类似诉求 lookups).
 
 A counter starts afresh when its last failure is older than the limit's window; it locks the key for
 the window once it reaches the limit. Keys are a kind and a SHA-256 of what is counted, so the table
@@ -89,6 +89,19 @@ def record_failure(
         .returning(Throttle.locked_until)
     )
     return session.exec(statement).scalar_one()
+
+
+def spend_in_minute(session: Session, kind: str, who: str, per_minute: int, moment: datetime) -> int | None:
+    """Count one use of ``who`` under ``kind`` in the current minute; None when it is within ``per_minute``,
+    else the seconds until the next minute (an HTTP 429's Retry-After). A fixed minute per counter row, counted
+    by the atomic upsert of ``record_failure``, so every tab and worker shares it; idle rows are purged by
+    ``purge_throttles``."""
+    minute = moment.replace(second=0, microsecond=0)
+    limit = Limit(kind, per_minute + 1, timedelta(minutes=1))
+    held = record_failure(session, throttle_key(kind, who, minute.isoformat()), limit, moment)
+    if held is None:
+        return None
+    return max(1, int((minute + timedelta(minutes=1) - moment).total_seconds()) + 1)
 
 
 def clear(session: Session, key: str) -> None:

@@ -47,10 +47,12 @@ def _revoke_sessions(session: Session, user_id: int) -> None:
     )
 
 
-def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, phone="") -> None:
-    """保存 a staff account's 姓名, role, unit and phone. Nobody changes their own role."""
+def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, phone="", email=None) -> None:
+    """保存 a staff account's 姓名, role, unit, phone and e-mail (where 通知设置's e-mails go, so a new colleague's
+    notices reach them before their first login; ``None`` keeps it). Nobody changes their own role."""
     require_role(actor, Role.ADMIN)
     display_name, phone = clean(display_name), security.normalise_phone(clean(phone))
+    email = security.normalise_email(clean(email)) if email is not None else None
     with session_scope() as session:
         user = get_row(session, User, user_id, "用户不存在")
         if user.role == Role.ENTERPRISE:
@@ -64,6 +66,10 @@ def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, pho
             errors["role"] = "请选择角色"
         if phone and (err := security.phone_error(phone)):
             errors["phone"] = err
+        if email is None:
+            email = user.email
+        elif err := security.email_error(email):
+            errors["email"] = err
         unit = session.get(Unit, parse_id(unit_id) or 0) if role in (Role.DISPATCHER, Role.HANDLER) else None
         if role in (Role.DISPATCHER, Role.HANDLER) and unit is None:
             errors["unit_id"] = "推进中心和承办单位人员须选择所属单位"
@@ -72,14 +78,21 @@ def update_staff_user(*, actor: Actor, user_id, display_name, role, unit_id, pho
         if errors:
             raise ValidationFailed(errors)
         units = dict(session.exec(select(Unit.id, Unit.name)).all())
-        before = (user.display_name, role_word(user.role), units.get(user.unit_id, "—"), user.phone or "—")
-        after = (display_name, role_word(role), unit.name if unit else "—", phone or "—")
-        labels = ("姓名", "角色", "单位", "电话")
+        before = (
+            user.display_name,
+            role_word(user.role),
+            units.get(user.unit_id, "—"),
+            user.phone or "—",
+            user.email or "—",
+        )
+        after = (display_name, role_word(role), unit.name if unit else "—", phone or "—", email or "—")
+        labels = ("姓名", "角色", "单位", "电话", "邮箱")
         changes = "、".join(f"{label} {b} → {a}" for label, b, a in zip(labels, before, after, strict=True) if b != a)
         if not changes:
             return
         role_changed = role != user.role or (unit.id if unit else None) != user.unit_id
         user.display_name, user.role, user.unit_id, user.phone = display_name, role, unit.id if unit else None, phone
+        user.email = email
         session.add(user)
         if role_changed:  # what the account may do changed: it logs in again
             _revoke_sessions(session, user.id)

@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 
 from portal import routes
 from portal.core.clock import now
-from portal.core.db import session_scope
+from portal.core.db import bulk_insert, one_of, session_scope
 from portal.core.formatting import format_instant
 from portal.models.enums import Role, UnitKind
-from portal.models.records.common import NotificationRow
+from portal.models.records.common import NotificationRow, Page
 from portal.models.tables import Demand, Notification, Unit, User
 from portal.services.accounts.actor import Actor
 from portal.services.base import outbox
+from portal.services.base.paging import capped_count, paginate
 
 # ── writing ─────────────────────────────────────────────────────────────────────────────────
 
@@ -62,10 +63,11 @@ def notify_many(session: Session, rows: list[dict]) -> None:
     """Many ``inbox_row``s at once (the scheduler's batches): one query for the keys already sent, one INSERT
     of the others; idempotent by key like ``notify``, and queued for e-mail and SMS like it."""
     keys = [row["unique_key"] for row in rows]
-    sent = set(session.exec(select(Notification.unique_key).where(Notification.unique_key.in_(keys))).all())
+    stored = select(Notification.unique_key).where(one_of(session, Notification.unique_key, keys))
+    sent = set(session.exec(stored).all())
     fresh = list({row["unique_key"]: row for row in rows if row["unique_key"] not in sent}.values())
     if fresh:
-        session.exec(insert(Notification.__table__), params=fresh)
+        bulk_insert(session, Notification.__table__, fresh)
         outbox.enqueue(session, fresh)
 
 
@@ -140,26 +142,37 @@ def unread_count(*, actor: Actor) -> int:
         ).one()
 
 
+def _rows(_session: Session, notices: list[Notification]) -> list[NotificationRow]:
+    return [
+        NotificationRow(
+            id=n.id,
+            title=n.title,
+            body=n.body,
+            link=n.link,
+            at=format_instant(n.created_at),
+            unread=n.read_at is None,
+            kind=n.kind,
+        )
+        for n in notices
+    ]
+
+
+def _newest_first(*where):
+    return select(Notification).where(*where).order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
 def list_notifications(*, actor: Actor, limit: int = 50) -> list[NotificationRow]:
+    """The newest ``limit`` notices (the home page's 未读消息 card)."""
     with session_scope() as session:
-        rows = session.exec(
-            select(Notification)
-            .where(_mine(actor))
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        ).all()
-        return [
-            NotificationRow(
-                id=n.id,
-                title=n.title,
-                body=n.body,
-                link=n.link,
-                at=format_instant(n.created_at),
-                unread=n.read_at is None,
-                kind=n.kind,
-            )
-            for n in rows
-        ]
+        return _rows(session, session.exec(_newest_first(_mine(actor)).limit(limit)).all())
+
+
+def notification_page(*, actor: Actor, page=1, unread_only: bool = False) -> Page:
+    """消息: one page of the viewer's notices, newest first (20 a page, the count capped like every list);
+    ``unread_only``: 只看未读."""
+    where = [_mine(actor)] + ([Notification.read_at.is_(None)] if unread_only is True else [])
+    with session_scope() as session:
+        return paginate(session, _newest_first(*where), capped_count(Notification.id, *where), page, _rows)
 
 
 def mark_all_read(*, actor: Actor) -> None:

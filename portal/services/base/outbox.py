@@ -9,11 +9,12 @@ so a repeated notice queues nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from portal.core.channels import get_channel_settings
 from portal.core.clock import now
+from portal.core.db import bulk_insert
 from portal.core.security import is_mobile
 from portal.models.enums import DeliveryChannel, DeliveryStatus
 from portal.models.tables import DeliveryPreference, OutboxMessage, User
@@ -116,7 +117,7 @@ def enqueue(session: Session, notices: list[dict]) -> int:
         for channel in _wanted(person, CATEGORY_OF[notice["kind"]], channels)
     ]
     if rows:
-        session.exec(insert(OutboxMessage), params=rows)
+        bulk_insert(session, OutboxMessage.__table__, rows)
     return len(rows)
 
 

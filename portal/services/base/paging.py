@@ -38,23 +38,31 @@ def capped_count(id_column, *where):
     return select(func.count()).select_from(subquery).execution_options(capped_count=True)
 
 
-def planner_rows(session: Session, query) -> float | None:
-    """How many rows PostgreSQL's planner expects ``query`` (without its limit and offset) to return; None on
-    other databases. Costs one planning, no execution."""
+def planner_rows(session: Session, query, params: dict | None = None, connection=None) -> float | None:
+    """How many rows PostgreSQL's planner expects ``query`` (without its limit and offset; bound ``params``
+    filled in) to return; None on other databases. Costs one planning, no execution."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return None
-    compiled = query.limit(None).offset(None).compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
-    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar_one()
+    query = query.limit(None).offset(None)
+    if params:
+        query = query.params(**params)
+    compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    explain = f"EXPLAIN (FORMAT JSON) {compiled}"
+    plan = (connection or session.connection()).exec_driver_sql(explain, compiled.params).scalar_one()
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def _total(session: Session, query, count_query) -> int:
+def counted(session: Session, query, count_query, *, params: dict | None = None, connection=None) -> int:
+    """``count_query``'s answer — or, for a capped count whose ``query`` PostgreSQL's planner expects to
+    return more than ``TRUSTED_ESTIMATE`` rows, COUNT_CAP + 1 without running it."""
     if count_query.get_execution_options().get("capped_count"):
-        expected = planner_rows(session, query)
+        expected = planner_rows(session, query, params, connection)
         if expected is not None and expected > TRUSTED_ESTIMATE:
             return COUNT_CAP + 1
-    return session.exec(count_query).one()
+    if connection is not None:
+        return connection.execute(count_query, params or {}).scalar_one()
+    return session.exec(count_query, params=params or {}).one()
 
 
 def page_number(value) -> int:
@@ -66,13 +74,17 @@ def paginate(session: Session, query, count_query, page: int, to_rows: Callable)
     """Run ``count_query`` (a capped one only when PostgreSQL's planner does not expect far more than the cap)
     and one page of ``query``; ``to_rows(session, results)`` builds the records."""
     page = page_number(page)
-    total = _total(session, query, count_query)
-    label = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
+    total = counted(session, query, count_query)
     rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return page_of(to_rows(session, rows), total, page)
+
+
+def page_of(rows: list, total: int, page: int) -> Page:
+    """The page's records with its (capped) count as the list shows it."""
     return Page(
-        rows=to_rows(session, rows),
+        rows=rows,
         total=total,
-        total_label=label,
+        total_label=f"{COUNT_CAP}+" if total > COUNT_CAP else str(total),
         page=page,
         pages=max(1, -(-min(total, COUNT_CAP) // PAGE_SIZE)),
     )

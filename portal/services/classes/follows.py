@@ -23,7 +23,7 @@ from portal.core.ids import parse_id
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import Role
 from portal.models.records.similar import FollowedDemand
-from portal.models.tables import Demand, DemandFollow, TimelineEvent, Topic
+from portal.models.tables import Demand, DemandFollow, Enterprise, TimelineEvent, Topic
 from portal.services.accounts.actor import Actor
 from portal.services.base.access import require_role, transactional
 from portal.services.base.errors import NotFound, ServiceError
@@ -55,13 +55,23 @@ def follow_demand(*, actor: Actor, demand_id) -> bool:
             raise NotFound(NOT_FOLLOWABLE)
         if demand.enterprise_id == actor.enterprise_id:
             raise ServiceError("这是本企业自己的诉求,可在“我的诉求”中查看进展")
+        # The enterprise's row locked first (PostgreSQL; SQLite serialises writers anyway): two tabs following
+        # at once count one after the other, so the cap holds. FOR NO KEY UPDATE lets demands referencing
+        # the enterprise be written meanwhile.
+        session.exec(select(Enterprise.id).where(Enterprise.id == actor.enterprise_id).with_for_update(key_share=True))
         mine = DemandFollow.enterprise_id == actor.enterprise_id
         if session.exec(select(DemandFollow.id).where(mine, DemandFollow.demand_id == demand.id)).first():
             return False
-        if session.exec(select(func.count()).select_from(DemandFollow).where(mine)).one() >= MAX_FOLLOWS:
+        if follow_count(session, actor.enterprise_id) >= MAX_FOLLOWS:
             raise ServiceError(f"最多关注{MAX_FOLLOWS}件诉求,请先取消关注不再需要的")
         session.add(DemandFollow(demand_id=demand.id, enterprise_id=actor.enterprise_id, user_id=actor.user_id))
         return True
+
+
+def follow_count(session: Session, enterprise_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(DemandFollow).where(DemandFollow.enterprise_id == enterprise_id)
+    ).one()
 
 
 @transactional

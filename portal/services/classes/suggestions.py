@@ -23,6 +23,7 @@ from portal.models.enums import Role
 from portal.models.records.similar import SimilarDemand
 from portal.models.tables import Demand, DemandFollow, Enterprise, Topic
 from portal.services.accounts.actor import Actor
+from portal.services.accounts.throttle import spend_in_minute
 from portal.services.base.access import require_role
 from portal.services.base.text import clean_text
 from portal.services.classes.candidates import Candidate, candidates, ordered_tokens
@@ -35,11 +36,15 @@ HIGH_LIKENESS = 0.4
 MAX_SUGGESTIONS = 5
 MIN_TOKENS = 3  # fewer distinctive words than this say nothing about the problem yet
 ROLES = (Role.ENTERPRISE, Role.DISPATCHER, Role.HANDLER)
+# A person leaves a field a few times a minute; a script looping the lookup (each one reads up to a few
+# thousand candidates) is held to this across all of the person's tabs and workers.
+LOOKUPS_PER_MINUTE = 60
 
 
 class Suggestions(NamedTuple):
     records: list[SimilarDemand]  # what the panel shows
     demand_ids: list[int]  # the same demands' ids, for the state's backend vars only (关注 by position)
+    throttled: bool = False  # over ``LOOKUPS_PER_MINUTE``: nothing was looked up, the panel stays as it was
 
 
 def similar_demands(
@@ -56,8 +61,11 @@ def similar_demands(
         return Suggestions([], [])
     limit = max(1, min(limit if isinstance(limit, int) else MAX_SUGGESTIONS, MAX_SUGGESTIONS))
     with session_scope() as session:
+        moment = now()
+        if spend_in_minute(session, "similar-lookup", f"user:{actor.user_id}", LOOKUPS_PER_MINUTE, moment):
+            return Suggestions([], [], throttled=True)
         town = _viewer_town(session, actor, town_id, enterprise_id)
-        found = candidates(session, tokens=tokens, topic_id=topic, moment=now())
+        found = candidates(session, tokens=tokens, topic_id=topic, moment=moment)
         ranked = rank(frozenset(tokens), found, town, own_enterprise=actor.enterprise_id)
         ranked = ranked[:limit]
         return Suggestions(_records(session, actor, ranked, town), [c.id for _, c in ranked])

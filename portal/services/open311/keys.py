@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -28,7 +28,7 @@ from portal.models.enums import Channel, Role, UnitKind
 from portal.models.records.open311 import ApiKeyRow
 from portal.models.tables import ApiKey, Topic, Unit
 from portal.services.accounts.actor import Actor
-from portal.services.accounts.throttle import Limit, record_failure, throttle_key
+from portal.services.accounts.throttle import spend_in_minute
 from portal.services.base.access import get_row, require_role, transactional
 from portal.services.base.audit import record_audit
 from portal.services.base.errors import ServiceError, ValidationFailed
@@ -218,16 +218,9 @@ def count_call(session: Session, key_id: int, *, refused: bool, moment: datetime
 
 
 def spend(session: Session, who: str, per_minute: int, moment: datetime) -> int | None:
-    """Count one call of ``who`` (a key or a client address) in the current minute; None when it is within
-    ``per_minute``, else the seconds until the next minute (429's Retry-After). A fixed minute per counter
-    row, counted by the throttle table's atomic upsert, so every worker shares it; idle rows are purged by
-    ``throttle.purge_throttles``."""
-    minute = moment.replace(second=0, microsecond=0)
-    limit = Limit("api-rate", per_minute + 1, timedelta(minutes=1))
-    held = record_failure(session, throttle_key(limit.kind, who, minute.isoformat()), limit, moment)
-    if held is None:
-        return None
-    return max(1, int((minute + timedelta(minutes=1) - moment).total_seconds()) + 1)
+    """Count one API call of ``who`` (a key or a client address); None within ``per_minute``, else 429's
+    Retry-After in seconds (``throttle.spend_in_minute``, shared by every worker)."""
+    return spend_in_minute(session, "api-rate", who, per_minute, moment)
 
 
 def audit_call(session: Session, holder: KeyHolder | None, summary: str) -> None:

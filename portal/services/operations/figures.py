@@ -1,6 +1,6 @@
 """Figures read from the database when ``/api/metrics`` is scraped (issue #24): open demands by status,
-overdue work orders, each job's last success and duration. A prometheus_client collector, so every
-worker reports the same numbers."""
+overdue work orders, each job's last success and duration, the outbox's waiting and failed messages and how
+long the oldest due one has waited. A prometheus_client collector, so every worker reports the same numbers."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from sqlmodel import select
 
 from portal.core.clock import now
 from portal.core.db import session_scope
-from portal.models.enums import DemandStatus, WorkOrderStatus
-from portal.models.tables import Demand, JobRun, WorkOrder
+from portal.models.enums import DeliveryStatus, DemandStatus, WorkOrderStatus
+from portal.models.tables import Demand, JobRun, OutboxMessage, WorkOrder
 
 FINISHED = (DemandStatus.CLOSED, DemandStatus.REJECTED, DemandStatus.WITHDRAWN)
 OPEN_ORDERS = (WorkOrderStatus.PENDING_SIGN, WorkOrderStatus.HANDLING)
+# 已发送 rows only grow; what an operator alerts on is what waits or failed (ix_outbox_due serves these).
+OUTBOX_WATCHED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED)
 
 
 def database_figures() -> dict:
@@ -29,14 +31,34 @@ def database_figures() -> dict:
             select(func.count()).where(WorkOrder.status.in_(OPEN_ORDERS), WorkOrder.due_at < moment)
         ).one()
         jobs = session.exec(select(JobRun)).all()
+        outbox = session.exec(
+            select(OutboxMessage.channel, OutboxMessage.status, func.count())
+            .where(OutboxMessage.status.in_(OUTBOX_WATCHED))
+            .group_by(OutboxMessage.channel, OutboxMessage.status)
+        ).all()
+        oldest_due = session.exec(
+            select(func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.status == DeliveryStatus.PENDING, OutboxMessage.next_attempt_at <= moment
+            )
+        ).one()
     return {
         "open_demands": {s.value: by_status.get(s.value, 0) for s in DemandStatus if s not in FINISHED},
         "overdue_orders": overdue,
+        "outbox": {(channel, status): count for channel, status, count in outbox},
+        "outbox_oldest_due_seconds": _seconds_since(oldest_due, moment),
         "jobs": {
             run.job_id: (run.last_success_at.timestamp() if run.last_success_at else 0.0, run.last_duration_ms or 0)
             for run in jobs
         },
     }
+
+
+def _seconds_since(instant, moment) -> float:
+    if instant is None:
+        return 0.0
+    if instant.tzinfo is None:  # SQLite hands back naive UTC
+        instant = instant.replace(tzinfo=moment.tzinfo)
+    return max(0.0, (moment - instant).total_seconds())
 
 
 class DatabaseCollector:
@@ -60,3 +82,18 @@ class DatabaseCollector:
             duration.add_metric([job], ms / 1000)
         yield success
         yield duration
+        yield from _outbox_gauges(figures)
+
+
+def _outbox_gauges(figures: dict):
+    messages = GaugeMetricFamily(
+        "portal_outbox_messages", "E-mail and SMS messages waiting, being sent or failed", labels=["channel", "status"]
+    )
+    for (channel, status), count in sorted(figures["outbox"].items()):
+        messages.add_metric([channel, status], count)
+    yield messages
+    yield GaugeMetricFamily(
+        "portal_outbox_oldest_due_seconds",
+        "How long the oldest message due for sending has waited (0: none waits)",
+        value=figures["outbox_oldest_due_seconds"],
+    )

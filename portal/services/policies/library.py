@@ -135,9 +135,9 @@ def _search_conditions(session: Session, query: str, issuer, tags: dict[str, str
     """WHERE conditions for the keywords (full text), the issuer and the tag filters."""
     where = []
     if query:
-        condition = fulltext_condition(
-            Policy.id, query, session.get_bind().dialect.name, "policy_fts", "policy.search_tsv"
-        )
+        dialect = session.get_bind().dialect.name
+        tsv_columns = ("policy.search_tsv", "policy.search_windows")  # windows: PostgreSQL, migration 0028
+        condition = fulltext_condition(Policy.id, query, dialect, "policy_fts", *tsv_columns)
         where.append(condition if condition is not None else Policy.id.is_(None))
     if isinstance(issuer, str) and issuer:
         where.append(Policy.issuer == issuer[:100])

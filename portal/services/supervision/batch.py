@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, func, insert, update
+from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import Session, select
 
+from portal.core.db import bulk_insert, bulk_insert_objects, one_of
 from portal.models.tables import Card, SupervisionNotice, TimelineEvent, Unit, WorkOrder
 from portal.services.base.notices import notify_many
 
@@ -39,19 +40,16 @@ def write(session: Session, writes: Writes) -> None:
     statements on the tables, not ORM objects: nothing reads the rows back in the session."""
     if writes.notices:
         keys = [row["unique_key"] for row in writes.notices]
-        stored = set(
-            session.exec(select(SupervisionNotice.unique_key).where(SupervisionNotice.unique_key.in_(keys))).all()
-        )
+        query = select(SupervisionNotice.unique_key).where(one_of(session, SupervisionNotice.unique_key, keys))
+        stored = set(session.exec(query).all())
         fresh = [row for row in writes.notices if row["unique_key"] not in stored]
         if fresh:
-            session.exec(insert(SupervisionNotice.__table__), params=fresh)
+            bulk_insert(session, SupervisionNotice.__table__, fresh)
         notify_many(session, [row for row in writes.inbox if row["unique_key"][:120] not in stored])
     if writes.cards:
-        session.exec(insert(Card.__table__), params=writes.cards)
+        bulk_insert(session, Card.__table__, writes.cards)
     if writes.events:
-        columns = [column.name for column in TimelineEvent.__table__.columns if column.name != "id"]
-        rows = [{name: getattr(event, name) for name in columns} for event in writes.events]
-        session.exec(insert(TimelineEvent.__table__), params=rows)
+        bulk_insert_objects(session, writes.events)
     if writes.checks:
         table = WorkOrder.__table__
         moments = [{"order_id": row["id"], "moment": row["next_check_at"]} for row in writes.checks]
@@ -61,8 +59,8 @@ def write(session: Session, writes: Writes) -> None:
 
 def sent_keys(session: Session, order_ids) -> set[str]:
     """The keys of the notices and cards the orders already have."""
-    notices = select(SupervisionNotice.unique_key).where(SupervisionNotice.work_order_id.in_(order_ids))
-    cards = select(Card.unique_key).where(Card.work_order_id.in_(order_ids))
+    notices = select(SupervisionNotice.unique_key).where(one_of(session, SupervisionNotice.work_order_id, order_ids))
+    cards = select(Card.unique_key).where(one_of(session, Card.work_order_id, order_ids))
     return set(session.exec(notices).all()) | set(session.exec(cards).all())
 
 
@@ -81,7 +79,7 @@ def last_events(session: Session, demand_ids) -> dict[int, TimelineEvent]:
     """demand id → its newest timeline event (the link the next one chains to)."""
     newest = (
         select(TimelineEvent.demand_id, func.max(TimelineEvent.seq).label("seq"))
-        .where(TimelineEvent.demand_id.in_(demand_ids))
+        .where(one_of(session, TimelineEvent.demand_id, demand_ids))
         .group_by(TimelineEvent.demand_id)
         .subquery()
     )

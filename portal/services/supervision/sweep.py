@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from portal import routes
 from portal.core.calendar import WorkingCalendar, end_of_local_day, local_date
 from portal.core.clock import now
-from portal.core.db import session_scope
+from portal.core.db import one_of, session_scope
 from portal.core.formatting import format_instant, local_zone
 from portal.models.enums import CardColor, OrderRole
 from portal.models.enums import WorkOrderStatus as W
@@ -140,7 +140,7 @@ def claim_due(session: Session, moment: datetime, *, skip: set[int] = frozenset(
         return {}
     taken = session.exec(
         update(WorkOrder)
-        .where(WorkOrder.id.in_(due), WorkOrder.next_check_at <= moment)
+        .where(one_of(session, WorkOrder.id, due), WorkOrder.next_check_at <= moment)
         .values(next_check_at=None)
         .returning(WorkOrder.id)
     ).all()
@@ -156,9 +156,10 @@ def check_claimed(
     超时, 协办超时) and every check ``one_by_one`` run in a savepoint of their own, so a failure undoes only
     that order. What the batch needs is read first, in a few set-based queries."""
     done, batch = Counter(), _writes.Writes()
-    orders = session.exec(select(WorkOrder).where(WorkOrder.id.in_(claimed or [0]))).all()
+    orders = session.exec(select(WorkOrder).where(one_of(session, WorkOrder.id, claimed))).all()
     plans = {o.id: _safe_plan(o, context) for o in orders}
-    demands = {d.id: d for d in session.exec(select(Demand).where(Demand.id.in_({o.demand_id for o in orders})))}
+    demand_ids = {o.demand_id for o in orders}
+    demands = {d.id: d for d in session.exec(select(Demand).where(one_of(session, Demand.id, demand_ids)))}
     carded = [o for o in orders if "超期" in (plans[o.id][0] or ())]
     context.sent.update(_writes.sent_keys(session, list(claimed)))
     context.units.update(session.exec(select(Unit.id, Unit.name)).all())

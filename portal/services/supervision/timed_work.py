@@ -14,7 +14,7 @@ from sqlmodel import select
 from portal import routes
 from portal.core.calendar import local_date
 from portal.core.clock import now
-from portal.core.db import session_scope
+from portal.core.db import bulk_insert_objects, one_of, session_scope
 from portal.core.formatting import local_zone
 from portal.models.enums import DemandStatus as S
 from portal.models.enums import WorkOrderStatus as W
@@ -51,11 +51,12 @@ def open_due_revisits() -> int:
             return 0
         claimed = session.exec(
             update(Demand)
-            .where(Demand.id.in_(due), *waiting)
+            .where(one_of(session, Demand.id, due), *waiting)
             .values(version=Demand.version + 1, updated_at=moment)
             .returning(Demand.id)
         ).all()
-        demands = session.exec(select(Demand).where(Demand.id.in_([i for (i,) in claimed])).order_by(Demand.id)).all()
+        claimed_ids = [i for (i,) in claimed]
+        demands = session.exec(select(Demand).where(one_of(session, Demand.id, claimed_ids)).order_by(Demand.id)).all()
         try:
             with session.begin_nested():
                 return _open_revisits(session, demands, moment)
@@ -79,8 +80,7 @@ def _open_revisits(session, demands: list[Demand], moment, *, one_by_one: bool =
             continue
         rows += made
     if rows and not one_by_one:
-        session.add_all(rows)
-        session.flush()
+        bulk_insert_objects(session, rows)
     return len(rows) // 2
 
 

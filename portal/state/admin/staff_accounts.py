@@ -74,7 +74,7 @@ class StaffAccountsState(PageState):
         self.errors = {}
         self.editing_id = parse_id(user.get("id") if isinstance(user, dict) else None) or 0
         self.editing_username = text_of(user, "username")
-        self.form = {PREFIX + k: text_of(user, k) for k in ("display_name", "role", "unit_id", "phone")}
+        self.form = {PREFIX + k: text_of(user, k) for k in ("display_name", "role", "unit_id", "phone", "email")}
         self.form_version += 1
 
     @rx.event
@@ -93,6 +93,7 @@ class StaffAccountsState(PageState):
                 role=text_of(form, PREFIX + "role"),
                 unit_id=text_of(form, PREFIX + "unit_id"),
                 phone=text_of(form, PREFIX + "phone"),
+                email=text_of(form, PREFIX + "email"),
             ),
             "账号已保存",
             Role.ADMIN,

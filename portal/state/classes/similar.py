@@ -55,7 +55,8 @@ class SimilarDemandsMixin(rx.State, mixin=True):
             content=typed.get("content", ""),
             enterprise_id=self._similar_enterprise(),
         )
-        self.similar, self._similar_ids = found.records, found.demand_ids
+        if not found.throttled:
+            self.similar, self._similar_ids = found.records, found.demand_ids
 
     @rx.event
     def follow_similar(self, key: str):

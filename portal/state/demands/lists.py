@@ -39,13 +39,24 @@ class PagedListMixin(rx.State, mixin=True):
     def _reload(self) -> None:
         actor = self._actor_with_role(*self._allowed_roles())
         if actor is None:
-            self.rows, self.total, self.total_label, self.page, self.pages = [], 0, "0", 1, 1
-            self.loaded = True
+            self._show(rows=[], total=0, total_label="0", page=1, pages=1, loaded=True)
             return
         result = self._fetch(actor, self.page)
-        self.rows, self.total, self.total_label = result["rows"], result["total"], result["total_label"]
-        self.pages, self.page = result["pages"], result["page"]
-        self.loaded = True
+        self._show(
+            rows=result["rows"],
+            total=result["total"],
+            total_label=result["total_label"],
+            pages=result["pages"],
+            page=result["page"],
+            loaded=True,
+        )
+
+    def _show(self, **values) -> None:
+        """Set only the vars whose value changed: the delta sent after the event carries just those (a page
+        turn: the rows and the page number, not the count, the number of pages nor ``loaded`` again)."""
+        for name, value in values.items():
+            if self.get_value(name) != value:
+                setattr(self, name, value)
 
     @rx.event
     def goto_page(self, page: int):
