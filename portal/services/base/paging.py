@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlmodel import Session, select
 
 from portal.core.ids import parse_bounded_int
@@ -38,18 +40,28 @@ def capped_count(id_column, *where):
     return select(func.count()).select_from(subquery).execution_options(capped_count=True)
 
 
+class _Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON)`` of a statement, executed with the statement's own parameters (expanding IN
+    lists and all) — SQLAlchemy's documented recipe for a custom construct."""
+
+    inherit_cache = False
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+
+
+@compiles(_Explain, "postgresql")
+def _explain_on_postgresql(element: _Explain, compiler, **kw) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
+
+
 def planner_rows(session: Session, query, params: dict | None = None, connection=None) -> float | None:
     """How many rows PostgreSQL's planner expects ``query`` (without its limit and offset; bound ``params``
     filled in) to return; None on other databases. Costs one planning, no execution."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return None
-    query = query.limit(None).offset(None)
-    if params:
-        query = query.params(**params)
-    compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
-    explain = f"EXPLAIN (FORMAT JSON) {compiled}"
-    plan = (connection or session.connection()).exec_driver_sql(explain, compiled.params).scalar_one()
+    explain = _Explain(query.limit(None).offset(None))
+    plan = (connection or session.connection()).execute(explain, params or {}).scalar_one()
     return plan[0]["Plan"]["Plan Rows"]
 
 
