@@ -44,9 +44,10 @@ def test_a_trusted_estimate_skips_the_count_and_keeps_the_rows(demo, monkeypatch
     monkeypatch.setattr(paging, "TRUSTED_ESTIMATE", -1)  # the planner always expects more
     skipped = [lists.search_demands(actor=centre, filters=f) for f in searches]
     skipped_queue = lists.dispatch_queue(actor=centre, status="待受理")
-    for before, after in zip([*exact, queue], [*skipped, skipped_queue], strict=True):
+    for search, before, after in zip([*searches, "queue"], [*exact, queue], [*skipped, skipped_queue], strict=True):
         assert after["rows"] == before["rows"]
-        if demo.startswith("postgresql"):
+        # Only a full-text match asks the planner first; the other lists' capped counts walk an index.
+        if demo.startswith("postgresql") and "keyword" in search:
             assert (after["total"], after["total_label"]) == (paging.COUNT_CAP + 1, f"{paging.COUNT_CAP}+")
             assert after["pages"] == paging.COUNT_CAP // paging.PAGE_SIZE
         else:

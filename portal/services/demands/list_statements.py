@@ -113,6 +113,9 @@ def demand_page(
     # transaction, switching the connection's mode and back costs more than it saves.
     autocommit = session.get_bind().dialect.name == "postgresql"
     connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"} if autocommit else None)
-    total = counted(session, page_query, count_query, params=params, connection=connection)
+    if extra:  # a full-text match: its GIN bitmap is built whole before counting (paging.counted)
+        total = counted(session, page_query, count_query, params=params, connection=connection)
+    else:  # an index walk that stops at the cap: cheaper than asking the planner first
+        total = connection.execute(count_query, params).scalar_one()
     rows = connection.execute(page_query, {**params, "page_offset": (number - 1) * PAGE_SIZE}).all()
     return page_of(to_rows(session, rows), total, number)
