@@ -12,24 +12,12 @@ from sqlmodel import select
 from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.formatting import local_zone
-from portal.models.tables import Demand, Enterprise, User, WorkOrder
+from portal.models.tables import Demand, Enterprise, WorkOrder
 from portal.services.accounts.actor import Actor
 from portal.services.base.paging import PAGE_SIZE
 from portal.services.demands import lists
 from portal.services.demands.list_statements import LIVE_DEMAND_STATUSES
-
-
-def _actor(username: str) -> Actor:
-    with session_scope() as session:
-        u = session.exec(select(User).where(User.username == username)).one()
-        return Actor(
-            user_id=u.id,
-            username=u.username,
-            role=u.role,
-            display_name=u.display_name,
-            unit_id=u.unit_id,
-            enterprise_id=u.enterprise_id,
-        )
+from tests.services.test_lifecycle import actor
 
 
 def _expected(actor: Actor, filters: dict) -> list[int]:
@@ -91,24 +79,24 @@ def test_every_filter_lists_what_the_table_holds(demo):
     ]
     found_any = 0
     for username in ("zhongxin", "lingdao", "ziguiju", "dongjie"):
-        actor = _actor(username)
+        viewer = actor(username)
         for filters in filter_sets:
-            expected = _expected(actor, filters)
-            assert _listed(actor, filters) == (expected, len(expected)), (username, filters)
+            expected = _expected(viewer, filters)
+            assert _listed(viewer, filters) == (expected, len(expected)), (username, filters)
             found_any += bool(expected)
     assert found_any >= 20  # the filters do select something in the demo world
 
 
 @pytest.mark.parametrize("status", ["", "办理中", "待评价"])
 def test_the_enterprise_list_and_the_dispatch_queue(demo, status):
-    owner = _actor("qiye1")
+    owner = actor("qiye1")
     mine = lists.my_demands(actor=owner, status=status)
     with session_scope() as session:
         own = session.exec(select(Demand).where(Demand.enterprise_id == owner.enterprise_id)).all()
     expected = sorted((d for d in own if not status or d.status == status), key=lambda d: (d.created_at, d.id))
     assert [row["id"] for row in mine["rows"]] == [d.id for d in reversed(expected)][:PAGE_SIZE]
     assert mine["total"] == len(expected)
-    queue = lists.dispatch_queue(actor=_actor("zhongxin"), status="待受理")
+    queue = lists.dispatch_queue(actor=actor("zhongxin"), status="待受理")
     with session_scope() as session:
         waiting = session.exec(select(Demand).where(Demand.status == "待受理")).all()
     oldest_first = sorted(waiting, key=lambda d: (d.created_at, d.id))
