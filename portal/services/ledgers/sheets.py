@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 
-from sqlalchemy import ARRAY, DateTime, Integer, Row, bindparam, exists, func, literal_column, type_coerce
+from sqlalchemy import DateTime, Row, bindparam, exists, func, literal_column, type_coerce
 from sqlmodel import Session, select
 
 from portal.core.dates import parse_day
+from portal.core.db import one_of
 from portal.core.formatting import local_zone
 from portal.core.ids import parse_id
 from portal.models.enums import DemandStatus as S
@@ -225,12 +226,12 @@ _ORDER_COLUMNS = (
 
 
 def _in_chunk(session: Session, column, ids: list[int]):
-    """``column`` is one of the chunk's demand ids, given as ONE parameter (PostgreSQL ``= ANY(:ids)``, SQLite
-    ``IN (SELECT value FROM json_each(:ids))``): a list of 1 000 bound ids cost more to expand and parse
-    (SQLAlchemy's expanding IN, psycopg's query split) than the rows cost to read, and a subquery of the
-    chunk made PostgreSQL's planner scan the whole order table for every chunk."""
+    """``column`` is one of the chunk's demand ids, given as ONE parameter (PostgreSQL ``= ANY(:ids)`` through
+    ``core.db.one_of``, SQLite ``IN (SELECT value FROM json_each(:ids))``): a list of 1 000 bound ids cost more to
+    expand and parse (SQLAlchemy's expanding IN, psycopg's query split) than the rows cost to read, and a subquery
+    of the chunk made PostgreSQL's planner scan the whole order table for every chunk."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == func.any(bindparam("chunk_ids", value=ids, type_=ARRAY(Integer)))
+        return one_of(session, column, ids)
     listed = select(literal_column("value")).select_from(func.json_each(bindparam("chunk_ids", value=json.dumps(ids))))
     return column.in_(listed)
 
