@@ -326,14 +326,18 @@ def benchmark(portal_url: str, database_url: str, pgid: int, levels: list[int], 
             plain = run_level(lambda t: HttpUser(f"http://127.0.0.1:{port}", t), tokens[:users], seconds, baseline.pid)
             lines.append(_row(users, "Starlette", plain))
             lines.append(
-                f"| {users} | ratio | p95 ×{reflex['p95'] / plain['p95']:.2f} | "
-                f"×{reflex['events_per_s'] / plain['events_per_s']:.2f} | | ×{reflex['cpu_ms'] / plain['cpu_ms']:.2f} "
-                f"| | ×{reflex['first_p95'] / plain['first_p95']:.2f} | |"
+                f"| {users} | ratio | p95 {_ratio(reflex, plain, 'p95')} | {_ratio(reflex, plain, 'events_per_s')} | "
+                f"| {_ratio(reflex, plain, 'cpu_ms')} | | {_ratio(reflex, plain, 'first_p95')} | |"
             )
             print(*lines[-3:], sep="\n", flush=True)
     finally:
         os.killpg(baseline.pid, 15)
     return lines
+
+
+def _ratio(reflex: dict, plain: dict, key: str) -> str:
+    """×(Reflex / baseline), or — when the baseline measured 0 (a few events' CPU in a short run rounds to 0)."""
+    return f"×{reflex[key] / plain[key]:.2f}" if plain[key] else "—"
 
 
 def main(argv: list[str] | None = None) -> list[str]:
