@@ -69,3 +69,51 @@ def test_the_cache_never_outlives_the_idle_limit(seeded, monkeypatch):
             assert sessions.resolve_session(token) is None
     finally:
         get_settings.cache_clear()
+
+
+def test_the_session_cookie_is_read_from_the_header_as_strictly_as_before():
+    token = "t" * 43
+    read = sessions.token_in_cookie_header
+    for _ in range(2):  # the second answer comes from the parse cache and must be the same
+        assert read(f"theme=dark; qs_session={token}; lang=zh") == token
+        assert read("") == "" and read("theme=dark") == "" and read(f"qs_session_x={token}") == ""
+        # A header SimpleCookie refuses gives no token at all, not the part that parsed.
+        assert read(f"a(b=1; qs_session={token}") == "" and read(f"qs_session={token}; a@b=1") == ""
+        assert read(f'qs_session="{token}') == ""
+
+
+def test_every_event_resolves_the_cookie_its_socket_carries_now(demo):
+    """``AuthState._session_token`` as the handlers call it, on a state tree whose router the events set:
+    no cookie, a changed cookie and a revoked session are each honoured at once, parse cache or not."""
+    import asyncio
+
+    from reflex.istate.data import RouterData
+    from reflex.state import State
+
+    from portal.state.demands.lists import StaffSearchState
+
+    async def tree():
+        root = State(_reflex_internal_init=True)
+        return root, await root.get_state(StaffSearchState)
+
+    root, state = asyncio.run(tree())
+
+    def carry(cookie: str | None) -> None:
+        headers = {"cookie": cookie} if cookie is not None else {}
+        root.router = RouterData.from_router_data({"headers": headers, "pathname": "/staff/demands"})
+
+    dispatcher = sessions.login(username="zhongxin", password="Demo@2026").token
+    handler = sessions.login(username="dongjie", password="Demo@2026").token
+    carry(None)
+    assert state._session_token() == "" and state._actor() is None
+    carry(f"qs_session={dispatcher}")
+    assert state._actor().username == "zhongxin"
+    carry(f"theme=dark; qs_session={handler}")  # another login in the same tab
+    assert state._actor().username == "dongjie"
+    carry(f"qs_session={handler[:-1]}")
+    assert state._actor() is None
+    sessions.logout(handler)
+    carry(f"theme=dark; qs_session={handler}")  # the header's parse is cached; the revocation still counts
+    assert state._session_token() == handler and state._actor() is None
+    carry(f"qs_session={dispatcher}")
+    assert state._actor().username == "zhongxin"
