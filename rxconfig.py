@@ -32,6 +32,7 @@ _respawn_failed_workers()
 
 _port = int(os.environ.get("PORT", "3000"))
 _origin = os.environ.get("PORTAL_PUBLIC_ORIGIN") or None
+_redis_url = os.environ.get("REFLEX_REDIS_URL") or None
 
 config = rx.Config(
     app_name="portal",
@@ -39,8 +40,15 @@ config = rx.Config(
     show_built_with_reflex=False,
     frontend_port=_port,
     backend_port=_port,
-    # Several workers or hosts share state through Redis; one embedded worker needs none.
-    redis_url=os.environ.get("REFLEX_REDIS_URL") or None,
+    # Several workers or hosts share state through Redis; one embedded worker keeps its tabs' states in memory.
+    # Reflex's default disk manager holds them in memory as well and also pickles them to .states/, and each
+    # time a write comes due (tens of times a second under load) it lists and stats every file there: ~1 ms
+    # more CPU per event at 50 users (README § UI under load). The disk copy only let a tab's state outlive a
+    # restart of the worker; without it a reconnecting tab rehydrates and reruns the page's on_load (the
+    # guard resolves its cookie again), losing a list's filters and files staged but not yet submitted.
+    # REFLEX_STATE_MANAGER_MODE still overrides this.
+    redis_url=_redis_url,
+    state_manager_mode=rx.constants.StateManagerMode.REDIS if _redis_url else rx.constants.StateManagerMode.MEMORY,
     # DESIGN §8: the socket and the API accept only the portal's own origin, never "*" (credentials are
     # allowed, so a wildcard would let any site drive a logged-in user's socket).
     cors_allowed_origins=[_origin] if _origin else [f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"],
