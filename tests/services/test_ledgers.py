@@ -275,7 +275,7 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
     # The 提报 texts in cells of their own, the way a unit's name would start a cell.
     monkeypatch.setattr(writers, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
     xlsx, text = tmp_path / "h.xlsx", tmp_path / "h.csv"
-    row = (["=1+2", "+3", "-4", "@5"], "=QS1", "-91370900", today())
+    row = (("=1+2", "+3", "-4", "@5", "=QS1", "-91370900"), today())  # the cells after 序号 (codes too), the date
     for path, write in ((xlsx, writers.write_xlsx), (text, writers.write_csv)):
         write(path, hostile, iter([row]), reporter="=单位", reported="", progress=lambda _: None)
     cells = [cell for line in load_workbook(xlsx).active.iter_rows() for cell in line if isinstance(cell.value, str)]
