@@ -3,9 +3,9 @@ them into files (.xlsx, CSV with BOM).
 
 Each ledger has exactly the seed's columns, in its order, under the seed's title and header line (提报单位,
 提报时间); to the right, three columns the portal adds so that a row can be traced and re-imported:
-诉求编号, 统一社会信用代码 (both always text) and the row's date (a real date). Rows are read in chunks of
-``CHUNK`` demands by id, so an export of 100 000 rows holds one chunk in memory; the .xlsx is written by
-openpyxl's write-only workbook, which streams rows to disk.
+诉求编号, 统一社会信用代码 (both always text) and the row's date (a real date). Rows come from one statement
+per export, streamed ``CHUNK`` rows at a time, so an export of 100 000 rows holds one chunk in memory; the
+.xlsx is written by openpyxl's write-only workbook, which streams rows to disk.
 
 Every text cell is text, the title, 提报 line, column names and footnote included: an .xlsx cell
 beginning with = + - @ is stored as a string, never a formula; a CSV cell beginning with one of them (or

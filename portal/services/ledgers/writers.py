@@ -84,7 +84,9 @@ def write_csv(
 ) -> int:
     """Write the ledger as CSV in UTF-8 with a BOM (so Excel reads the Chinese), same lines as the .xlsx."""
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    # The BOM written by hand: the utf-8-sig codec's encoder is Python code, a call per line written.
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
         writer = csv.writer(handle)
         writer.writerow([csv_safe(ledger.title)])  # the lines above the table are escaped like the rows
         if ledger.header_line:
