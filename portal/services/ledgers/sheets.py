@@ -174,7 +174,7 @@ def count_rows(session: Session, ledger: Ledger, scope: Scope) -> int:
 
 def _stored(column, label: str | None = None):
     """A time column read as the database stores it, without the UTC type's per-value conversion;
-    ``_local_day`` converts the one date a row shows."""
+    ``_LocalDay`` converts the one date a row shows."""
     return type_coerce(column, DateTime(timezone=True)).label(label or column.key)
 
 
