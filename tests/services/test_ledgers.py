@@ -275,7 +275,7 @@ def test_title_header_and_column_cells_are_never_formulas(tmp_path, monkeypatch)
     # The 提报 texts in cells of their own, the way a unit's name would start a cell.
     monkeypatch.setattr(writers, "_header", lambda ledger, reporter, reported: ["=cmd|' /C calc'!A0", "@提报时间"])
     xlsx, text = tmp_path / "h.xlsx", tmp_path / "h.csv"
-    row = (["=1+2", "+3", "-4", "@5"], "=QS1", "-91370900", today())
+    row = (("=1+2", "+3", "-4", "@5", "=QS1", "-91370900"), today())  # the cells after 序号 (codes too), the date
     for path, write in ((xlsx, writers.write_xlsx), (text, writers.write_csv)):
         write(path, hostile, iter([row]), reporter="=单位", reported="", progress=lambda _: None)
     cells = [cell for line in load_workbook(xlsx).active.iter_rows() for cell in line if isinstance(cell.value, str)]
@@ -312,3 +312,53 @@ def test_an_export_forked_from_the_warm_fork_server_writes_its_file(scenario):
     again = export_runner.start(record["id"])  # already done: the child refuses, nothing written twice
     again.join(timeout=60)
     assert again.exitcode == 1
+
+
+def _copy(model, row, **changes):
+    """A new row of ``model`` like ``row`` (every column but the id), with ``changes``."""
+    values = {c.name: getattr(row, c.name) for c in model.__table__.columns if c.name != "id"}
+    return model(**{**values, **changes})
+
+
+def test_the_latest_lead_order_rating_and_case_are_shown_and_co_units_once(scenario):
+    """Rows are joined in SQL: the latest lead order (reply, dates), the latest rating and the latest 整改 case
+    of a demand win; a co-unit with two orders is named once, in order of the orders."""
+    from portal.core.db import session_scope
+    from portal.models.tables import Rating, Rectification, WorkOrder
+
+    demand_id, later = scenario["answered"], now() + timedelta(days=3)
+    with session_scope() as session:
+        lead, co = orders(demand_id)[0], orders(demand_id)[1]
+        first = session.exec(Rating.__table__.select().where(Rating.demand_id == demand_id)).one()
+        session.add(_copy(WorkOrder, co))  # 自规局 again
+        session.add(_copy(WorkOrder, co, unit_id=unit_id("市财政局")))
+        session.add(_copy(WorkOrder, lead, reply_content="第二次答复", feedback_at=later, dispatched_at=later))
+        second = _copy(Rating, first, round=2, satisfaction="不满意", comment="=再来", excluded=True, created_at=later)
+        session.add(second)
+        session.flush()
+        case = dict(demand_id=demand_id, unit_id=lead.unit_id, case_round=1, due_at=later, revisit_note="")
+        session.add(Rectification(**case, rating_id=first.id, last_bad_rating_id=first.id, status="已完成",
+                                  report="旧", rerating="", created_at=later))  # fmt: skip
+        session.add(Rectification(**case, rating_id=second.id, last_bad_rating_id=second.id, status="整改中",
+                                  report="已整改", rerating="满意", created_at=later))  # fmt: skip
+    later_day = later.astimezone(local_zone()).date().isoformat()
+    centre = actor("zhongxin")
+
+    def body(ledger: str) -> list[list[str]]:
+        path = _export(centre, ledger, "csv")[0]
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [row for row in csv.reader(handle) if row and row[0].isdigit()]
+
+    (row,) = body("transfers")
+    assert row[4] == "主办:市住房和城乡建设局;协办:市自然资源和规划局、市财政局" and row[7] == later_day
+    (row,) = body("feedback")
+    assert (row[4], row[5], row[10]) == ("第二次答复", "市住房和城乡建设局", later_day)
+    (row,) = body("satisfaction")
+    assert row[2:7] == [
+        "第二次答复",
+        "市住房和城乡建设局",
+        "不满意(申诉成立,不计入满意率)",
+        "'=再来",
+        "整改中;已整改;再评价:满意",
+    ]
+    assert row[9] == later_day
