@@ -125,3 +125,40 @@ def one_of(session: Session, column, values):
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == func.any(bindparam(None, value=values, type_=ARRAY(column.type)))
+
+
+class DriverStatement:
+    """A read compiled once for one dialect and run on the driver's own connection, its rows the driver's
+    tuples: for a hot read kept per shape (the demand lists, issue #25 item 5). SQLAlchemy's execution of a
+    kept statement (its context, the cursor's description, each row's result processing) cost about as
+    much CPU as the driver's round trip itself on PostgreSQL (bench/profile_list_handler.py). Values pass
+    through their types' bind processing as SQLAlchemy's execution would; results do not, so a
+    ``UTCDateTime`` comes back aware in the server session's zone rather than converted to UTC: only for
+    callers that show or compare instants, which the zone does not change. A statement's IN lists of fixed
+    values are expanded once; its parameters without a value are the ones ``rows`` needs."""
+
+    def __init__(self, statement, dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.positional:  # values are passed by name (psycopg's pyformat)
+            raise ValueError(f"{dialect.name}: a dialect with named parameters only")
+        self.names = frozenset(name for name, bind in compiled.binds.items() if bind.required)
+        expanded = compiled.construct_expanded_state(dict.fromkeys(self.names))
+        self.sql = expanded.statement
+        self._processors = dict(expanded.processors)
+        self._fixed = {
+            name: self._processed(name, value) for name, value in expanded.parameters.items() if name not in self.names
+        }
+
+    def _processed(self, name: str, value):
+        process = self._processors.get(name)
+        return value if process is None or value is None else process(value)
+
+    def rows(self, connection, params: dict) -> list[tuple]:
+        """All rows for ``params`` (a value for each of ``names``; others are ignored), on ``connection``'s
+        DBAPI connection in whatever transaction state the caller has put it."""
+        values = dict(self._fixed)
+        for name in self.names:
+            values[name] = self._processed(name, params[name])
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            return cursor.fetchall()
