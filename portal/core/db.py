@@ -6,14 +6,16 @@ and enforces foreign keys; PostgreSQL uses a small pool.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from sqlalchemy import ARRAY, bindparam, event, func, insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from portal.core.settings import get_settings
@@ -41,14 +43,35 @@ def engine_for(url: str) -> Engine:
         return engine
     # JIT off: at 10 M demands a capped count is costed for its whole match set (the LIMIT stops it after
     # 1 001 rows), above jit_above_cost, and compiling it made a 265 ms count take 1.7 s (bench_demands).
-    return create_engine(
-        url,
-        pool_size=5,
-        max_overflow=10,
-        pool_pre_ping=True,
-        hide_parameters=True,
-        connect_args={"options": "-c jit=off"},
+    engine = create_engine(
+        url, pool_size=5, max_overflow=10, hide_parameters=True, connect_args={"options": "-c jit=off"}
     )
+    for name, listener in (("connect", _stamp), ("checkin", _stamp), ("checkout", partial(_ping_if_idle, engine))):
+        event.listen(engine, name, listener)
+    return engine
+
+
+# A connection is pinged before use (SQLAlchemy's pool_pre_ping did so at every checkout) when it has lain
+# in the pool a second or more: that is when a server restart or an idle timeout may have closed it. One
+# back from work within the second is handed out as it is: the ping was a round trip, as much CPU as a list
+# page's read itself (bench/profile_list_handler.py, issue #25 item 5). Should one die within that second,
+# its request fails as any request does during a restart, and the pool discards it on its way back.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _stamp(_dbapi_connection, record, *_proxy) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine, dbapi_connection, record, _proxy) -> None:
+    if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        alive = engine.dialect.do_ping(dbapi_connection)
+    except Exception as error:  # the pool discards this connection and checks out (or makes) another
+        raise DisconnectionError() from error
+    if not alive:
+        raise DisconnectionError()
 
 
 def get_engine() -> Engine:
@@ -125,3 +148,40 @@ def one_of(session: Session, column, values):
     if session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == func.any(bindparam(None, value=values, type_=ARRAY(column.type)))
+
+
+class DriverStatement:
+    """A read compiled once for one dialect and run on the driver's own connection, its rows the driver's
+    tuples: for a hot read kept per shape (the demand lists, issue #25 item 5). SQLAlchemy's execution of a
+    kept statement (its context, the cursor's description, each row's result processing) cost about as
+    much CPU as the driver's round trip itself on PostgreSQL (bench/profile_list_handler.py). Values pass
+    through their types' bind processing as SQLAlchemy's execution would; results do not, so a
+    ``UTCDateTime`` comes back aware in the server session's zone rather than converted to UTC: only for
+    callers that show or compare instants, which the zone does not change. A statement's IN lists of fixed
+    values are expanded once; its parameters without a value are the ones ``rows`` needs."""
+
+    def __init__(self, statement, dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.positional:  # values are passed by name (psycopg's pyformat)
+            raise ValueError(f"{dialect.name}: a dialect with named parameters only")
+        self.names = frozenset(name for name, bind in compiled.binds.items() if bind.required)
+        expanded = compiled.construct_expanded_state(dict.fromkeys(self.names))
+        self.sql = expanded.statement
+        self._processors = dict(expanded.processors)
+        self._fixed = {
+            name: self._processed(name, value) for name, value in expanded.parameters.items() if name not in self.names
+        }
+
+    def _processed(self, name: str, value):
+        process = self._processors.get(name)
+        return value if process is None or value is None else process(value)
+
+    def rows(self, connection, params: dict) -> list[tuple]:
+        """All rows for ``params`` (a value for each of ``names``; others are ignored), on ``connection``'s
+        DBAPI connection in whatever transaction state the caller has put it."""
+        values = dict(self._fixed)
+        for name in self.names:
+            values[name] = self._processed(name, params[name])
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            return cursor.fetchall()

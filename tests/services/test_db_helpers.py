@@ -4,11 +4,15 @@ what ``IN`` does, also for an empty list."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-from sqlmodel import select
+import pytest
+from sqlalchemy import bindparam, func
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+from sqlmodel import create_engine, select
 
-from portal.core.db import bulk_insert, one_of, session_scope
+from portal.core.db import DriverStatement, bulk_insert, one_of, session_scope
 from portal.models.enums import DeliveryStatus
 from portal.models.tables import Notification, OutboxMessage, TimelineEvent, User
 from tests.services.test_lifecycle import actor, form, topic_id
@@ -67,3 +71,61 @@ def test_one_of_matches_like_in(demo_accounts):
         ]
         assert session.exec(select(User.id).where(one_of(session, User.id, ids[:2])).order_by(User.id)).all() == ids[:2]
         assert session.exec(select(User.id).where(one_of(session, User.id, []))).all() == []
+
+
+def _backend_pid() -> int:
+    with session_scope() as session:
+        return session.exec(select(func.pg_backend_pid())).one()
+
+
+def _terminate(url: str, pid: int) -> None:
+    """Close a backend from a connection outside the portal's pool (as a server restart would)."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        connection.execute(select(func.pg_terminate_backend(pid)))
+    engine.dispose()
+
+
+def test_a_connection_closed_while_idle_in_the_pool_is_replaced(db, monkeypatch):
+    """PostgreSQL: a pooled connection idle past ``PING_AFTER_IDLE_SECONDS`` is pinged at checkout, and one
+    the server closed is replaced; within that time it is handed out unpinged (and its use fails)."""
+    if not db.startswith("postgresql"):
+        pytest.skip("SQLite connections are files, not sessions a server can close")
+    from portal.core import db as core_db
+
+    core_db.get_engine().dispose()  # one connection in the pool from here on
+    killed = _backend_pid()
+    _terminate(db, killed)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    with pytest.raises(OperationalError):
+        _backend_pid()
+    killed = _backend_pid()  # the failed one was discarded: a fresh connection
+    _terminate(db, killed)
+    monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    assert _backend_pid() != killed
+
+
+def test_driver_statement_binds_and_reads_as_sqlalchemy_does(db):
+    """``DriverStatement``: the values bound as SQLAlchemy binds them (aware times, enums, a fixed IN list
+    expanded), the rows SQLAlchemy's, every unset parameter required; positional dialects refused."""
+    statement = (
+        select(User.id, User.username, User.created_at)
+        .where(User.username.in_(("zhongxin", "nobody")), User.created_at < bindparam("before"))
+        .order_by(User.id)
+    )
+    with session_scope() as session:
+        session.add(User(username="zhongxin", password_hash="x", role="dispatcher", display_name="中心"))
+        session.flush()
+        connection = session.connection()
+        if connection.dialect.name != "postgresql":
+            with pytest.raises(ValueError):
+                DriverStatement(statement, connection.dialect)
+            return
+        kept = DriverStatement(statement, connection.dialect)
+        before = datetime(2100, 1, 1, 8, tzinfo=timezone(timedelta(hours=8)))
+        expected = [tuple(row) for row in connection.execute(statement, {"before": before})]
+        assert kept.names == {"before"}
+        assert kept.rows(connection, {"before": before, "unused": 1}) == expected and len(expected) == 1
+        assert kept.rows(connection, {"before": datetime(2000, 1, 1, tzinfo=UTC)}) == []
+        with pytest.raises(KeyError):
+            kept.rows(connection, {})

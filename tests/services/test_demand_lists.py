@@ -55,6 +55,8 @@ def _listed(actor: Actor, filters: dict) -> tuple[list[int], int]:
         result = lists.search_demands(actor=actor, filters=filters, page=page)
         ids += [row["id"] for row in result["rows"]]
         if page >= result["pages"]:
+            beyond = lists.search_demands(actor=actor, filters=filters, page=page + 1)
+            assert (beyond["rows"], beyond["total"]) == ([], result["total"])  # an empty page keeps its count
             return ids, result["total"]
         page += 1
 

@@ -65,12 +65,18 @@ def planner_rows(session: Session, query, params: dict | None = None, connection
     return plan[0]["Plan"]["Plan Rows"]
 
 
+def planner_expects_too_many(session: Session, query, params: dict | None = None, connection=None) -> bool:
+    """Whether PostgreSQL's planner expects ``query`` to return more than ``TRUSTED_ESTIMATE`` rows, so that
+    its capped count would be COUNT_CAP + 1 anyway; never on other databases."""
+    expected = planner_rows(session, query, params, connection)
+    return expected is not None and expected > TRUSTED_ESTIMATE
+
+
 def counted(session: Session, query, count_query, *, params: dict | None = None, connection=None) -> int:
     """``count_query``'s answer — or, for a capped count whose ``query`` PostgreSQL's planner expects to
     return more than ``TRUSTED_ESTIMATE`` rows, COUNT_CAP + 1 without running it."""
     if count_query.get_execution_options().get("capped_count"):
-        expected = planner_rows(session, query, params, connection)
-        if expected is not None and expected > TRUSTED_ESTIMATE:
+        if planner_expects_too_many(session, query, params, connection):
             return COUNT_CAP + 1
     if connection is not None:
         return connection.execute(count_query, params or {}).scalar_one()

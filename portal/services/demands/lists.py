@@ -62,24 +62,25 @@ def names_by_id(session: Session, model, ids) -> dict[int, str]:
 
 
 def _demand_rows(session: Session, rows) -> list[DemandRow]:
+    """The records of ``rows``: tuples in ``list_statements.demand_list_query``'s column order."""
     moment, calendar = now(), get_calendar(session)  # once a page, not once a row
     records = []
-    for r in rows:
-        live = r.status in LIVE_DEMAND_STATUSES
-        left, overdue = _days_left(calendar, r.due_at, moment) if live else ("", False)
+    for demand_id, code, title, kind, status, channel, created_at, due_at, topic, enterprise, lead_unit in rows:
+        live = status in LIVE_DEMAND_STATUSES
+        left, overdue = _days_left(calendar, due_at, moment) if live else ("", False)
         records.append(
             DemandRow(
-                id=r.id,
-                code=r.code,
-                title=r.title,
-                kind=r.kind,
-                topic=r.topic or "",
-                status=r.status,
-                channel=r.channel,
-                enterprise_name=r.enterprise or "",
-                lead_unit=r.lead_unit or "",
-                created_at=format_instant(r.created_at),
-                due_at=format_instant(r.due_at) if live else "",
+                id=demand_id,
+                code=code,
+                title=title,
+                kind=kind,
+                topic=topic or "",
+                status=status,
+                channel=channel,
+                enterprise_name=enterprise or "",
+                lead_unit=lead_unit or "",
+                created_at=format_instant(created_at),
+                due_at=format_instant(due_at) if live else "",
                 days_left=left,
                 overdue=overdue,
             )
