@@ -14,6 +14,7 @@ connected client; then the first-load p95. No test asserts a timing; `make test`
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -79,20 +80,28 @@ class Samples:
             self.update_bytes.append(size)
 
 
+@functools.cache
+def handler_names() -> dict[str, str]:
+    """The events' full handler names. Called first on the main thread (``benchmark``): importing the state
+    classes registers them in Reflex's registration context, a context variable the pool's threads do not
+    see if it was set on the main thread by an earlier import (as in the test suite)."""
+    from portal.state.auth import AuthState
+    from portal.state.demands.lists import StaffSearchState
+
+    return {
+        "guard": f"{AuthState.get_full_name()}.guard",
+        "load": f"{StaffSearchState.get_full_name()}.load",
+        "page": f"{StaffSearchState.get_full_name()}.goto_page",
+    }
+
+
 class SocketUser:
     """One browser tab on /staff/demands, speaking Reflex's socket protocol."""
 
     def __init__(self, url: str, token: str):
         import socketio
 
-        from portal.state.auth import AuthState
-        from portal.state.demands.lists import StaffSearchState
-
-        self.names = {
-            "guard": f"{AuthState.get_full_name()}.guard",
-            "load": f"{StaffSearchState.get_full_name()}.load",
-            "page": f"{StaffSearchState.get_full_name()}.goto_page",
-        }
+        self.names = handler_names()
         self.replies: list[tuple[float, int]] = []
         self.arrived = threading.Event()
         self.sio = socketio.Client(reconnection=False)
@@ -309,6 +318,7 @@ def benchmark(portal_url: str, database_url: str, pgid: int, levels: list[int], 
     """Run every level on both sides; the table's lines."""
     import socket
 
+    handler_names()  # on this thread, before the pool's (see there)
     tokens = make_tokens(database_url, max(levels))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
