@@ -212,10 +212,11 @@ def main() -> None:
         default=[],
         help="jobs not to run, e.g. group_demands (its first run groups the last 30 days: bench_classes times it)",
     )
+    parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL database in place afterwards")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="qs-bench-sup-")
     os.environ["PORTAL_PRIVATE_UPLOAD_DIR"] = f"{workdir}/uploads"
-    with bench_database("qs_bench_sup", workdir, args.postgres):
+    with bench_database("qs_bench_sup", workdir, args.postgres, keep=args.keep):
         print("\n".join(run(args)))
 
 

@@ -11,8 +11,9 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def bench_database(name: str, workdir: str, postgres_url: str | None) -> Iterator[str]:
-    """Point PORTAL_DATABASE_URL at the benchmark's database for the block; yields its URL."""
+def bench_database(name: str, workdir: str, postgres_url: str | None, *, keep: bool = False) -> Iterator[str]:
+    """Point PORTAL_DATABASE_URL at the benchmark's database for the block; yields its URL. ``keep`` leaves a
+    PostgreSQL database in place afterwards (its URL printed), to look into a figure with EXPLAIN."""
     if not postgres_url:
         os.environ["PORTAL_DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
         yield os.environ["PORTAL_DATABASE_URL"]
@@ -28,7 +29,10 @@ def bench_database(name: str, workdir: str, postgres_url: str | None) -> Iterato
         from portal.core.db import get_engine
 
         get_engine().dispose()
-        test_db.drop_pg_database(pg_name)
+        if keep:
+            print(f"kept: {os.environ['PORTAL_DATABASE_URL']}", flush=True)
+        else:
+            test_db.drop_pg_database(pg_name)
 
 
 def insert_rows(table, rows: Iterable[dict]) -> None:
