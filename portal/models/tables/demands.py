@@ -83,6 +83,8 @@ class WorkOrder(SQLModel, table=True):
         Index("ix_work_order_unit_status", "unit_id", "status"),
         Index("ix_work_order_status_due", "status", "due_at"),  # the supervision board's overdue list
         Index("ix_work_order_dispatched", "dispatched_at"),  # figures per period
+        # a demand's latest lead order, probed once per demand by the ledgers (migration 0030)
+        Index("ix_work_order_demand_role", "demand_id", "order_role", "id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
@@ -176,6 +178,7 @@ class Rating(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("demand_id", "round", name="uq_rating_demand_round"),
         Index("ix_rating_created", "created_at"),  # the figures' roll-up reads a day's ratings
+        Index("ix_rating_demand_latest", "demand_id", "id"),  # a demand's latest rating (ledgers, migration 0030)
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     demand_id: int = Field(foreign_key="demand.id", index=True)
