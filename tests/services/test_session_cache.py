@@ -86,6 +86,8 @@ def test_every_event_resolves_the_cookie_its_socket_carries_now(demo):
     """``AuthState._session_token`` as the handlers call it, on a state tree whose router the events set:
     no cookie, a changed cookie and a revoked session are each honoured at once, parse cache or not."""
     import asyncio
+    import concurrent.futures
+    import contextvars
 
     from reflex.istate.data import RouterData
     from reflex.state import State
@@ -96,7 +98,10 @@ def test_every_event_resolves_the_cookie_its_socket_carries_now(demo):
         root = State(_reflex_internal_init=True)
         return root, await root.get_state(StaffSearchState)
 
-    root, state = asyncio.run(tree())
+    # A thread of its own (after the browser tests Playwright's sync API keeps a loop running in this one), with
+    # this thread's context variables: Reflex's registration context is one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        root, state = pool.submit(contextvars.copy_context().run, asyncio.run, tree()).result()
 
     def carry(cookie: str | None) -> None:
         headers = {"cookie": cookie} if cookie is not None else {}
