@@ -259,13 +259,18 @@ def enterprise_profile(*, actor: Actor) -> dict[str, str]:
 def public_user(session: Session, user: User) -> UserPublic:
     unit = session.get(Unit, user.unit_id) if user.unit_id else None
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+    return public_user_named(user, unit.name if unit else None, enterprise.name if enterprise else None)
+
+
+def public_user_named(user: User, unit_name: str | None, enterprise_name: str | None) -> UserPublic:
+    """``public_user`` with the unit's and enterprise's names already read (a session's one joined read)."""
     return UserPublic(
         username=user.username,
         display_name=user.display_name,
         role=user.role,
         role_label=ROLE_LABELS.get(Role(user.role), user.role),
-        unit_name=unit.name if unit else "",
-        enterprise_name=enterprise.name if enterprise else "",
+        unit_name=unit_name or "",
+        enterprise_name=enterprise_name or "",
     )
 
 

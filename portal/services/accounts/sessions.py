@@ -19,11 +19,10 @@ from portal.core.clock import now
 from portal.core.db import session_scope
 from portal.core.metrics import LOGIN_FAILURES
 from portal.core.settings import get_settings
-from portal.models.enums import ROLE_LABELS, Role
 from portal.models.records.accounts import UserPublic
 from portal.models.tables import Enterprise, Unit, User, UserSession
 from portal.services.accounts.actor import Actor
-from portal.services.accounts.enterprise_accounts import clean, public_user
+from portal.services.accounts.enterprise_accounts import clean, public_user, public_user_named
 from portal.services.accounts.throttle import Limit, clear, held_until, record_failure, throttle_key
 from portal.services.base.errors import LoginFailed
 
@@ -286,14 +285,7 @@ _SESSION_READ = (
         UserSession.revoked_at,
         UserSession.expires_at,
         UserSession.last_seen_at,
-        User.id,
-        User.username,
-        User.role,
-        User.display_name,
-        User.unit_id,
-        User.enterprise_id,
-        User.must_change_password,
-        User.is_active,
+        User,
         Unit.name,
         Enterprise.name,
     )
@@ -311,34 +303,17 @@ def _resolve_from_database(token_hash: str, moment: datetime) -> _Cached | None:
         row = session.execute(_SESSION_READ, {"token_hash": token_hash}).first()
         if row is None:
             return None
-        (session_id, revoked_at, expires_at, last_seen, user_id, username, role, display_name, unit_id) = row[:9]
-        enterprise_id, must_change_password, is_active, unit_name, enterprise_name = row[9:]
-        if revoked_at is not None or expires_at <= moment or last_seen + idle <= moment or not is_active:
+        session_id, revoked_at, expires_at, last_seen, user, unit_name, enterprise_name = row
+        if revoked_at is not None or expires_at <= moment or last_seen + idle <= moment or not user.is_active:
             return None
         if moment - last_seen >= _TOUCH_EVERY:
             # Sliding idle timeout, written at most once a minute rather than on every event.
             session.exec(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=moment))
             last_seen = moment
-        actor = Actor(
-            user_id=user_id,
-            username=username,
-            role=role,
-            display_name=display_name,
-            unit_id=unit_id,
-            enterprise_id=enterprise_id,
-            must_change_password=must_change_password,
-        )
-        viewer = UserPublic(
-            username=username,
-            display_name=display_name,
-            role=role,
-            role_label=ROLE_LABELS.get(Role(role), role),
-            unit_name=unit_name or "",
-            enterprise_name=enterprise_name or "",
-        )
+        viewer = public_user_named(user, unit_name, enterprise_name)
         # The idle limit counts from the last recorded use; using the cache does not extend it.
         valid_until = min(moment + timedelta(seconds=CACHE_SECONDS), expires_at, last_seen + idle)
-        return _Cached(actor, viewer, valid_until)
+        return _Cached(actor_of(user), viewer, valid_until)
 
 
 def logout(token: str | None) -> None:
